@@ -1,0 +1,89 @@
+"""What comes due when: every ronde start in a window, with its deadline, reminders and escalation.
+
+Planned moments come from the spec's planning; a start, reminder or deadline that falls on a weekend or a
+Dutch public holiday moves to the next working day, keeping its wall-clock time in Amsterdam.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from engine.catalogus import Catalogus
+from engine.werkdagen import TIJDZONE, Werkdagen
+from models.proces import Proces, Stap
+
+_UITLOOP = timedelta(days=3 * 366)
+"""How far before a window to look for rondes whose later stappen start inside it."""
+
+
+@dataclass(frozen=True)
+class Rondeplan:
+    """One planned stap of one ronde."""
+
+    proces: Proces
+    stap: Stap
+    start: datetime
+    deadline: date
+    herinneringen: tuple[date, ...]
+    escalatie: date | None
+
+    @property
+    def stap_id(self) -> str | None:
+        return self.stap.id
+
+    @property
+    def titel(self) -> str:
+        return f"{self.proces.titel} ({self.stap.titel or self.stap.id})" if self.stap.id else self.proces.titel
+
+
+def plan_stap(proces: Proces, stap: Stap, start: datetime, werkdagen: Werkdagen) -> Rondeplan:
+    """Deadline, reminders and escalation of `stap` when it starts at `start` (a working day)."""
+    begin = start.date()
+    deadline = werkdagen.eerstvolgende(stap.termijn.na(begin, werkdagen))
+    herinneringen = sorted({werkdagen.eerstvolgende(h.na(begin, werkdagen)) for h in stap.herinneringen})
+    escalatie = None
+    if stap.escalatie:
+        escalatie = min(deadline, werkdagen.eerstvolgende(stap.escalatie.na.na(begin, werkdagen)))
+    return Rondeplan(proces, stap, start, deadline, tuple(h for h in herinneringen if h < deadline), escalatie)
+
+
+def plan_ronde(proces: Proces, start: datetime, werkdagen: Werkdagen) -> list[Rondeplan]:
+    """Every stap of a ronde, each starting the working day after the previous one's deadline at the latest."""
+    plannen = []
+    for stap in proces.fasen:
+        plan = plan_stap(proces, stap, start, werkdagen)
+        plannen.append(plan)
+        volgende = werkdagen.eerstvolgende(plan.deadline + timedelta(days=1))
+        start = datetime.combine(volgende, start.timetz())
+    return plannen
+
+
+def rondestarts(proces: Proces, catalogus: Catalogus, van: datetime, tot: datetime) -> list[datetime]:
+    """Ronde starts (aware, Amsterdam, on working days) whose planned moment lies in [van, tot)."""
+    momenten = proces.planning.momenten(_lokaal(van), _lokaal(tot), catalogus.kalender.ankers)
+    starts = []
+    for moment in momenten:
+        dag = catalogus.werkdagen.eerstvolgende(moment.date())
+        starts.append(datetime.combine(dag, moment.time(), tzinfo=TIJDZONE))
+    return starts
+
+
+def agenda(catalogus: Catalogus, van: date, tot: date) -> list[Rondeplan]:
+    """Every stap start of every active proces on a date in [van, tot], by start then proces."""
+    begin = datetime.combine(van, datetime.min.time(), tzinfo=TIJDZONE)
+    einde = datetime.combine(tot + timedelta(days=1), datetime.min.time(), tzinfo=TIJDZONE)
+    plannen = [
+        plan
+        for proces in catalogus.processen
+        if proces.actief
+        for start in rondestarts(proces, catalogus, begin - _UITLOOP, einde)
+        for plan in plan_ronde(proces, start, catalogus.werkdagen)
+        if van <= plan.start.date() <= tot
+    ]
+    return sorted(plannen, key=lambda p: (p.start, p.proces.id))
+
+
+def _lokaal(moment: datetime) -> datetime:
+    """Naive Amsterdam wall-clock time, as planning rules think."""
+    return moment.astimezone(TIJDZONE).replace(tzinfo=None)

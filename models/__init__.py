@@ -1,0 +1,1 @@
+"""Models: the process spec language (pydantic), and later the database tables (sqlmodel)."""

@@ -1,0 +1,106 @@
+"""The process spec: one obligation of the Integriteitsplan, as written in `processen/<id>.yaml`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.doelgroep import Doelgroep
+from models.duur import DuurVeld
+from models.planning import Planning
+
+ID_PATROON = r"^[a-z][a-z0-9-]*$"
+Voltooiing = Literal["alle-antwoorden", "bevestiging"]
+Register = Literal["nevenfuncties", "financiele-belangen", "geschenken"]
+
+
+class _Strikt(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True)
+
+
+class Escalatie(_Strikt):
+    """A notice to a role listing who has not answered, this long after the start."""
+
+    na: DuurVeld = Field(description="How long after the start; at most the termijn.", examples=["P4W"])
+    naar: str | None = Field(
+        None, description="Role that receives it; the eigenaar when left out.", examples=["integriteitscoordinator"]
+    )
+
+
+class Sjablonen(_Strikt):
+    """Message templates (under notifications/sjablonen/, without extension); `standaard/...` when left out."""
+
+    verzoek: str | None = Field(None, examples=["nevenfuncties/verzoek"])
+    herinnering: str | None = Field(None, examples=["standaard/herinnering"])
+    escalatie: str | None = Field(None, examples=["standaard/escalatie"])
+
+    def naam(self, soort: Literal["verzoek", "herinnering", "escalatie"], voltooiing: Voltooiing) -> str:
+        gekozen = getattr(self, soort)
+        if gekozen:
+            return gekozen
+        return "standaard/taak" if soort == "verzoek" and voltooiing == "bevestiging" else f"standaard/{soort}"
+
+
+class _StapVelden(_Strikt):
+    """What a stage asks, of whom, and how long it runs: written on the proces, or on each stap."""
+
+    doelgroep: Doelgroep | None = Field(
+        None, description="Who gets a verzoek. Required for alle-antwoorden; for bevestiging the eigenaar."
+    )
+    termijn: DuurVeld | None = Field(None, description="Deadline, counted from the start.", examples=["P4W"])
+    herinneringen: list[DuurVeld] = Field(
+        default_factory=list,
+        description="Reminders to those who have not answered, counted from the start; before the termijn.",
+        examples=[["P2W", "P3W"]],
+    )
+    escalatie: Escalatie | None = Field(None, description="Notice listing who has not answered.")
+    voltooiing: Voltooiing = Field(
+        "alle-antwoorden",
+        description="alle-antwoorden: done when every recipient answered; bevestiging: the owner confirms.",
+    )
+    # `register` is also a method of pydantic's metaclass, so the attribute carries another name.
+    register_naam: Register | None = Field(
+        None, alias="register", description="The register a verzoek asks to update."
+    )
+    sjablonen: Sjablonen = Field(default_factory=Sjablonen, description="Message templates.")
+
+
+class Stap(_StapVelden):
+    """One stage of a multi-stage proces; the next stap starts when this one completes or closes."""
+
+    id: str | None = Field(None, pattern=ID_PATROON, description="Stage id, unique in the proces.",
+                           examples=["inventarisatie"])
+    titel: str | None = Field(None, description="Short title of the stage.")
+
+
+class Proces(_StapVelden):
+    """One recurring (or one-off) obligation. Single-stage fields sit on the proces; or use `stappen`."""
+
+    id: str = Field(pattern=ID_PATROON, description="Permanent key; the file is named <id>.yaml.",
+                    examples=["nevenfuncties-statenleden"])
+    titel: str = Field(min_length=1, description="Title shown in emails and the agenda.")
+    omschrijving: str | None = Field(None, description="What this obligation is for, in a few sentences.")
+    bron: str = Field(min_length=1, description="Where the plan or the law asks for it.",
+                      examples=["Integriteitsplan actie 5; Provinciewet art. 11"])
+    actief: bool = Field(True, description="false pauses the proces without losing its history.")
+    eigenaar: str = Field(description="Role responsible; gets owner tasks and escalations.",
+                          examples=["statengriffie"])
+    planning: Planning = Field(description="When a ronde starts: exactly one of rrule, cron, anker, datum.")
+    stappen: list[Stap] | None = Field(None, min_length=1, description="Stages, in order, for multi-stage processes.")
+
+    @property
+    def fasen(self) -> list[Stap]:
+        """The stages as the engine sees them: `stappen`, or the proces itself as one stage without an id."""
+        if self.stappen:
+            return list(self.stappen)
+        velden = {naam: getattr(self, naam) for naam in _StapVelden.model_fields}
+        return [Stap(**velden)]
+
+    def ontvangers(self, stap: Stap) -> Doelgroep:
+        """Who gets a verzoek in `stap`: its doelgroep, or the eigenaar for a confirmation."""
+        return stap.doelgroep or Doelgroep(rollen=[self.eigenaar])
+
+
+STAPVELDEN = tuple(veld.alias or naam for naam, veld in _StapVelden.model_fields.items())
+"""The keys of a stap as written in YAML."""

@@ -1,0 +1,1 @@
+"""Messages: Dutch templates for verzoeken, herinneringen and escalaties (and later SMTP/IMAP)."""
