@@ -91,13 +91,15 @@ class _Lezer:
         if kalender is None or rollen is None:
             return None
         controle = _Controle(self, kalender, rollen)
+        geldig = [(pad.stem, *resultaat) for pad, resultaat in gelezen if resultaat is not None]
+        # A duplicate id is blamed on the file not named after it, so the original keeps a clean report.
         ids: dict[str, str] = {}
+        for stam, bestand, _, proces in geldig:
+            if proces.id == stam:
+                ids.setdefault(proces.id, bestand)
         processen = []
-        for pad, resultaat in gelezen:
-            if resultaat is None:
-                continue
-            bestand, bron, proces = resultaat
-            controle.proces(bestand, bron, proces, pad.stem, ids)
+        for stam, bestand, bron, proces in geldig:
+            controle.proces(bestand, bron, proces, stam, ids)
             processen.append(proces)
         return Catalogus(self.map, tuple(sorted(processen, key=lambda p: p.id)), kalender, rollen)
 
@@ -112,7 +114,7 @@ class _Lezer:
         return resultaat[2] if resultaat else None
 
     def _model(self, pad: Path, model: type[M]) -> tuple[str, YamlBron, M] | None:
-        bestand = _weergave(pad)
+        bestand = weergave_pad(pad)
         self.bestanden.append(bestand)
         try:
             bron = lees_yaml(pad)
@@ -146,14 +148,16 @@ class _Controle:
 
         if proces.id != stam:
             meld(("id",), f"'{proces.id}' does not match the file name '{stam}'; name the file {proces.id}.yaml")
-        if proces.id in ids:
-            meld(("id",), f"'{proces.id}' is already the id of {ids[proces.id]}")
-        ids.setdefault(proces.id, bestand)
+        eerste = ids.setdefault(proces.id, bestand)
+        if eerste != bestand:
+            meld(("id",), f"'{proces.id}' is already the id of {eerste}")
         self._rol(meld, ("eigenaar",), proces.eigenaar)
         anker = getattr(proces.planning, "anker", None)
         if anker is not None and anker not in self.kalender.ankers:
-            meld(("planning", "anker"), f"unknown anchor '{anker}'{_suggestie(anker, self.kalender.ankers)}"
-                 f" (anchors are listed in {KALENDER})")
+            meld(
+                ("planning", "anker"),
+                f"unknown anchor '{anker}'{_suggestie(anker, self.kalender.ankers)} (anchors are listed in {KALENDER})",
+            )
         if proces.stappen:
             self._stappen(meld, bron.data, proces.stappen)
         else:
@@ -192,11 +196,15 @@ class _Controle:
         termijn = stap.termijn
         for index, herinnering in enumerate(stap.herinneringen):
             if herinnering.ongeveer_dagen >= termijn.ongeveer_dagen:
-                meld(pad + ("herinneringen", index),
-                     f"'{herinnering}' is not before the termijn '{termijn}': a reminder comes before the deadline")
+                meld(
+                    pad + ("herinneringen", index),
+                    f"'{herinnering}' is not before the termijn '{termijn}': a reminder comes before the deadline",
+                )
         if stap.escalatie and stap.escalatie.na.ongeveer_dagen > termijn.ongeveer_dagen:
-            meld(pad + ("escalatie", "na"),
-                 f"'{stap.escalatie.na}' is after the termijn '{termijn}': the ronde has closed by then")
+            meld(
+                pad + ("escalatie", "na"),
+                f"'{stap.escalatie.na}' is after the termijn '{termijn}': the ronde has closed by then",
+            )
 
     def _rol(self, meld, pad: Pad, rol: str) -> None:
         if rol not in self.rollen.rollen:
@@ -208,7 +216,7 @@ def _suggestie(naam: str, bekend) -> str:
     return f". Did you mean '{gelijkend[0]}'?" if gelijkend else ""
 
 
-def _weergave(pad: Path) -> str:
+def weergave_pad(pad: Path) -> str:
     """A file name as the coordinator typed it: relative to the working folder when it lies below it."""
     try:
         return os.path.relpath(pad) if not os.path.relpath(pad).startswith("..") else str(pad)

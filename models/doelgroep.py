@@ -70,7 +70,9 @@ def parse_voorwaarde(waarde: Any) -> Voorwaarde:
         raise ValueError(f"'{tekst}': {kenmerk} is yes/no; write '{kenmerk}' or 'niet {kenmerk}'")
     if soort is int:
         if not re.fullmatch(r"-?\d+", rauw):
-            raise ValueError(f"'{tekst}': {kenmerk} is a number; compare it with a whole number, e.g. '{kenmerk} >= 14'")
+            raise ValueError(
+                f"'{tekst}': {kenmerk} is a number; compare it with a whole number, e.g. '{kenmerk} >= 14'"
+            )
         return Voorwaarde(tekst, kenmerk, op, int(rauw))
     if op not in ("==", "!="):
         raise ValueError(f"'{tekst}': {kenmerk} is text; compare it with == or !=")
@@ -104,7 +106,8 @@ class Doelgroep(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rollen: list[str] = Field(
-        min_length=1, description="Roles from rollen.yaml; a person with any of them is included.",
+        min_length=1,
+        description="Roles from rollen.yaml; a person with any of them is included.",
         examples=[["statenlid"], ["gs-lid", "cvdk"]],
     )
     voorwaarden: list[VoorwaardeVeld] = Field(

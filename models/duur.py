@@ -12,9 +12,7 @@ from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
 from engine.werkdagen import Werkdagen
 
-_ISO = re.compile(
-    r"^P(?!$)(?:(?P<jaren>\d+)Y)?(?:(?P<maanden>\d+)M)?(?:(?P<weken>\d+)W)?(?:(?P<dagen>\d+)D)?$"
-)
+_ISO = re.compile(r"^P(?!$)(?:(?P<jaren>\d+)Y)?(?:(?P<maanden>\d+)M)?(?:(?P<weken>\d+)W)?(?:(?P<dagen>\d+)D)?$")
 _WERKDAGEN = re.compile(r"^(?P<aantal>\d+)\s*werkdag(?:en)?$")
 _VOORBEELD = "write ISO 8601 like 'P2W' (2 weeks), 'P10D', 'P1M', 'P4Y', or working days like '10 werkdagen'"
 
@@ -87,4 +85,3 @@ DuurVeld = Annotated[
     ),
 ]
 """A `Duur` as a pydantic field: parsed from text, written back as the text the coordinator wrote."""
-

@@ -122,12 +122,14 @@ def _kern(soort: Any) -> Any:
 
 
 def _getagde_leden(soort: Any) -> dict[str, Any] | None:
-    """For a discriminated union, its members by tag; else None."""
-    if typing.get_origin(soort) is not typing.Annotated:
+    """For a discriminated union (pydantic strips its outer Annotated from field annotations), its
+    members by tag; else None."""
+    if typing.get_origin(soort) is typing.Annotated:
+        soort = typing.get_args(soort)[0]
+    if typing.get_origin(soort) not in (typing.Union, types.UnionType):
         return None
-    unie, *_ = typing.get_args(soort)
     leden = {}
-    for lid in typing.get_args(unie):
+    for lid in typing.get_args(soort):
         if typing.get_origin(lid) is typing.Annotated:
             model, *extra = typing.get_args(lid)
             leden.update({m.tag: model for m in extra if hasattr(m, "tag")})

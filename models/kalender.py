@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.duur import DuurVeld
 
@@ -21,6 +21,13 @@ class Anker(_Strikt):
     herhaling: DuurVeld | None = Field(
         None, description="Repeat after the last known date at this interval.", examples=["P4Y"]
     )
+
+    @field_validator("herhaling")
+    @classmethod
+    def _kalendereenheden(cls, duur):
+        if duur is not None and duur.werkdagen:
+            raise ValueError(f"'{duur}': repeat anchors in calendar units (P4Y, P3Y), not working days")
+        return duur
 
     def datums_tot(self, tot: date) -> list[date]:
         """Every anchor date before `tot`: the known ones, then repeats of the last one."""
@@ -39,7 +46,8 @@ class Kalender(_Strikt):
 
     ankers: dict[str, Anker] = Field(default_factory=dict, description="Named anchors, by name.")
     vrije_dagen: list[date] = Field(
-        default_factory=list, description="Closing days on top of the Dutch public holidays.",
+        default_factory=list,
+        description="Closing days on top of the Dutch public holidays.",
         examples=[["2027-12-27"]],
     )
 

@@ -83,7 +83,10 @@ class RRulePlanning(_Soort):
 
     rrule: str = Field(
         description="RFC 5545 RRULE in Amsterdam time; without DTSTART the time is 09:00.",
-        examples=["FREQ=YEARLY;BYMONTH=3,9;BYMONTHDAY=1;BYHOUR=9", "DTSTART:20270301T090000\nRRULE:FREQ=YEARLY;INTERVAL=4"],
+        examples=[
+            "FREQ=YEARLY;BYMONTH=3,9;BYMONTHDAY=1;BYHOUR=9",
+            "DTSTART:20270301T090000\nRRULE:FREQ=YEARLY;INTERVAL=4",
+        ],
     )
 
     @field_validator("rrule")
@@ -151,7 +154,9 @@ class AnkerPlanning(_Soort):
         return duur
 
     def _alle(self, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
-        verschuiving = (self.na.delta if self.na else relativedelta()) - (self.voor.delta if self.voor else relativedelta())
+        verschuiving = (self.na.delta if self.na else relativedelta()) - (
+            self.voor.delta if self.voor else relativedelta()
+        )
         for dag in ankers[self.anker].datums_tot(tot.date() - verschuiving + relativedelta(days=1)):
             yield datetime.combine(dag + verschuiving, self.tijd)
 

@@ -60,32 +60,36 @@ class _StapVelden(_Strikt):
         description="alle-antwoorden: done when every recipient answered; bevestiging: the owner confirms.",
     )
     # `register` is also a method of pydantic's metaclass, so the attribute carries another name.
-    register_naam: Register | None = Field(
-        None, alias="register", description="The register a verzoek asks to update."
-    )
+    register_naam: Register | None = Field(None, alias="register", description="The register a verzoek asks to update.")
     sjablonen: Sjablonen = Field(default_factory=Sjablonen, description="Message templates.")
 
 
 class Stap(_StapVelden):
     """One stage of a multi-stage proces; the next stap starts when this one completes or closes."""
 
-    id: str | None = Field(None, pattern=ID_PATROON, description="Stage id, unique in the proces.",
-                           examples=["inventarisatie"])
+    id: str | None = Field(
+        None, pattern=ID_PATROON, description="Stage id, unique in the proces.", examples=["inventarisatie"]
+    )
     titel: str | None = Field(None, description="Short title of the stage.")
 
 
 class Proces(_StapVelden):
     """One recurring (or one-off) obligation. Single-stage fields sit on the proces; or use `stappen`."""
 
-    id: str = Field(pattern=ID_PATROON, description="Permanent key; the file is named <id>.yaml.",
-                    examples=["nevenfuncties-statenleden"])
+    id: str = Field(
+        pattern=ID_PATROON,
+        description="Permanent key; the file is named <id>.yaml.",
+        examples=["nevenfuncties-statenleden"],
+    )
     titel: str = Field(min_length=1, description="Title shown in emails and the agenda.")
     omschrijving: str | None = Field(None, description="What this obligation is for, in a few sentences.")
-    bron: str = Field(min_length=1, description="Where the plan or the law asks for it.",
-                      examples=["Integriteitsplan actie 5; Provinciewet art. 11"])
+    bron: str = Field(
+        min_length=1,
+        description="Where the plan or the law asks for it.",
+        examples=["Integriteitsplan actie 5; Provinciewet art. 11"],
+    )
     actief: bool = Field(True, description="false pauses the proces without losing its history.")
-    eigenaar: str = Field(description="Role responsible; gets owner tasks and escalations.",
-                          examples=["statengriffie"])
+    eigenaar: str = Field(description="Role responsible; gets owner tasks and escalations.", examples=["statengriffie"])
     planning: Planning = Field(description="When a ronde starts: exactly one of rrule, cron, anker, datum.")
     stappen: list[Stap] | None = Field(None, min_length=1, description="Stages, in order, for multi-stage processes.")
 

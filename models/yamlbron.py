@@ -11,6 +11,24 @@ import yaml
 Pad = tuple[str | int, ...]
 
 
+class _Lader(yaml.SafeLoader):
+    """SafeLoader without YAML 1.1's surprises: `10:30` stays text (not 630), and an impossible date
+    such as 2027-02-30 stays text, so validation names it with its line instead of crashing the reader."""
+
+    def construct_yaml_int(self, knoop: yaml.ScalarNode):
+        return knoop.value if ":" in knoop.value else super().construct_yaml_int(knoop)
+
+    def construct_yaml_timestamp(self, knoop: yaml.ScalarNode):
+        try:
+            return super().construct_yaml_timestamp(knoop)
+        except ValueError:
+            return knoop.value
+
+
+_Lader.add_constructor("tag:yaml.org,2002:int", _Lader.construct_yaml_int)
+_Lader.add_constructor("tag:yaml.org,2002:timestamp", _Lader.construct_yaml_timestamp)
+
+
 class YamlFout(Exception):
     """The file is not readable YAML; `regel` is 1-based."""
 
@@ -52,12 +70,15 @@ def lees_yaml(pad: Path) -> YamlBron:
     """Parse `pad`; raises YamlFout for syntax errors, duplicate keys and multiple documents."""
     tekst = pad.read_text(encoding="utf-8")
     try:
-        knoop = yaml.compose(tekst, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(tekst)
+        knoop = yaml.compose(tekst, Loader=_Lader)
+        data = yaml.load(tekst, Loader=_Lader)  # noqa: S506 - _Lader is a SafeLoader
     except yaml.MarkedYAMLError as fout:
         markering = fout.problem_mark or fout.context_mark
         regel = markering.line + 1 if markering else 1
-        raise YamlFout(regel, "yaml", f"not valid YAML: {fout.problem or fout.context}") from None
+        uitleg = fout.problem or fout.context
+        if fout.context and fout.context_mark and markering and fout.context_mark.line != markering.line:
+            uitleg += f" ({fout.context} from line {fout.context_mark.line + 1})"
+        raise YamlFout(regel, "yaml", f"not valid YAML: {uitleg}") from None
     except yaml.YAMLError as fout:
         raise YamlFout(1, "yaml", f"not valid YAML: {fout}") from None
     bron = YamlBron(data=data)
@@ -74,7 +95,11 @@ def _noteer(knoop: yaml.Node, pad: Pad, bron: YamlBron) -> None:
         for sleutel, waarde in knoop.value:
             naam, regel = str(sleutel.value), sleutel.start_mark.line + 1
             if naam in gezien:
-                raise YamlFout(regel, bron.veldnaam(pad + (naam,)), f"duplicate key '{naam}' (first written on line {gezien[naam]})")
+                raise YamlFout(
+                    regel,
+                    bron.veldnaam(pad + (naam,)),
+                    f"duplicate key '{naam}' (first written on line {gezien[naam]})",
+                )
             gezien[naam] = regel
             regels[pad + (naam,)] = regel
             _noteer(waarde, pad + (naam,), bron)

@@ -1,0 +1,19 @@
+"""Entry point of `integriteit`; each group of commands lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import specs
+
+app = typer.Typer(
+    name="integriteit",
+    help="Procesmotor voor het Integriteitsplan van Provincie Utrecht.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+specs.registreer(app)
+
+if __name__ == "__main__":
+    app()

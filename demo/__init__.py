@@ -1,0 +1,1 @@
+"""Synthetic demo data: an invented organisation for trying out the engine."""

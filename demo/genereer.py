@@ -1,0 +1,515 @@
+"""Deterministic generator of a synthetic demo organisation for Provincie Utrecht.
+
+Every person is invented. Run `python -m demo.genereer` to (re)write `demo/organisatie.csv`.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+SEED = 2027
+CSV_PATH = Path(__file__).with_name("organisatie.csv")
+COLUMNS = [
+    "extern_id",
+    "naam",
+    "email",
+    "rollen",
+    "fractie",
+    "team",
+    "afdeling",
+    "functie",
+    "leidinggevende",
+    "schaal",
+    "inhuur",
+    "ambtseed",
+]
+TOTAL_MEDEWERKERS = 1500
+INHUUR_KANS = 0.08
+GEEN_EED_KANS = 0.03
+AANTAL_GS = 6
+
+VOORNAMEN = [
+    "Anna",
+    "Emma",
+    "Sophie",
+    "Julia",
+    "Sanne",
+    "Lisa",
+    "Eva",
+    "Fleur",
+    "Iris",
+    "Lotte",
+    "Noor",
+    "Anouk",
+    "Femke",
+    "Marieke",
+    "Esther",
+    "Linda",
+    "Monique",
+    "Petra",
+    "Ingrid",
+    "Karin",
+    "Marloes",
+    "Ilse",
+    "Suzanne",
+    "Yvonne",
+    "Hanneke",
+    "Maaike",
+    "Nienke",
+    "Renée",
+    "Zoë",
+    "Chloë",
+    "Inès",
+    "Fatima",
+    "Yasmina",
+    "Samira",
+    "Priya",
+    "Mei",
+    "Anne-Marie",
+    "Daan",
+    "Sem",
+    "Lucas",
+    "Thomas",
+    "Bram",
+    "Ruben",
+    "Tim",
+    "Niels",
+    "Jeroen",
+    "Bas",
+    "Joost",
+    "Sander",
+    "Pieter",
+    "Jan",
+    "Kees",
+    "Erik",
+    "Marco",
+    "Dennis",
+    "Martijn",
+    "Rick",
+    "Stefan",
+    "Wouter",
+    "Maarten",
+    "Koen",
+    "Thijs",
+    "Lars",
+    "Gijs",
+    "Jasper",
+    "Vincent",
+    "Paul",
+    "René",
+    "André",
+    "Mohamed",
+    "Youssef",
+    "Ahmet",
+    "Mehmet",
+    "Rahul",
+    "Kevin",
+    "Jan-Willem",
+]
+ACHTERNAMEN = [
+    "de Vries",
+    "Jansen",
+    "de Jong",
+    "van den Berg",
+    "van Dijk",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smits",
+    "de Graaf",
+    "van der Meer",
+    "van der Linden",
+    "Jacobs",
+    "de Haan",
+    "Vermeulen",
+    "van den Heuvel",
+    "van der Veen",
+    "van den Broek",
+    "de Bruijn",
+    "van der Heijden",
+    "Schouten",
+    "van Beek",
+    "Willems",
+    "van Vliet",
+    "van de Ven",
+    "Maas",
+    "Verhoeven",
+    "Koster",
+    "van der Wal",
+    "Prins",
+    "Blom",
+    "Huisman",
+    "Peeters",
+    "de Lange",
+    "Kuipers",
+    "van Wijk",
+    "Post",
+    "Kuiper",
+    "Veenstra",
+    "Kramer",
+    "van den Brink",
+    "Scholten",
+    "Martens",
+    "Vink",
+    "Timmer",
+    "Hoogendoorn",
+    "van Dongen",
+    "Groen",
+    "Evers",
+    "van der Laan",
+    "Verbeek",
+    "Gerritsen",
+    "Jonker",
+    "Sanders",
+    "Willemsen",
+    "Bosman",
+    "Koning",
+    "van Loon",
+    "Lammers",
+    "Driessen",
+    "Zwart",
+    "Snijders",
+    "Verschoor",
+    "van 't Hof",
+    "Şahin",
+    "Öztürk",
+    "El Amrani",
+    "Bouzid",
+    "Ramdin",
+    "Nguyen",
+]
+# Combinations that happen to match well-known (former) politicians are skipped.
+VERMIJDEN = {"Jan de Vries", "Sander Dekker", "Esther de Lange", "Kees Verhoeven", "Dennis de Jong", "Erik Meijer"}
+
+FRACTIES = {
+    "Groen Utrecht": 9,
+    "Provinciaal Belang": 7,
+    "Utrechts Midden": 6,
+    "Stad en Ommeland": 5,
+    "Burgers Centraal": 5,
+    "Sociaal Utrecht": 4,
+    "Vrijzinnig Utrecht": 4,
+    "Vecht en Rijn Partij": 3,
+    "Lijst Kromme Rijn": 2,
+    "Eemland Verbonden": 2,
+    "Duurzaam Utrecht": 1,
+    "Nieuwe Toekomst": 1,
+}
+
+AFDELINGEN = {
+    "Ruimte en Wonen": [
+        "Ruimtelijke Ordening",
+        "Wonen",
+        "Omgevingsvisie",
+        "Bodem en Water",
+        "Grondzaken",
+        "Vergunningverlening Ruimte",
+        "Erfgoed",
+        "Ruimtelijke Projecten",
+    ],
+    "Mobiliteit": [
+        "Verkeersveiligheid",
+        "Openbaar Vervoer",
+        "Fiets",
+        "Wegbeheer",
+        "Infraprojecten",
+        "Verkeersmanagement",
+        "Mobiliteitsbeleid",
+        "Vaarwegen",
+        "Assetmanagement",
+    ],
+    "Natuur en Landbouw": [
+        "Natuurbeleid",
+        "Landbouw en Voedsel",
+        "Stikstof",
+        "Gebiedsgerichte Aanpak",
+        "Soortenbescherming",
+        "Recreatie en Groen",
+        "Water en Klimaatadaptatie",
+        "Natuurbeheer",
+    ],
+    "Milieu en Energie": [
+        "Energietransitie",
+        "Luchtkwaliteit",
+        "Geluid",
+        "Circulaire Economie",
+        "Toezicht en Handhaving",
+        "Vergunningen Milieu",
+        "Externe Veiligheid",
+        "Klimaat",
+    ],
+    "Economie en Cultuur": [
+        "Economische Zaken",
+        "Arbeidsmarkt",
+        "Cultuur",
+        "Sport",
+        "Innovatie",
+        "Vrijetijdseconomie",
+        "Kennisinstellingen",
+        "Sociaal Domein",
+        "Digitale Economie",
+    ],
+    "Bedrijfsvoering": [
+        "HRM",
+        "Matchpoint",
+        "Inkoop",
+        "Financiën",
+        "ICT",
+        "Informatiebeheer",
+        "Facilitaire Zaken",
+        "Juridische Zaken",
+        "Huisvesting",
+        "Data en Digitalisering",
+    ],
+    "Concernstaf": [
+        "Bestuursondersteuning",
+        "Communicatie",
+        "Strategie",
+        "Concerncontrol",
+        "Integriteit en Veiligheid",
+        "Interbestuurlijk Toezicht",
+        "Europa en Internationaal",
+        "Kabinet",
+    ],
+}
+
+# (title, lowest scale, highest scale, weight)
+FUNCTIES_ALGEMEEN = [
+    ("Beleidsmedewerker", 9, 11, 20),
+    ("Senior beleidsmedewerker", 11, 12, 10),
+    ("Adviseur", 10, 12, 10),
+    ("Projectleider", 11, 13, 6),
+    ("Projectmedewerker", 8, 10, 6),
+    ("Jurist", 10, 12, 4),
+    ("Communicatieadviseur", 10, 11, 2),
+    ("Data-analist", 10, 12, 2),
+    ("Managementassistent", 7, 8, 4),
+    ("Administratief medewerker", 5, 7, 3),
+    ("Trainee", 8, 8, 1),
+    ("Strategisch adviseur", 12, 14, 2),
+    ("Programmamanager", 13, 15, 1),
+    ("Concernadviseur", 14, 16, 0.3),
+]
+FUNCTIES_AFDELING = {
+    "Ruimte en Wonen": [("Planoloog", 10, 12, 6), ("Stedenbouwkundige", 10, 12, 3)],
+    "Mobiliteit": [("Verkeerskundige", 9, 11, 6), ("Wegbeheerder", 8, 10, 5), ("Weginspecteur", 7, 9, 4)],
+    "Natuur en Landbouw": [("Ecoloog", 10, 11, 5), ("Gebiedsmakelaar", 10, 12, 4)],
+    "Milieu en Energie": [("Toezichthouder", 8, 10, 6), ("Vergunningverlener", 9, 11, 6)],
+    "Economie en Cultuur": [("Accountmanager", 10, 11, 5), ("Cultuurconsulent", 9, 11, 3)],
+    "Bedrijfsvoering": [
+        ("Financieel adviseur", 10, 12, 5),
+        ("ICT-specialist", 9, 12, 6),
+        ("Informatiebeheerder", 8, 10, 4),
+        ("Facilitair medewerker", 5, 7, 3),
+    ],
+    "Concernstaf": [("Concerncontroller", 11, 13, 3), ("Woordvoerder", 11, 12, 2)],
+}
+
+
+@dataclass(frozen=True)
+class Special:
+    """Employees in a team who carry an extra role; functie None means an ordinary title."""
+
+    rol: str
+    team: str
+    aantal: int
+    functie: str | None = None
+    schalen: tuple[int, int] = (10, 11)
+
+
+SPECIALS = [
+    Special("integriteitscoordinator", "Integriteit en Veiligheid", 1, "Integriteitscoördinator", (12, 12)),
+    Special("bestuursadviseur-gs", "Bestuursondersteuning", 2, "Bestuursadviseur GS", (11, 13)),
+    Special("po", "HRM", 3, "HR-adviseur"),
+    Special("inkoop", "Inkoop", 3, "Inkoopadviseur", (9, 11)),
+    Special("matchpoint", "Matchpoint", 2, "Adviseur instroom"),
+    Special("vertrouwenspersoon", "Juridische Zaken", 1),
+    Special("vertrouwenspersoon", "Gebiedsgerichte Aanpak", 1),
+]
+GRIFFIE_STAF = [("Plaatsvervangend griffier", 13), ("Commissiegriffier", 11), ("Commissiegriffier", 10)]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Where an employee sits and who their manager is."""
+
+    team: str
+    afdeling: str
+    leidinggevende: str
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
+
+
+def _ja_nee(value: bool) -> str:
+    return "ja" if value else "nee"
+
+
+class Organisation:
+    """Collects rows and hands out ids, names and unique e-mail addresses."""
+
+    def __init__(self) -> None:
+        self.rng = random.Random(SEED)
+        self.rows: list[dict[str, str]] = []
+        self._emails: set[str] = set()
+        self._counters = {"P": 0, "M": 0}
+
+    def _name(self) -> tuple[str, str]:
+        while True:
+            first, last = self.rng.choice(VOORNAMEN), self.rng.choice(ACHTERNAMEN)
+            if f"{first} {last}" not in VERMIJDEN:
+                return first, last
+
+    def _email(self, first: str, last: str) -> str:
+        base, number = f"{_slug(first)}.{_slug(last)}", 1
+        local = base
+        while local in self._emails:
+            number += 1
+            local = f"{base}{number}"
+        self._emails.add(local)
+        return f"{local}@demo.example"
+
+    def add(self, prefix: str, rollen: list[str], functie: str, **fields: str) -> str:
+        self._counters[prefix] += 1
+        extern_id = f"{prefix}{self._counters[prefix]:05d}"
+        first, last = self._name()
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(extern_id=extern_id, naam=f"{first} {last}", email=self._email(first, last))
+        row.update(rollen=";".join(rollen), functie=functie, inhuur="nee", ambtseed="nee")
+        row.update(fields)
+        self.rows.append(row)
+        return extern_id
+
+    def employee(
+        self, unit: Unit, rollen: list[str], functie: str, schaal: int, *, inhuur: bool = False, ambtseed: bool = True
+    ) -> str:
+        return self.add(
+            "M",
+            ["medewerker", *rollen],
+            functie,
+            team=unit.team,
+            afdeling=unit.afdeling,
+            leidinggevende=unit.leidinggevende,
+            schaal=str(schaal),
+            inhuur=_ja_nee(inhuur),
+            ambtseed=_ja_nee(ambtseed),
+        )
+
+
+def _add_bestuur(org: Organisation) -> None:
+    org.add("P", ["cvdk"], "Commissaris van de Koning")
+    for _ in range(AANTAL_GS):
+        org.add("P", ["gs-lid"], "Gedeputeerde")
+
+
+def _add_staten(org: Organisation) -> None:
+    for fractie, size in FRACTIES.items():
+        chair = org.rng.randrange(size)
+        for index in range(size):
+            if index == chair:
+                org.add("P", ["statenlid", "fractievoorzitter"], "Fractievoorzitter", fractie=fractie)
+            else:
+                org.add("P", ["statenlid"], "Statenlid", fractie=fractie)
+
+
+def _team_sizes(rng: random.Random, teams: int, total: int) -> list[int]:
+    """Random team sizes (excluding the teamleider) nudged until they add up to total."""
+    sizes = [rng.randint(14, 34) for _ in range(teams)]
+    while (diff := total - sum(sizes)) != 0:
+        index, step = rng.randrange(teams), 1 if diff > 0 else -1
+        if 10 <= sizes[index] + step <= 40:
+            sizes[index] += step
+    return sizes
+
+
+def _functie(rng: random.Random, afdeling: str) -> tuple[str, int]:
+    pool = FUNCTIES_ALGEMEEN + FUNCTIES_AFDELING.get(afdeling, [])
+    title, low, high, _ = rng.choices(pool, weights=[f[3] for f in pool])[0]
+    return title, rng.randint(low, high)
+
+
+def _add_special(org: Organisation, unit: Unit, special: Special) -> None:
+    for _ in range(special.aantal):
+        functie, schaal = _functie(org.rng, unit.afdeling)
+        if special.functie:
+            functie, schaal = special.functie, org.rng.randint(*special.schalen)
+        org.employee(unit, [special.rol], functie, schaal)
+
+
+def _add_member(org: Organisation, unit: Unit) -> None:
+    functie, schaal = _functie(org.rng, unit.afdeling)
+    inhuur = org.rng.random() < INHUUR_KANS
+    ambtseed = not inhuur and org.rng.random() >= GEEN_EED_KANS
+    org.employee(unit, [], functie, schaal, inhuur=inhuur, ambtseed=ambtseed)
+
+
+def _add_team(org: Organisation, unit: Unit, size: int) -> None:
+    leader = org.employee(unit, ["teamleider"], "Teamleider", org.rng.randint(12, 14))
+    members = Unit(unit.team, unit.afdeling, leader)
+    specials = [s for s in SPECIALS if s.team == unit.team]
+    for special in specials:
+        _add_special(org, members, special)
+    for _ in range(size - sum(s.aantal for s in specials)):
+        _add_member(org, members)
+
+
+def _add_griffie(org: Organisation) -> None:
+    """The griffie serves Provinciale Staten, so the griffier has no manager in the organisation."""
+    griffier = org.employee(Unit("Statengriffie", "Statengriffie", ""), ["statengriffie"], "Griffier", 15)
+    staff = Unit("Statengriffie", "Statengriffie", griffier)
+    for functie, schaal in GRIFFIE_STAF:
+        org.employee(staff, ["statengriffie"], functie, schaal)
+
+
+def _add_medewerkers(org: Organisation) -> None:
+    teams = sum(len(names) for names in AFDELINGEN.values())
+    members = TOTAL_MEDEWERKERS - 1 - len(AFDELINGEN) - teams - 1 - len(GRIFFIE_STAF)
+    sizes = iter(_team_sizes(org.rng, teams, members))
+    top = org.employee(Unit("", "Concernstaf", ""), ["algemeen-directeur", "directie"], "Algemeen directeur", 18)
+    for afdeling, names in AFDELINGEN.items():
+        director = org.employee(Unit("", afdeling, top), ["directie"], f"Directeur {afdeling}", org.rng.randint(15, 17))
+        for team in names:
+            _add_team(org, Unit(team, afdeling, director), next(sizes))
+    _add_griffie(org)
+
+
+def genereer() -> list[dict[str, str]]:
+    """All rows of the demo organisation; identical on every run."""
+    org = Organisation()
+    _add_bestuur(org)
+    _add_staten(org)
+    _add_medewerkers(org)
+    return org.rows
+
+
+def main() -> None:
+    rows = genereer()
+    with CSV_PATH.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"{len(rows)} rows written to {CSV_PATH}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""`integriteit valideer` and `integriteit agenda` as a coordinator uses them."""
+
+import json
+from pathlib import Path
+
+from icalendar import Calendar
+from typer.testing import CliRunner
+
+from cli.main import app
+
+ONGELDIG = Path(__file__).parents[1] / "ongeldig"
+runner = CliRunner()
+
+
+def test_valideer_says_all_is_well_in_one_line():
+    uitkomst = runner.invoke(app, ["valideer"])
+    assert uitkomst.exit_code == 0
+    assert uitkomst.stdout.count("\n") == 1 and "processen geldig" in uitkomst.stdout
+
+
+def test_valideer_lists_each_problem_on_stderr_and_fails():
+    uitkomst = runner.invoke(app, ["valideer", "--processen", str(ONGELDIG)])
+    assert uitkomst.exit_code == 1
+    regels = uitkomst.stderr.splitlines()
+    assert len(regels) == 21  # one file has two problems
+    assert all(regel.count(": ") >= 2 and ".yaml:" in regel for regel in regels)
+    assert "Traceback" not in uitkomst.output
+
+
+def test_agenda_refuses_to_run_on_invalid_specs():
+    uitkomst = runner.invoke(app, ["agenda", "--processen", str(ONGELDIG), "--json"])
+    assert uitkomst.exit_code == 1
+    assert uitkomst.stdout.strip().splitlines()[-1].endswith("niets draait tot ze zijn opgelost.")
+
+
+def test_agenda_json_is_one_sorted_array_with_dates():
+    uitkomst = runner.invoke(app, ["agenda", "--van", "2027-03-01", "--tot", "2027-03-31", "--json"])
+    assert uitkomst.exit_code == 0
+    items = json.loads(uitkomst.stdout)
+    assert {(i["proces"], i["stap"], i["start"], i["deadline"]) for i in items} >= {
+        ("nevenfuncties-statenleden", None, "2027-03-01", "2027-03-30"),
+        ("kwetsbare-functies", "inventarisatie", "2027-03-01", "2027-04-12"),
+    }
+    assert [(i["start"], i["proces"]) for i in items] == sorted((i["start"], i["proces"]) for i in items)
+
+
+def test_agenda_ics_imports_as_a_calendar_with_start_and_deadline_events():
+    uitkomst = runner.invoke(app, ["agenda", "--van", "2027-09-01", "--tot", "2027-09-01", "--ics"])
+    assert uitkomst.exit_code == 0
+    kalender = Calendar.from_ical(uitkomst.stdout_bytes)
+    samenvattingen = sorted(str(e["summary"]) for e in kalender.walk("VEVENT"))
+    assert "Start: Actualisatie nevenfuncties Statenleden" in samenvattingen
+    assert "Deadline: Actualisatie nevenfuncties Statenleden" in samenvattingen
+    assert kalender.walk("VTIMEZONE")[0]["tzid"] == "Europe/Amsterdam"
+
+
+def test_agenda_without_dates_shows_the_coming_twelve_months():
+    uitkomst = runner.invoke(app, ["agenda"])
+    assert uitkomst.exit_code == 0
+    assert uitkomst.stdout.startswith("Agenda ")
+
+
+def test_agenda_rejects_a_window_that_ends_before_it_starts():
+    uitkomst = runner.invoke(app, ["agenda", "--van", "2027-03-01", "--tot", "2027-02-01"])
+    assert uitkomst.exit_code == 2
+    assert "--tot" in uitkomst.output
+
+
+def test_agenda_rejects_a_date_that_does_not_exist():
+    uitkomst = runner.invoke(app, ["agenda", "--van", "2027-02-30"])
+    assert uitkomst.exit_code == 2
+    assert "2027-02-30" in uitkomst.output

@@ -1,0 +1,87 @@
+"""The agenda for 2027-2031 follows the plan, on working days, at 09:00 Amsterdam time."""
+
+from collections import defaultdict
+from datetime import date, datetime, time
+
+import pytest
+
+from engine.agenda import agenda
+from engine.werkdagen import TIJDZONE, Werkdagen
+
+JAREN = range(2027, 2032)
+
+
+@pytest.fixture(scope="module")
+def plannen(catalogus):
+    return agenda(catalogus, date(2027, 1, 1), date(2031, 12, 31))
+
+
+@pytest.fixture(scope="module")
+def maanden(plannen) -> dict[tuple[str, str | None], list[tuple[int, int]]]:
+    per_proces = defaultdict(list)
+    for plan in plannen:
+        per_proces[plan.proces.id, plan.stap_id].append((plan.start.year, plan.start.month))
+    return per_proces
+
+
+@pytest.mark.parametrize(
+    "proces",
+    ["nevenfuncties-statenleden", "nevenfuncties-gs", "financiele-belangen-statenleden", "financiele-belangen-gs"],
+)
+def test_side_positions_and_financial_interests_in_march_and_september(maanden, proces):
+    assert maanden[proces, None] == [(j, m) for j in JAREN for m in (3, 9)]
+
+
+@pytest.mark.parametrize("proces", ["geschenken-statenleden", "geschenken-gs"])
+def test_gifts_every_quarter(maanden, proces):
+    assert maanden[proces, None] == [(j, m) for j in JAREN for m in (1, 4, 7, 10)]
+
+
+def test_agenda_item_every_september(maanden):
+    assert maanden["agendering-integriteit-ps", None] == [(j, 9) for j in JAREN]
+
+
+def test_vulnerable_functions_once_in_four_years_in_two_stages(maanden, plannen):
+    assert maanden["kwetsbare-functies", "inventarisatie"] == [(2027, 3), (2031, 3)]
+    inventarisatie, vaststelling = [p for p in plannen if p.proces.id == "kwetsbare-functies"][:2]
+    assert vaststelling.stap_id == "vaststelling-gs"
+    assert vaststelling.start.date() > inventarisatie.deadline
+
+
+def test_candidate_list_conversation_in_the_year_before_each_election_before_lists_are_due(plannen):
+    gesprekken = [p for p in plannen if p.proces.id == "kieslijsten-gesprek"]
+    verkiezing = date(2031, 3, 17)  # 2027-03-17 plus four years, as kalender.yaml says
+    kandidaatstelling = date(2031, 2, 3)  # dag van kandidaatstelling: 43 days before the election
+    assert [p.start.date() for p in gesprekken] == [date(2030, 3, 18)]  # 17 March 2030 is a Sunday
+    assert (verkiezing - gesprekken[0].start.date()).days <= 366
+    assert gesprekken[0].deadline < kandidaatstelling
+
+
+def test_yearly_processes_once_a_year(maanden):
+    for proces in ("nevenfuncties-medewerkers", "inkoop-afwijkingen", "jaarverslag-integriteit", "dialoogsessies"):
+        assert [j for j, _ in maanden[proces, None]] == list(JAREN), proces
+
+
+def test_no_start_reminder_or_deadline_on_a_weekend_or_holiday(plannen):
+    werkdagen = Werkdagen()
+    for plan in plannen:
+        for dag in (plan.start.date(), plan.deadline, *plan.herinneringen):
+            assert werkdagen.is_werkdag(dag), f"{plan.proces.id} {plan.start}: {dag} is not a working day"
+
+
+def test_nine_oclock_stays_nine_oclock_across_daylight_saving(plannen):
+    assert {p.start.timetz() for p in plannen if p.proces.planning.model_fields_set == {"rrule"}} == {
+        time(9, tzinfo=TIJDZONE)
+    }
+    winter = next(p for p in plannen if p.start.month == 1)
+    zomer = next(p for p in plannen if p.start.month == 7)
+    assert winter.start.utcoffset() != zomer.start.utcoffset()
+
+
+def test_a_gift_round_on_new_years_day_moves_to_the_next_working_day(plannen):
+    eerste = next(p for p in plannen if p.proces.id == "geschenken-gs")
+    assert eerste.start == datetime(2027, 1, 4, 9, tzinfo=TIJDZONE)  # 1 Jan holiday, 2-3 Jan weekend
+
+
+def test_sorted_by_start_then_proces(plannen):
+    assert plannen == sorted(plannen, key=lambda p: (p.start, p.proces.id))

@@ -1,0 +1,34 @@
+from datetime import date
+
+import pytest
+
+from engine.werkdagen import Werkdagen
+from models.duur import parse_duur
+
+
+@pytest.mark.parametrize(
+    ("tekst", "na_1_maart"),
+    [("P4W", date(2027, 3, 29)), ("P10D", date(2027, 3, 11)), ("P1M", date(2027, 4, 1)), ("P1Y", date(2028, 3, 1))],
+)
+def test_iso_durations_add_calendar_time(tekst, na_1_maart):
+    assert parse_duur(tekst).na(date(2027, 3, 1), Werkdagen()) == na_1_maart
+
+
+def test_working_days_skip_weekends_and_holidays():
+    # Friday 23 April 2027 + 3 working days: weekend and Koningsdag (Tuesday 27 April) skipped.
+    assert parse_duur("3 werkdagen").na(date(2027, 4, 23), Werkdagen()) == date(2027, 4, 29)
+
+
+@pytest.mark.parametrize(
+    ("tekst", "fout"),
+    [
+        ("-P2W", "'-P2W' is negative"),
+        ("P0D", "'P0D' is zero"),
+        ("2 weken", "'2 weken' is not a duration"),
+        ("P", "'P' is not a duration"),
+        ("0 werkdagen", "is zero"),
+    ],
+)
+def test_bad_durations_are_named(tekst, fout):
+    with pytest.raises(ValueError, match=fout):
+        parse_duur(tekst)

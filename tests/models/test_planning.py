@@ -1,0 +1,64 @@
+from datetime import datetime
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from models.kalender import Anker
+from models.planning import Planning
+
+planning = TypeAdapter(Planning)
+VAN, TOT = datetime(2027, 1, 1), datetime(2029, 1, 1)
+
+
+def test_rrule_without_dtstart_starts_at_nine():
+    p = planning.validate_python({"rrule": "FREQ=YEARLY;BYMONTH=3,9;BYMONTHDAY=1"})
+    assert p.momenten(VAN, TOT, {}) == [datetime(y, m, 1, 9) for y in (2027, 2028) for m in (3, 9)]
+
+
+def test_every_four_years_needs_and_uses_dtstart():
+    p = planning.validate_python({"rrule": "DTSTART:20270301T090000\nRRULE:FREQ=YEARLY;INTERVAL=4"})
+    assert p.momenten(datetime(2026, 1, 1), datetime(2035, 1, 1), {}) == [
+        datetime(2027, 3, 1, 9),
+        datetime(2031, 3, 1, 9),
+    ]
+
+
+def test_cron_and_rrule_agree_on_quarters():
+    cron = planning.validate_python({"cron": "0 9 1 1,4,7,10 *"})
+    rrule = planning.validate_python({"rrule": "FREQ=YEARLY;BYMONTH=1,4,7,10;BYMONTHDAY=1;BYHOUR=9"})
+    assert cron.momenten(VAN, TOT, {}) == rrule.momenten(VAN, TOT, {})
+
+
+def test_anchor_with_offset_starts_twelve_months_before_each_election():
+    p = planning.validate_python({"anker": "verkiezingen", "voor": "P12M"})
+    verkiezingen = Anker(omschrijving="PS", datums=["2027-03-17"], herhaling="P4Y")
+    assert p.momenten(datetime(2026, 1, 1), datetime(2035, 1, 1), {"verkiezingen": verkiezingen}) == [
+        datetime(2026, 3, 17, 9),
+        datetime(2030, 3, 17, 9),
+        datetime(2034, 3, 17, 9),
+    ]
+
+
+def test_one_fixed_date():
+    p = planning.validate_python({"datum": "2027-01-11", "tijd": "13:30"})
+    assert p.momenten(VAN, TOT, {}) == [datetime(2027, 1, 11, 13, 30)]
+
+
+@pytest.mark.parametrize(
+    ("invoer", "fout"),
+    [
+        ({"rrule": "FREQ=YEARLY;BYMONTH=13"}, "BYMONTH=13 is not a month"),
+        ({"rrule": "FREQ=YEARLY;BYHOUR=24"}, "BYHOUR=24 is not an hour"),
+        ({"rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31"}, "never produces a date"),
+        ({"rrule": "FREQ=SECONDLY"}, "FREQ=SECONDLY is not supported"),
+        ({"rrule": "BYMONTH=3"}, "FREQ is missing"),
+        ({"cron": "0 9 1 3 * */4"}, "5 fields"),
+        ({"cron": "0 9 31 2 *"}, "never produces a date"),
+        ({"cron": "0 25 1 3 *"}, "'0 25 1 3 \\*'"),
+        ({"rrule": "FREQ=YEARLY", "cron": "0 9 1 1 *"}, "exactly one of"),
+        ({"anker": "x", "voor": "P1M", "na": "P1M"}, "either voor or na"),
+    ],
+)
+def test_impossible_schedules_are_refused_with_the_value(invoer, fout):
+    with pytest.raises(ValidationError, match=fout):
+        planning.validate_python(invoer)
