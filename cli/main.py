@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import specs
+from cli import motor, specs
 
 app = typer.Typer(
     name="integriteit",
@@ -14,6 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 specs.registreer(app)
+motor.registreer(app)
 
 if __name__ == "__main__":
     app()

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ValidationError
 
 from engine.werkdagen import Werkdagen
@@ -29,7 +30,7 @@ KALENDER, ROLLEN = "kalender.yaml", "rollen.yaml"
 M = TypeVar("M", bound=BaseModel)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalogus:
     """Every valid proces of one folder, with the calendar and roles they were checked against."""
 
@@ -41,6 +42,10 @@ class Catalogus:
     @cached_property
     def werkdagen(self) -> Werkdagen:
         return Werkdagen(self.kalender.vrije_dagen)
+
+    @cached_property
+    def sjablonen(self) -> SandboxedEnvironment:
+        return sjablonen.omgeving(self.map)
 
     def proces(self, proces_id: str) -> Proces:
         for proces in self.processen:

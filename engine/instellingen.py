@@ -15,6 +15,9 @@ class Instellingen(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INTEGRITEIT_", extra="ignore")
 
     processen: Path = Field(STANDAARD_MAP, description="Folder of process specs (kalender.yaml, rollen.yaml beside).")
+    database_url: str = Field("sqlite:///data/integriteit.db", description="SQLAlchemy URL of the engine's database.")
+    basis_url: str = Field("http://127.0.0.1:8000", description="Base address of the personal answer forms.")
+    afzender_naam: str = Field("Integriteitscoördinator Provincie Utrecht", description="Who signs the messages.")
 
 
 @lru_cache

@@ -1,0 +1,125 @@
+"""The daily watch: start what was missed, keep doelgroepen current, remind, escalate, close.
+
+Its cost follows what is due: it touches lopende rondes only, and a ronde's persons only after a change.
+On a day that is not a working day it only closes rondes; reminders and escalations wait for the next
+working day.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from engine import rondes
+from engine.agenda import plan_stap
+from engine.catalogus import Catalogus
+from engine.gebeurtenissen import registreer
+from engine.personen import leden
+from engine.uitgaand import zet_escalatie_klaar, zet_verzoeken_klaar
+from engine.werkdagen import TIJDZONE
+from models.doelgroep import Doelgroep
+from models.tabellen import Persoon, Ronde, Verzoek
+
+
+def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter:
+    """One pass of the watch at `nu`; returns what it did (gestart, herinneringen, escalaties, gesloten)."""
+    verslag: Counter = Counter()
+    vandaag = nu.astimezone(TIJDZONE).date()
+    werkdag = catalogus.werkdagen.is_werkdag(vandaag)
+    if werkdag:
+        for proces in catalogus.processen:
+            start = (
+                rondes.start_ronde(session=session, catalogus=catalogus, proces=proces, nu=nu)
+                if proces.actief
+                else None
+            )
+            verslag["gestart"] += bool(start and start.nieuw)
+    bekend = {p.id for p in catalogus.processen}
+    for ronde in session.exec(select(Ronde).where(Ronde.status == "lopend").order_by(Ronde.id)).all():
+        if ronde.proces not in bekend:
+            continue  # a removed spec: its rondes wait, untouched, until the spec returns
+        if vandaag > ronde.deadline:
+            rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
+            verslag["gesloten"] += 1
+            continue
+        if not werkdag or ronde.start > nu:
+            continue
+        rondes.synchroniseer_doelgroep(session, catalogus=catalogus, ronde=ronde, nu=nu)
+        verslag["herinneringen"] += _herinner(session, catalogus, ronde, nu)
+        verslag["escalaties"] += _escaleer(session, catalogus, ronde, nu)
+        if rondes.is_compleet(session, catalogus=catalogus, ronde=ronde) and _heeft_verzoeken(session, ronde):
+            rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
+            verslag["gesloten"] += 1
+    return verslag
+
+
+def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, nu: datetime) -> int:
+    """Send the latest due reminder to every open verzoek; reminders missed during downtime collapse into one."""
+    proces, stap = rondes.spec(catalogus, ronde)
+    vandaag = nu.astimezone(TIJDZONE).date()
+    data = plan_stap(proces, stap, ronde.start, catalogus.werkdagen).herinneringen
+    nummer = sum(d <= vandaag for d in data)
+    if nummer <= ronde.herinnering_nr:
+        return 0
+    ronde.herinnering_nr = nummer
+    # Whoever joined on or after this reminder's date had the verzoek itself as contact.
+    adressering = [(v, p) for v, p in _open(session, ronde) if _dag(v.aangemaakt) < data[nummer - 1]]
+    zet_verzoeken_klaar(session, catalogus=catalogus, ronde=ronde, adressering=adressering, nu=nu, herinnering=nummer)
+    for verzoek, _ in adressering:
+        verzoek.status, verzoek.herinneringen, verzoek.laatste_contact = "herinnerd", verzoek.herinneringen + 1, nu
+    return len(adressering)
+
+
+def _escaleer(session: Session, catalogus: Catalogus, ronde: Ronde, nu: datetime) -> int:
+    proces, stap = rondes.spec(catalogus, ronde)
+    if ronde.geescaleerd or stap.escalatie is None:
+        return 0
+    datum = plan_stap(proces, stap, ronde.start, catalogus.werkdagen).escalatie
+    if datum is None or nu.astimezone(TIJDZONE).date() < datum:
+        return 0
+    ronde.geescaleerd = True
+    open_verzoeken = _open(session, ronde)
+    if not open_verzoeken:
+        return 0
+    ontvangers = leden(session, Doelgroep(rollen=[stap.escalatie.naar or proces.eigenaar]))
+    totaal = len(
+        list(session.exec(select(Verzoek.id).where(Verzoek.ronde_id == ronde.id, Verzoek.status != "vervallen")))
+    )
+    for verzoek, _ in open_verzoeken:
+        verzoek.status = "geescaleerd"
+    if not ontvangers:
+        registreer(
+            session, soort="escalatie-zonder-ontvanger", nu=nu, ronde=ronde, rol=stap.escalatie.naar or proces.eigenaar
+        )
+        return 0
+    zet_escalatie_klaar(
+        session,
+        catalogus=catalogus,
+        ronde=ronde,
+        ontbrekend=[p for _, p in open_verzoeken],
+        totaal=totaal,
+        ontvangers=ontvangers,
+        nu=nu,
+    )
+    return 1
+
+
+def _open(session: Session, ronde: Ronde) -> list[tuple[Verzoek, Persoon]]:
+    return list(
+        session.exec(
+            select(Verzoek, Persoon)
+            .join(Persoon, Persoon.id == Verzoek.persoon_id)
+            .where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(rondes.OPEN))
+            .order_by(Verzoek.id)
+        )
+    )
+
+
+def _heeft_verzoeken(session: Session, ronde: Ronde) -> bool:
+    return session.exec(select(Verzoek.id).where(Verzoek.ronde_id == ronde.id).limit(1)).first() is not None
+
+
+def _dag(moment: datetime):
+    return moment.astimezone(TIJDZONE).date()

@@ -1,0 +1,230 @@
+"""The life of a ronde: start (idempotent), its doelgroep kept current, completion, closing, the next stap.
+
+A ronde (one stap of one occurrence of a proces) moves lopend -> voltooid, or verlopen at its deadline with
+who is missing. A verzoek moves open -> herinnerd -> beantwoord, or on to geescaleerd and verlopen; a person
+who leaves the doelgroep makes it vervallen.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select
+
+from engine import personen
+from engine.agenda import plan_stap, rondestarts
+from engine.catalogus import Catalogus
+from engine.gebeurtenissen import registreer
+from engine.uitgaand import zet_verzoeken_klaar
+from engine.werkdagen import TIJDZONE
+from models.proces import Proces, Stap
+from models.tabellen import Persoon, Ronde, Verzoek
+
+OPEN = ("open", "herinnerd", "geescaleerd")
+_TERUGBLIK = timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class Start:
+    ronde: Ronde
+    nieuw: bool
+
+
+def te_starten(catalogus: Catalogus, proces: Proces, nu: datetime) -> datetime | None:
+    """The latest planned start at or before `nu` whose first stap's deadline has not passed."""
+    jaren = range((nu - _TERUGBLIK).year, nu.year + 1)
+    starts = [s for jaar in jaren for s in _starts_in_jaar(catalogus, proces.id, jaar)]
+    for start in reversed([s for s in starts if nu - _TERUGBLIK <= s <= nu]):
+        if plan_stap(proces, proces.fasen[0], start, catalogus.werkdagen).deadline >= _dag(nu):
+            return start
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _starts_in_jaar(catalogus: Catalogus, proces_id: str, jaar: int) -> tuple[datetime, ...]:
+    """Planned starts in one calendar year; cached, as the daily watch asks every day."""
+    begin = datetime(jaar, 1, 1, tzinfo=TIJDZONE)
+    return tuple(rondestarts(catalogus.proces(proces_id), catalogus, begin, begin.replace(year=jaar + 1)))
+
+
+def start_ronde(*, session: Session, catalogus: Catalogus, proces: Proces, nu: datetime) -> Start | None:
+    """Start the ronde that is due; a second start finds the first and changes nothing. None: nothing due."""
+    start = te_starten(catalogus, proces, nu)
+    if start is None:
+        return None
+    bestaand = _ronde(session, proces.id, 0, start)
+    if bestaand is not None:
+        return Start(bestaand, nieuw=False)
+    try:
+        with session.begin_nested():
+            ronde = begin_stap(
+                session, catalogus=catalogus, proces=proces, stapnummer=0, startdatum=_dag(start), start=start, nu=nu
+            )
+    except IntegrityError:  # another worker started it a moment ago
+        return Start(_ronde(session, proces.id, 0, start), nieuw=False)
+    return Start(ronde, nieuw=True)
+
+
+def begin_stap(
+    session: Session,
+    *,
+    catalogus: Catalogus,
+    proces: Proces,
+    stapnummer: int,
+    startdatum: date,
+    start: datetime,
+    nu: datetime,
+    vorige_ontbrekend: list[str] | None = None,
+) -> Ronde:
+    stap = proces.fasen[stapnummer]
+    plan = plan_stap(proces, stap, start, catalogus.werkdagen)
+    ronde = Ronde(
+        proces=proces.id,
+        stap=stap.id or "",
+        stapnummer=stapnummer,
+        startdatum=startdatum,
+        start=start,
+        deadline=plan.deadline,
+        herinnering_nr=sum(h <= _dag(nu) for h in plan.herinneringen),
+    )
+    session.add(ronde)
+    session.flush()
+    registreer(
+        session, soort="ronde-gestart", nu=nu, ronde=ronde, deadline=ronde.deadline, vorige_ontbrekend=vorige_ontbrekend
+    )
+    extra = {"vorige_stap_ontbrekend": vorige_ontbrekend or []}
+    nieuwe_verzoeken(
+        session,
+        catalogus=catalogus,
+        ronde=ronde,
+        nu=nu,
+        extra=extra,
+        ontvangers=personen.leden(session, proces.ontvangers(stap)),
+    )
+    ronde.personen_gezien = personen.laatste_wijziging(session)
+    return ronde
+
+
+def nieuwe_verzoeken(
+    session: Session,
+    *,
+    catalogus: Catalogus,
+    ronde: Ronde,
+    ontvangers: list[Persoon],
+    nu: datetime,
+    extra: dict | None = None,
+) -> list[Verzoek]:
+    """A verzoek with its message for each of `ontvangers`, written in a few round trips."""
+    verzoeken = [
+        Verzoek(ronde_id=ronde.id, persoon_id=p.id, token=secrets.token_urlsafe(24), aangemaakt=nu, laatste_contact=nu)
+        for p in ontvangers
+    ]
+    session.add_all(verzoeken)
+    session.flush()
+    for verzoek in verzoeken:
+        registreer(session, soort="verzoek-aangemaakt", nu=nu, ronde=ronde, verzoek=verzoek)
+    zet_verzoeken_klaar(
+        session,
+        catalogus=catalogus,
+        ronde=ronde,
+        nu=nu,
+        extra=extra,
+        adressering=list(zip(verzoeken, ontvangers, strict=True)),
+    )
+    return verzoeken
+
+
+def synchroniseer_doelgroep(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime) -> None:
+    """Give a verzoek to whoever joined the doelgroep, void the open verzoek of whoever left.
+
+    Costs nothing while no person changed since the ronde last looked."""
+    gewijzigd = personen.laatste_wijziging(session)
+    if ronde.personen_gezien is not None and gewijzigd is not None and gewijzigd <= ronde.personen_gezien:
+        return
+    proces, stap = spec(catalogus, ronde)
+    huidig = {p.id: p for p in personen.leden(session, proces.ontvangers(stap))}
+    bestaand = {v.persoon_id: v for v in session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id))}
+    for persoon_id, verzoek in bestaand.items():
+        if persoon_id not in huidig and verzoek.status in OPEN:
+            verzoek.status = "vervallen"
+            registreer(session, soort="verzoek-vervallen", nu=nu, ronde=ronde, verzoek=verzoek)
+        elif persoon_id in huidig and verzoek.status == "vervallen":
+            verzoek.status = "open"
+            registreer(session, soort="verzoek-heropend", nu=nu, ronde=ronde, verzoek=verzoek)
+    nieuwe_verzoeken(
+        session,
+        catalogus=catalogus,
+        ronde=ronde,
+        nu=nu,
+        ontvangers=[p for persoon_id, p in huidig.items() if persoon_id not in bestaand],
+    )
+    ronde.personen_gezien = gewijzigd
+
+
+def is_compleet(session: Session, *, catalogus: Catalogus, ronde: Ronde) -> bool:
+    """alle-antwoorden: nobody is still open; bevestiging: someone confirmed."""
+    if spec(catalogus, ronde)[1].voltooiing == "bevestiging":
+        return _telt(session, ronde, ("beantwoord",)) > 0
+    return _telt(session, ronde, OPEN) == 0
+
+
+def _telt(session: Session, ronde: Ronde, statussen: tuple[str, ...]) -> int:
+    return session.exec(
+        select(func.count()).select_from(Verzoek).where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(statussen))
+    ).one()
+
+
+def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime) -> None:
+    """Close the ronde (voltooid, or verlopen with who is missing) and start the next stap, if any."""
+    compleet = is_compleet(session, catalogus=catalogus, ronde=ronde)
+    open_verzoeken = list(session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(OPEN))))
+    ontbrekend = [] if compleet else ontbrekende_namen(session, open_verzoeken)
+    for verzoek in open_verzoeken:
+        verzoek.status = "vervallen" if compleet else "verlopen"
+    ronde.status, ronde.gesloten = ("voltooid" if compleet else "verlopen"), nu
+    registreer(session, soort="ronde-gesloten", nu=nu, ronde=ronde, status=ronde.status, ontbrekend=ontbrekend)
+    proces = catalogus.proces(ronde.proces)
+    if ronde.stapnummer + 1 < len(proces.fasen):
+        begin_stap(
+            session,
+            catalogus=catalogus,
+            proces=proces,
+            stapnummer=ronde.stapnummer + 1,
+            startdatum=ronde.startdatum,
+            start=_volgende_start(catalogus, ronde, nu),
+            nu=nu,
+            vorige_ontbrekend=ontbrekend,
+        )
+
+
+def ontbrekende_namen(session: Session, verzoeken: list[Verzoek]) -> list[str]:
+    ids = [v.persoon_id for v in verzoeken]
+    return [p.naam for p in session.exec(select(Persoon).where(Persoon.id.in_(ids)).order_by(Persoon.naam))]
+
+
+def spec(catalogus: Catalogus, ronde: Ronde) -> tuple[Proces, Stap]:
+    proces = catalogus.proces(ronde.proces)
+    return proces, proces.fasen[ronde.stapnummer]
+
+
+def _volgende_start(catalogus: Catalogus, ronde: Ronde, nu: datetime) -> datetime:
+    """Now on a working day; otherwise the next working day at the ronde's start time."""
+    lokaal = nu.astimezone(TIJDZONE)
+    if catalogus.werkdagen.is_werkdag(lokaal.date()):
+        return nu
+    dag = catalogus.werkdagen.eerstvolgende(lokaal.date())
+    return datetime.combine(dag, ronde.start.astimezone(TIJDZONE).timetz())
+
+
+def _ronde(session: Session, proces: str, stapnummer: int, start: datetime) -> Ronde | None:
+    return session.exec(
+        select(Ronde).where(Ronde.proces == proces, Ronde.stapnummer == stapnummer, Ronde.startdatum == _dag(start))
+    ).first()
+
+
+def _dag(moment: datetime) -> date:
+    return moment.astimezone(TIJDZONE).date()

@@ -1,0 +1,43 @@
+"""The state of every ronde in counts, as `integriteit status --json` and the simulator print it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from sqlmodel import Session, func, select
+
+from engine.werkdagen import TIJDZONE
+from models.tabellen import Bericht, Ronde, Verzoek
+
+
+def rondes_status(session: Session) -> list[dict]:
+    per_status: dict[int, Counter] = defaultdict(Counter)
+    for ronde_id, status, aantal in session.exec(
+        select(Verzoek.ronde_id, Verzoek.status, func.count()).group_by(Verzoek.ronde_id, Verzoek.status)
+    ):
+        per_status[ronde_id][status] = aantal
+    per_soort: dict[int, Counter] = defaultdict(Counter)
+    for ronde_id, soort, aantal in session.exec(
+        select(Bericht.ronde_id, Bericht.soort, func.count()).group_by(Bericht.ronde_id, Bericht.soort)
+    ):
+        per_soort[ronde_id][soort] = aantal
+    rondes = session.exec(select(Ronde).order_by(Ronde.startdatum, Ronde.proces, Ronde.stapnummer)).all()
+    return [_als_dict(r, per_status[r.id], per_soort[r.id]) for r in rondes]
+
+
+def _als_dict(ronde: Ronde, statussen: Counter, berichten: Counter) -> dict:
+    vervallen = statussen["vervallen"]
+    verzoeken = sum(statussen.values()) - vervallen
+    return {
+        "proces": ronde.proces,
+        "stap": ronde.stap or None,
+        "start": ronde.start.astimezone(TIJDZONE).date().isoformat(),
+        "deadline": ronde.deadline.isoformat(),
+        "status": ronde.status,
+        "verzoeken": verzoeken,
+        "beantwoord": statussen["beantwoord"],
+        "open": verzoeken - statussen["beantwoord"],
+        "vervallen": vervallen,
+        "herinneringen": berichten["herinnering"],
+        "escalaties": berichten["escalatie"],
+    }

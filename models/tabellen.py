@@ -1,0 +1,159 @@
+"""The engine's database: persons, rondes, verzoeken, antwoorden, the outbox, registers and the audit trail.
+
+Datetimes are aware: stored in UTC (sqlmodel's UTCDateTime), shown in Amsterdam time by whoever prints them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Persoon(SQLModel, table=True):
+    """Someone who can be asked: from the HR export or the griffie's list; never deleted, only made inactive."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    extern_id: str = Field(unique=True, index=True, max_length=64)
+    naam: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    rollen: str = Field(default="", max_length=500, description="';'-separated role names")
+    fractie: str | None = Field(default=None, max_length=200)
+    team: str | None = Field(default=None, max_length=200)
+    afdeling: str | None = Field(default=None, max_length=200)
+    functie: str | None = Field(default=None, max_length=200)
+    leidinggevende: str | None = Field(default=None, max_length=64, description="extern_id of the manager")
+    schaal: int | None = None
+    inhuur: bool = False
+    ambtseed: bool = False
+    actief: bool = Field(default=True, index=True)
+    onbestelbaar: bool = False
+    bijgewerkt: datetime
+
+    @property
+    def rolset(self) -> set[str]:
+        return set(filter(None, self.rollen.split(";")))
+
+    @property
+    def kenmerken(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in ("schaal", "inhuur", "ambtseed", "fractie", "team", "afdeling", "functie")}
+
+
+class Ronde(SQLModel, table=True):
+    """One stap of one occurrence of a proces; unique on proces, stap and planned start date."""
+
+    __table_args__ = (UniqueConstraint("proces", "stap", "startdatum", name="uq_ronde_proces_stap_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proces: str = Field(max_length=100, index=True)
+    stap: str = Field(default="", max_length=100, description="'' for a proces with one stage")
+    stapnummer: int = 0
+    startdatum: date = Field(description="the planned start day of the ronde's first stap (the period key)")
+    start: datetime = Field(description="when this stap started or starts, UTC")
+    deadline: date
+    status: str = Field(default="lopend", max_length=20, index=True)
+    herinnering_nr: int = Field(default=0, description="reminders of the spec handled so far")
+    geescaleerd: bool = False
+    gesloten: datetime | None = None
+    personen_gezien: datetime | None = Field(default=None, description="persons' state the doelgroep was synced at")
+
+
+class Verzoek(SQLModel, table=True):
+    """A request to one person in one ronde; its token is the unguessable key of the reply link and address."""
+
+    __table_args__ = (UniqueConstraint("ronde_id", "persoon_id", name="uq_verzoek_ronde_persoon"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ronde_id: int = Field(foreign_key="ronde.id", index=True)
+    persoon_id: int = Field(foreign_key="persoon.id", index=True)
+    token: str = Field(unique=True, index=True, max_length=64)
+    status: str = Field(default="open", max_length=20, index=True)
+    aangemaakt: datetime
+    beantwoord: datetime | None = None
+    laatste_contact: datetime | None = None
+    herinneringen: int = 0
+
+
+class Antwoord(SQLModel, table=True):
+    """An answer to a verzoek (email, form, CLI or simulation); a confirmation carries its date and reference."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    verzoek_id: int = Field(foreign_key="verzoek.id", index=True)
+    ontvangen: datetime
+    kanaal: str = Field(max_length=20)
+    geen_wijzigingen: bool = False
+    tekst: str | None = Field(default=None, sa_column=Column(Text))
+    datum: date | None = None
+    kenmerk: str | None = Field(default=None, max_length=200)
+    te_laat: bool = False
+
+
+class Bericht(SQLModel, table=True):
+    """The outbox: every outgoing message, rendered, with a key that makes queueing it twice impossible."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sleutel: str = Field(unique=True, max_length=200)
+    soort: str = Field(max_length=20, index=True)
+    ronde_id: int = Field(foreign_key="ronde.id", index=True)
+    verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id")
+    aan: str = Field(sa_column=Column(Text, nullable=False), description="comma-separated addresses")
+    onderwerp: str = Field(max_length=300)
+    tekst: str = Field(sa_column=Column(Text, nullable=False))
+    aangemaakt: datetime
+    verzenden_vanaf: datetime = Field(description="not before the stap's start, which is always a working day")
+    verzonden: datetime | None = Field(default=None, index=True)
+
+
+class Gebeurtenis(SQLModel, table=True):
+    """The append-only audit trail: every change, with who and what it concerned."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    moment: datetime = Field(index=True)
+    soort: str = Field(max_length=40, index=True)
+    proces: str | None = Field(default=None, max_length=100)
+    ronde_id: int | None = Field(default=None, foreign_key="ronde.id")
+    verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id")
+    persoon_id: int | None = Field(default=None, foreign_key="persoon.id")
+    bericht_id: int | None = Field(default=None, foreign_key="bericht.id")
+    details: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Nevenfunctie(SQLModel, table=True):
+    """Register entry: a side position; public for PS, GS and cvdK, and for staff from scale 14 by function."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    persoon_id: int = Field(foreign_key="persoon.id", index=True)
+    omschrijving: str = Field(max_length=500)
+    organisatie: str | None = Field(default=None, max_length=300)
+    betaald: bool = False
+    qq: bool = Field(default=False, description="held by virtue of the office (qualitate qua)")
+    beperkingen: str | None = Field(default=None, sa_column=Column(Text))
+    vanaf: date | None = None
+    tot: date | None = None
+    antwoord_id: int | None = Field(default=None, foreign_key="antwoord.id")
+
+
+class FinancieelBelang(SQLModel, table=True):
+    """Register entry: a financial interest relevant to the office."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    persoon_id: int = Field(foreign_key="persoon.id", index=True)
+    omschrijving: str = Field(max_length=500)
+    vanaf: date | None = None
+    tot: date | None = None
+    antwoord_id: int | None = Field(default=None, foreign_key="antwoord.id")
+
+
+class Geschenk(SQLModel, table=True):
+    """Register entry: a gift received; over EUR 50 it is reported and handed in, with its destination."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    persoon_id: int = Field(foreign_key="persoon.id", index=True)
+    omschrijving: str = Field(max_length=500)
+    gever: str = Field(max_length=300)
+    waarde: Decimal | None = Field(default=None, max_digits=10, decimal_places=2)
+    ontvangen: date | None = None
+    bestemming: str | None = Field(default=None, max_length=300)
+    antwoord_id: int | None = Field(default=None, foreign_key="antwoord.id")
