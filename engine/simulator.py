@@ -1,6 +1,6 @@
 """The simulator: the real core, day by day on a simulated clock, over a fresh database with the demo organisation.
 
-Each recipient answers with probability `antwoordkans`, on a random day up to the deadline, through the same
+Each recipient answers with probability `antwoordkans`, on a random day before the deadline, through the same
 `registreer_antwoord` as a real answer. The same `zaad` gives the same result.
 """
 
@@ -69,7 +69,7 @@ def _plan_antwoorden(s, rng: random.Random, kans: float, dag: date, vanaf: int, 
     for verzoek_id, token, deadline in nieuw:
         vanaf = verzoek_id
         if rng.random() < kans:
-            gepland[dag + timedelta(days=rng.randint(0, max(0, (deadline - dag).days)))].append(token)
+            gepland[dag + timedelta(days=rng.randint(0, max(0, (deadline - dag).days - 1)))].append(token)
     return vanaf
 
 

@@ -1,0 +1,198 @@
+"""The life of a ronde, on a small organisation and an injected clock, on SQLite and PostgreSQL."""
+
+from datetime import date, datetime
+
+import pytest
+from sqlmodel import select
+
+from engine.antwoorden import OnbekendVerzoek, bevestig, registreer_antwoord
+from engine.bewaking import bewaking
+from engine.personen import PersoonInvoer, importeer
+from engine.rondes import start_ronde
+from engine.status import rondes_status
+from engine.werkdagen import TIJDZONE
+from models.tabellen import Bericht, Gebeurtenis, Verzoek
+
+
+def om(tekst: str) -> datetime:
+    return datetime.fromisoformat(tekst).replace(tzinfo=TIJDZONE)
+
+
+def persoon(nummer: int, *rollen: str, **kenmerken) -> PersoonInvoer:
+    return PersoonInvoer(
+        extern_id=f"T{nummer}",
+        naam=f"Persoon {nummer}",
+        email=f"p{nummer}@demo.example",
+        rollen=list(rollen),
+        **kenmerken,
+    )
+
+
+ORGANISATIE = [
+    *(persoon(i, "statenlid") for i in range(1, 5)),
+    persoon(10, "statengriffie", "medewerker"),
+    persoon(11, "integriteitscoordinator", "medewerker"),
+    *(persoon(i, "teamleider", "medewerker") for i in range(20, 23)),
+]
+
+
+@pytest.fixture
+def org(session):
+    importeer(session, ORGANISATIE, om("2027-01-01T08:00"))
+    session.flush()
+    return session
+
+
+def status_van(session, proces, stap=None):
+    return next(r for r in rondes_status(session) if r["proces"] == proces and r["stap"] == stap)
+
+
+def dagelijks(session, catalogus, van: date, tot: date):
+    for dag in range((tot - van).days + 1):
+        bewaking(session=session, catalogus=catalogus, nu=om(f"{date.fromordinal(van.toordinal() + dag)}T08:30"))
+
+
+def test_starting_twice_makes_one_ronde_with_one_verzoek_per_person(org, catalogus):
+    proces = catalogus.proces("nevenfuncties-statenleden")
+    eerste = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-03-01T09:05"))
+    tweede = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-03-02T10:00"))
+    assert eerste.nieuw and not tweede.nieuw and tweede.ronde.id == eerste.ronde.id
+    assert status_van(org, "nevenfuncties-statenleden")["verzoeken"] == 4
+    assert len(org.exec(select(Bericht).where(Bericht.soort == "verzoek")).all()) == 4
+
+
+def test_nothing_is_due_between_rounds(org, catalogus):
+    proces = catalogus.proces("nevenfuncties-statenleden")
+    assert start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-06-01T09:00")) is None
+
+
+def test_reminders_on_working_days_then_escalation_then_verlopen(org, catalogus):
+    proces = catalogus.proces("nevenfuncties-statenleden")
+    ronde = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-03-01T09:00")).ronde
+    token = org.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id)).first()
+    registreer_antwoord(
+        session=org, catalogus=catalogus, token=token, nu=om("2027-03-03T10:00"), kanaal="cli", geen_wijzigingen=True
+    )
+    dagelijks(org, catalogus, date(2027, 3, 2), date(2027, 3, 31))
+    herinneringen = org.exec(select(Bericht).where(Bericht.soort == "herinnering", Bericht.ronde_id == ronde.id)).all()
+    assert sorted({b.aangemaakt.astimezone(TIJDZONE).date() for b in herinneringen}) == [
+        date(2027, 3, 15),
+        date(2027, 3, 22),
+    ]  # P2W and P3W, both Mondays
+    assert len(herinneringen) == 2 * 3  # only the three who did not answer
+    s = status_van(org, "nevenfuncties-statenleden")
+    assert (s["status"], s["beantwoord"], s["open"], s["herinneringen"], s["escalaties"]) == ("verlopen", 1, 3, 6, 1)
+    escalatie = org.exec(select(Bericht).where(Bericht.soort == "escalatie", Bericht.ronde_id == ronde.id)).one()
+    assert "p10@demo.example" in escalatie.aan and "3 van de 4" in escalatie.tekst
+
+
+def test_all_answers_complete_the_ronde_at_once(org, catalogus):
+    proces = catalogus.proces("geschenken-statenleden")
+    ronde = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-04-01T09:00")).ronde
+    for token in org.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id)).all():
+        registreer_antwoord(
+            session=org,
+            catalogus=catalogus,
+            token=token,
+            nu=om("2027-04-02T09:00"),
+            kanaal="cli",
+            tekst="Een boek, EUR 20, van de gemeente",
+        )
+    assert status_van(org, "geschenken-statenleden")["status"] == "voltooid"
+
+
+def test_a_gift_reminder_comes_two_weeks_after_the_start_on_a_working_day(org, catalogus):
+    proces = catalogus.proces("geschenken-statenleden")
+    ronde = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-04-01T09:00")).ronde
+    dagelijks(org, catalogus, date(2027, 4, 14), date(2027, 4, 16))
+    berichten = org.exec(select(Bericht).where(Bericht.soort == "herinnering", Bericht.ronde_id == ronde.id))
+    assert {b.aangemaakt.astimezone(TIJDZONE).date() for b in berichten} == {date(2027, 4, 15)}
+
+
+def test_catch_up_after_ten_days_of_downtime_starts_and_reminds_once(org, catalogus):
+    bewaking(session=org, catalogus=catalogus, nu=om("2027-03-16T08:00"))  # down from 1 to 15 March
+    s = status_van(org, "nevenfuncties-statenleden")
+    assert (s["status"], s["verzoeken"], s["herinneringen"]) == ("lopend", 4, 0)  # the verzoek was the contact
+    bewaking(session=org, catalogus=catalogus, nu=om("2027-03-22T08:00"))
+    assert status_van(org, "nevenfuncties-statenleden")["herinneringen"] == 4
+    bewaking(session=org, catalogus=catalogus, nu=om("2027-03-22T16:00"))
+    assert status_van(org, "nevenfuncties-statenleden")["herinneringen"] == 4
+
+
+def test_joining_and_leaving_during_a_ronde(org, catalogus):
+    proces = catalogus.proces("nevenfuncties-statenleden")
+    start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-03-01T09:00"))
+    nieuw = [p for p in ORGANISATIE if p.extern_id != "T1"] + [persoon(5, "statenlid")]
+    importeer(org, nieuw, om("2027-03-03T07:00"))
+    bewaking(session=org, catalogus=catalogus, nu=om("2027-03-03T08:00"))
+    s = status_van(org, "nevenfuncties-statenleden")
+    assert (s["verzoeken"], s["vervallen"]) == (4, 1)
+    soorten = [g.soort for g in org.exec(select(Gebeurtenis))]
+    assert "verzoek-vervallen" in soorten and "persoon-inactief" in soorten
+
+
+def test_kwetsbare_functies_inventory_then_gs_decision(org, catalogus):
+    proces = catalogus.proces("kwetsbare-functies")
+    ronde = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-03-01T09:00")).ronde
+    tokens = org.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id)).all()
+    registreer_antwoord(
+        session=org,
+        catalogus=catalogus,
+        token=tokens[0],
+        nu=om("2027-03-10T09:00"),
+        kanaal="cli",
+        tekst="Checklist team A",
+    )
+    dagelijks(org, catalogus, date(2027, 4, 12), date(2027, 4, 13))
+    assert status_van(org, "kwetsbare-functies", "inventarisatie")["status"] == "verlopen"
+    tweede = status_van(org, "kwetsbare-functies", "vaststelling-gs")
+    assert (tweede["status"], tweede["start"]) == ("lopend", "2027-04-13")
+    gesloten = org.exec(select(Gebeurtenis).where(Gebeurtenis.soort == "ronde-gestart")).all()[-1]
+    assert "Persoon 21" in gesloten.details  # the missing teamleiders are carried to the next stap
+    bevestig(
+        session=org,
+        catalogus=catalogus,
+        proces="kwetsbare-functies",
+        nu=om("2027-05-20T10:00"),
+        datum=date(2027, 5, 18),
+        kenmerk="GS-besluit 2027/123",
+    )
+    assert status_van(org, "kwetsbare-functies", "vaststelling-gs")["status"] == "voltooid"
+
+
+def test_confirming_without_a_waiting_step_is_refused(org, catalogus):
+    with pytest.raises(OnbekendVerzoek, match="no lopende ronde"):
+        bevestig(
+            session=org,
+            catalogus=catalogus,
+            proces="kwetsbare-functies",
+            nu=om("2027-05-20T10:00"),
+            datum=date(2027, 5, 18),
+        )
+
+
+def test_a_late_answer_is_kept_and_marked(org, catalogus):
+    proces = catalogus.proces("geschenken-statenleden")
+    ronde = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-04-01T09:00")).ronde
+    token = org.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id)).first()
+    bewaking(session=org, catalogus=catalogus, nu=om("2027-04-23T08:00"))
+    antwoord = registreer_antwoord(
+        session=org, catalogus=catalogus, token=token, nu=om("2027-04-26T09:00"), kanaal="cli", geen_wijzigingen=True
+    )
+    assert antwoord.te_laat and status_van(org, "geschenken-statenleden")["beantwoord"] == 0
+
+
+def test_the_audit_trail_accounts_for_every_message_and_answer(org, catalogus):
+    proces = catalogus.proces("nevenfuncties-statenleden")
+    ronde = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-03-01T09:00")).ronde
+    token = org.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id)).first()
+    registreer_antwoord(
+        session=org, catalogus=catalogus, token=token, nu=om("2027-03-02T09:00"), kanaal="cli", geen_wijzigingen=True
+    )
+    dagelijks(org, catalogus, date(2027, 3, 2), date(2027, 3, 31))
+    berichten = {b.id for b in org.exec(select(Bericht))}
+    verantwoord = {g.bericht_id for g in org.exec(select(Gebeurtenis).where(Gebeurtenis.bericht_id.is_not(None)))}
+    assert berichten == verantwoord
+    eigen = org.exec(select(Bericht).where(Bericht.ronde_id == ronde.id)).all()
+    assert len(eigen) == 4 + 6 + 1  # verzoeken, two reminders to three people, one escalation
+    assert len(org.exec(select(Gebeurtenis).where(Gebeurtenis.soort == "antwoord")).all()) == 1
