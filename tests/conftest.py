@@ -1,25 +1,21 @@
-"""Shared fixtures: the project's own catalogue, loaded once."""
+"""Shared fixtures: the project's own catalogue, and the engine's database on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import Session, SQLModel
 
 from engine.catalogus import STANDAARD_MAP, Catalogus, laad_catalogus
+from engine.database import maak_engine
 
 
 @pytest.fixture(scope="session")
 def catalogus() -> Catalogus:
     return laad_catalogus(STANDAARD_MAP)
 
-
-# --- The engine's database: every core test runs on SQLite and on PostgreSQL -----------------------------
-
-import os  # noqa: E402
-
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlmodel import Session, SQLModel  # noqa: E402
-
-from engine.database import maak_engine  # noqa: E402
 
 POSTGRES = os.environ.get("INTEGRITEIT_TEST_POSTGRES", "postgresql+psycopg://root@127.0.0.1:5432/test")
 
