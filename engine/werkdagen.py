@@ -27,10 +27,6 @@ class Werkdagen:
     def is_werkdag(self, dag: date) -> bool:
         return dag.weekday() < 5 and dag not in self._feestdagen and dag not in self._vrije_dagen
 
-    def feestdag(self, dag: date) -> str | None:
-        """The name of the public holiday on `dag`, if any (for messages that explain a shift)."""
-        return self._feestdagen.get(dag)
-
     def eerstvolgende(self, dag: date) -> date:
         """`dag` itself when it is a working day, else the next working day."""
         while not self.is_werkdag(dag):

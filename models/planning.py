@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Protocol
 
 from croniter import CroniterBadCronError, CroniterBadDateError, croniter
 from dateutil.relativedelta import relativedelta
@@ -194,7 +194,6 @@ Planning = Annotated[
         custom_error_message="give exactly one of: rrule, cron, anker (with voor/na), datum",
     ),
 ]
-PlanningSoort = Literal["rrule", "cron", "anker", "datum"]
 
 
 def _schoon(fout: Exception) -> str:
