@@ -6,8 +6,10 @@ An answer after the ronde closed is kept and marked late; it does not reopen any
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from engine import rondes
@@ -18,6 +20,15 @@ from models.tabellen import Antwoord, Ronde, Verzoek
 
 class OnbekendVerzoek(LookupError):
     """No verzoek has this token, or no lopende ronde waits for this confirmation."""
+
+
+@dataclass(frozen=True)
+class Vastgelegd:
+    """What recording an answer did."""
+
+    antwoord_id: int
+    te_laat: bool
+    ronde_gesloten: bool
 
 
 def registreer_antwoord(
@@ -31,38 +42,36 @@ def registreer_antwoord(
     tekst: str | None = None,
     datum: date | None = None,
     kenmerk: str | None = None,
-) -> Antwoord:
+) -> Vastgelegd:
     verzoek = session.exec(select(Verzoek).where(Verzoek.token == token)).first()
     if verzoek is None:
         raise OnbekendVerzoek(f"no verzoek has the token '{token}'")
     ronde = session.get(Ronde, verzoek.ronde_id)
     te_laat = ronde.status != "lopend" or verzoek.status not in (*rondes.OPEN, "beantwoord")
-    antwoord = Antwoord(
-        verzoek_id=verzoek.id,
-        ontvangen=nu,
-        kanaal=kanaal,
-        geen_wijzigingen=geen_wijzigingen,
-        tekst=tekst,
-        datum=datum,
-        kenmerk=kenmerk,
-        te_laat=te_laat,
-    )
-    session.add(antwoord)
-    session.flush()
-    registreer(
-        session,
-        soort="antwoord-te-laat" if te_laat else "antwoord",
-        nu=nu,
-        ronde=ronde,
-        verzoek=verzoek,
-        kanaal=kanaal,
-        antwoord_id=antwoord.id,
-    )
-    if not te_laat:
-        verzoek.status, verzoek.beantwoord, verzoek.laatste_contact = "beantwoord", nu, nu
-        if rondes.is_compleet(session, catalogus=catalogus, ronde=ronde):
-            rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
-    return antwoord
+    tabel = Antwoord.__table__
+    antwoord_id = session.execute(
+        insert(tabel).returning(tabel.c.id),
+        {
+            "verzoek_id": verzoek.id,
+            "ontvangen": nu,
+            "kanaal": kanaal,
+            "geen_wijzigingen": geen_wijzigingen,
+            "tekst": tekst,
+            "datum": datum,
+            "kenmerk": kenmerk,
+            "te_laat": te_laat,
+        },
+    ).scalar_one()
+    soort = "antwoord-te-laat" if te_laat else "antwoord"
+    registreer(session, soort=soort, nu=nu, ronde=ronde, verzoek=verzoek, kanaal=kanaal, antwoord_id=antwoord_id)
+    if te_laat:
+        return Vastgelegd(antwoord_id, te_laat=True, ronde_gesloten=False)
+    # Counted before this verzoek changes, so the count needs no flush first.
+    compleet = rondes.wordt_compleet(session, catalogus=catalogus, ronde=ronde, beantwoord=verzoek)
+    verzoek.status, verzoek.beantwoord, verzoek.laatste_contact = "beantwoord", nu, nu
+    if compleet:
+        rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
+    return Vastgelegd(antwoord_id, te_laat=False, ronde_gesloten=compleet)
 
 
 def bevestig(
@@ -74,7 +83,7 @@ def bevestig(
     datum: date,
     kenmerk: str | None = None,
     stap: str | None = None,
-) -> Antwoord:
+) -> Vastgelegd:
     """Confirm the lopende stap of `proces` that waits for its eigenaar (e.g. the GS decision)."""
     spec = catalogus.proces(proces)
     wachtend = [s.id or "" for s in spec.fasen if s.voltooiing == "bevestiging" and (stap is None or s.id == stap)]

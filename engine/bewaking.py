@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from engine import rondes
-from engine.agenda import plan_stap
+from engine.agenda import Rondeplan, plan_stap
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
-from engine.personen import leden
+from engine.personen import laatste_wijziging, leden
 from engine.uitgaand import zet_escalatie_klaar, zet_verzoeken_klaar
 from engine.werkdagen import TIJDZONE
 from models.doelgroep import Doelgroep
@@ -29,14 +29,12 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
     vandaag = nu.astimezone(TIJDZONE).date()
     werkdag = catalogus.werkdagen.is_werkdag(vandaag)
     if werkdag:
-        for proces in catalogus.processen:
-            start = (
-                rondes.start_ronde(session=session, catalogus=catalogus, proces=proces, nu=nu)
-                if proces.actief
-                else None
-            )
+        gestart = rondes.gestarte_periodes(session, nu)
+        for proces in filter(lambda p: p.actief, catalogus.processen):
+            start = rondes.start_ronde(session=session, catalogus=catalogus, proces=proces, nu=nu, gestart=gestart)
             verslag["gestart"] += bool(start and start.nieuw)
     bekend = {p.id for p in catalogus.processen}
+    personen_gewijzigd = laatste_wijziging(session)
     for ronde in session.exec(select(Ronde).where(Ronde.status == "lopend").order_by(Ronde.id)).all():
         if ronde.proces not in bekend:
             continue  # a removed spec: its rondes wait, untouched, until the spec returns
@@ -46,37 +44,42 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
             continue
         if not werkdag or ronde.start > nu:
             continue
-        rondes.synchroniseer_doelgroep(session, catalogus=catalogus, ronde=ronde, nu=nu)
-        verslag["herinneringen"] += _herinner(session, catalogus, ronde, nu)
-        verslag["escalaties"] += _escaleer(session, catalogus, ronde, nu)
-        if rondes.is_compleet(session, catalogus=catalogus, ronde=ronde) and _heeft_verzoeken(session, ronde):
+        iemand_weg = rondes.synchroniseer_doelgroep(
+            session, catalogus=catalogus, ronde=ronde, nu=nu, gewijzigd=personen_gewijzigd
+        )
+        proces, stap = rondes.spec(catalogus, ronde)
+        plan = plan_stap(proces, stap, ronde.start, catalogus.werkdagen)
+        verslag["herinneringen"] += _herinner(session, catalogus, ronde, plan, nu)
+        verslag["escalaties"] += _escaleer(session, catalogus, ronde, plan, nu)
+        # Answers close a ronde as they complete it; here only a leaver can have completed it.
+        if iemand_weg and rondes.is_compleet(session, catalogus=catalogus, ronde=ronde):
             rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
             verslag["gesloten"] += 1
     return verslag
 
 
-def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, nu: datetime) -> int:
+def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondeplan, nu: datetime) -> int:
     """Send the latest due reminder to every open verzoek; reminders missed during downtime collapse into one."""
-    proces, stap = rondes.spec(catalogus, ronde)
     vandaag = nu.astimezone(TIJDZONE).date()
-    data = plan_stap(proces, stap, ronde.start, catalogus.werkdagen).herinneringen
+    data = plan.herinneringen
     nummer = sum(d <= vandaag for d in data)
     if nummer <= ronde.herinnering_nr:
         return 0
     ronde.herinnering_nr = nummer
     # Whoever joined on or after this reminder's date had the verzoek itself as contact.
-    adressering = [(v, p) for v, p in _open(session, ronde) if _dag(v.aangemaakt) < data[nummer - 1]]
+    ontvangers = [(v, p) for v, p in _open(session, ronde) if _dag(v.aangemaakt) < data[nummer - 1]]
+    adressering = [(v.id, v.token, p) for v, p in ontvangers]
     zet_verzoeken_klaar(session, catalogus=catalogus, ronde=ronde, adressering=adressering, nu=nu, herinnering=nummer)
-    for verzoek, _ in adressering:
+    for verzoek, _ in ontvangers:
         verzoek.status, verzoek.herinneringen, verzoek.laatste_contact = "herinnerd", verzoek.herinneringen + 1, nu
-    return len(adressering)
+    return len(ontvangers)
 
 
-def _escaleer(session: Session, catalogus: Catalogus, ronde: Ronde, nu: datetime) -> int:
-    proces, stap = rondes.spec(catalogus, ronde)
+def _escaleer(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondeplan, nu: datetime) -> int:
+    proces, stap = plan.proces, plan.stap
     if ronde.geescaleerd or stap.escalatie is None:
         return 0
-    datum = plan_stap(proces, stap, ronde.start, catalogus.werkdagen).escalatie
+    datum = plan.escalatie
     if datum is None or nu.astimezone(TIJDZONE).date() < datum:
         return 0
     ronde.geescaleerd = True
@@ -115,10 +118,6 @@ def _open(session: Session, ronde: Ronde) -> list[tuple[Verzoek, Persoon]]:
             .order_by(Verzoek.id)
         )
     )
-
-
-def _heeft_verzoeken(session: Session, ronde: Ronde) -> bool:
-    return session.exec(select(Verzoek.id).where(Verzoek.ronde_id == ronde.id).limit(1)).first() is not None
 
 
 def _dag(moment: datetime):

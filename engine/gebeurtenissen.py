@@ -1,4 +1,8 @@
-"""The audit trail: one append-only row per change, written in the same transaction as the change."""
+"""The audit trail: one append-only row per change, written in the same transaction as the change.
+
+Rows are inserted with one statement per batch (no ORM objects): a ronde of 1,500 verzoeken writes its
+1,500 gebeurtenissen in one round trip.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +10,42 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
-from models.tabellen import Bericht, Gebeurtenis, Ronde, Verzoek
+from models.tabellen import Gebeurtenis, Ronde, Verzoek
 
 
-def registreer(
-    session: Session,
+def rij(
     *,
     soort: str,
     nu: datetime,
     ronde: Ronde | None = None,
-    verzoek: Verzoek | None = None,
+    verzoek_id: int | None = None,
     persoon_id: int | None = None,
-    bericht: Bericht | None = None,
+    bericht_id: int | None = None,
     **details: Any,
-) -> None:
-    session.add(
-        Gebeurtenis(
-            moment=nu,
-            soort=soort,
-            proces=ronde.proces if ronde else None,
-            ronde_id=ronde.id if ronde else None,
-            verzoek_id=verzoek.id if verzoek else None,
-            persoon_id=persoon_id if persoon_id is not None else (verzoek.persoon_id if verzoek else None),
-            bericht_id=bericht.id if bericht else None,
-            details=json.dumps(details, ensure_ascii=False, default=str) if details else None,
-        )
-    )
+) -> dict[str, Any]:
+    """One gebeurtenis as a row, for `registreer_veel`."""
+    return {
+        "moment": nu,
+        "soort": soort,
+        "proces": ronde.proces if ronde else None,
+        "ronde_id": ronde.id if ronde else None,
+        "verzoek_id": verzoek_id,
+        "persoon_id": persoon_id,
+        "bericht_id": bericht_id,
+        "details": json.dumps(details, ensure_ascii=False, default=str) if details else None,
+    }
+
+
+def registreer_veel(session: Session, rijen: list[dict[str, Any]]) -> None:
+    if rijen:
+        session.execute(insert(Gebeurtenis.__table__), rijen)
+
+
+def registreer(session: Session, *, soort: str, nu: datetime, verzoek: Verzoek | None = None, **velden: Any) -> None:
+    """Record one change; a verzoek brings its own id and person."""
+    if verzoek is not None:
+        velden |= {"verzoek_id": verzoek.id, "persoon_id": velden.get("persoon_id", verzoek.persoon_id)}
+    registreer_veel(session, [rij(soort=soort, nu=nu, **velden)])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
@@ -51,12 +52,28 @@ def _starts_in_jaar(catalogus: Catalogus, proces_id: str, jaar: int) -> tuple[da
     return tuple(rondestarts(catalogus.proces(proces_id), catalogus, begin, begin.replace(year=jaar + 1)))
 
 
-def start_ronde(*, session: Session, catalogus: Catalogus, proces: Proces, nu: datetime) -> Start | None:
-    """Start the ronde that is due; a second start finds the first and changes nothing. None: nothing due."""
+def gestarte_periodes(session: Session, nu: datetime) -> set[tuple[str, date]]:
+    """(proces, startdatum) of every ronde started in the look-back window: one query for the whole watch."""
+    return set(
+        session.exec(
+            select(Ronde.proces, Ronde.startdatum).where(
+                Ronde.stapnummer == 0, Ronde.startdatum >= _dag(nu - _TERUGBLIK)
+            )
+        ).all()
+    )
+
+
+def start_ronde(
+    *, session: Session, catalogus: Catalogus, proces: Proces, nu: datetime, gestart: set | None = None
+) -> Start | None:
+    """Start the ronde that is due; a second start finds the first and changes nothing. None: nothing due.
+
+    `gestart` (from `gestarte_periodes`) lets the daily watch skip a lookup per proces."""
     start = te_starten(catalogus, proces, nu)
-    if start is None:
+    if start is None or (gestart is not None and (proces.id, _dag(start)) in gestart):
         return None
-    bestaand = _ronde(session, proces.id, 0, start)
+    eerste = proces.fasen[0].id or ""
+    bestaand = _ronde(session, proces.id, eerste, start)
     if bestaand is not None:
         return Start(bestaand, nieuw=False)
     try:
@@ -65,7 +82,7 @@ def start_ronde(*, session: Session, catalogus: Catalogus, proces: Proces, nu: d
                 session, catalogus=catalogus, proces=proces, stapnummer=0, startdatum=_dag(start), start=start, nu=nu
             )
     except IntegrityError:  # another worker started it a moment ago
-        return Start(_ronde(session, proces.id, 0, start), nieuw=False)
+        return Start(_ronde(session, proces.id, eerste, start), nieuw=False)
     return Start(ronde, nieuw=True)
 
 
@@ -117,40 +134,42 @@ def nieuwe_verzoeken(
     ontvangers: list[Persoon],
     nu: datetime,
     extra: dict | None = None,
-) -> list[Verzoek]:
-    """A verzoek with its message for each of `ontvangers`, written in a few round trips."""
-    verzoeken = [
-        Verzoek(ronde_id=ronde.id, persoon_id=p.id, token=secrets.token_urlsafe(24), aangemaakt=nu, laatste_contact=nu)
+) -> None:
+    """A verzoek with its message for each of `ontvangers`, in a few statements however many there are."""
+    if not ontvangers:
+        return
+    rijen = [
+        {
+            "ronde_id": ronde.id,
+            "persoon_id": p.id,
+            "token": secrets.token_urlsafe(24),
+            "status": "open",
+            "aangemaakt": nu,
+            "laatste_contact": nu,
+            "herinneringen": 0,
+        }
         for p in ontvangers
     ]
-    session.add_all(verzoeken)
-    session.flush()
-    for verzoek in verzoeken:
-        registreer(session, soort="verzoek-aangemaakt", nu=nu, ronde=ronde, verzoek=verzoek)
-    zet_verzoeken_klaar(
-        session,
-        catalogus=catalogus,
-        ronde=ronde,
-        nu=nu,
-        extra=extra,
-        adressering=list(zip(verzoeken, ontvangers, strict=True)),
-    )
-    return verzoeken
+    tabel = Verzoek.__table__
+    ids = session.execute(insert(tabel).returning(tabel.c.id, sort_by_parameter_order=True), rijen).scalars()
+    adressering = [(i, r["token"], p) for i, r, p in zip(ids, rijen, ontvangers, strict=True)]
+    zet_verzoeken_klaar(session, catalogus=catalogus, ronde=ronde, nu=nu, extra=extra, adressering=adressering)
 
 
-def synchroniseer_doelgroep(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime) -> None:
-    """Give a verzoek to whoever joined the doelgroep, void the open verzoek of whoever left.
-
-    Costs nothing while no person changed since the ronde last looked."""
-    gewijzigd = personen.laatste_wijziging(session)
+def synchroniseer_doelgroep(
+    session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime, gewijzigd: datetime | None
+) -> bool:
+    """Give a verzoek to whoever joined the doelgroep, void the open verzoek of whoever left; True when
+    someone left. Costs nothing while no person changed (`gewijzigd`) since the ronde last looked."""
     if ronde.personen_gezien is not None and gewijzigd is not None and gewijzigd <= ronde.personen_gezien:
-        return
+        return False
+    vertrokken = False
     proces, stap = spec(catalogus, ronde)
     huidig = {p.id: p for p in personen.leden(session, proces.ontvangers(stap))}
     bestaand = {v.persoon_id: v for v in session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id))}
     for persoon_id, verzoek in bestaand.items():
         if persoon_id not in huidig and verzoek.status in OPEN:
-            verzoek.status = "vervallen"
+            verzoek.status, vertrokken = "vervallen", True
             registreer(session, soort="verzoek-vervallen", nu=nu, ronde=ronde, verzoek=verzoek)
         elif persoon_id in huidig and verzoek.status == "vervallen":
             verzoek.status = "open"
@@ -163,6 +182,7 @@ def synchroniseer_doelgroep(session: Session, *, catalogus: Catalogus, ronde: Ro
         ontvangers=[p for persoon_id, p in huidig.items() if persoon_id not in bestaand],
     )
     ronde.personen_gezien = gewijzigd
+    return vertrokken
 
 
 def is_compleet(session: Session, *, catalogus: Catalogus, ronde: Ronde) -> bool:
@@ -170,6 +190,13 @@ def is_compleet(session: Session, *, catalogus: Catalogus, ronde: Ronde) -> bool
     if spec(catalogus, ronde)[1].voltooiing == "bevestiging":
         return _telt(session, ronde, ("beantwoord",)) > 0
     return _telt(session, ronde, OPEN) == 0
+
+
+def wordt_compleet(session: Session, *, catalogus: Catalogus, ronde: Ronde, beantwoord: Verzoek) -> bool:
+    """Whether answering `beantwoord` (not yet marked) completes the ronde."""
+    if spec(catalogus, ronde)[1].voltooiing == "bevestiging":
+        return True
+    return _telt(session, ronde, OPEN) - (beantwoord.status in OPEN) == 0
 
 
 def _telt(session: Session, ronde: Ronde, statussen: tuple[str, ...]) -> int:
@@ -220,9 +247,10 @@ def _volgende_start(catalogus: Catalogus, ronde: Ronde, nu: datetime) -> datetim
     return datetime.combine(dag, ronde.start.astimezone(TIJDZONE).timetz())
 
 
-def _ronde(session: Session, proces: str, stapnummer: int, start: datetime) -> Ronde | None:
+def _ronde(session: Session, proces: str, stap: str, start: datetime) -> Ronde | None:
+    """The ronde of this stap and period; the query matches the unique constraint, so it uses its index."""
     return session.exec(
-        select(Ronde).where(Ronde.proces == proces, Ronde.stapnummer == stapnummer, Ronde.startdatum == _dag(start))
+        select(Ronde).where(Ronde.proces == proces, Ronde.stap == stap, Ronde.startdatum == _dag(start))
     ).first()
 
 

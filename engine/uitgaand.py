@@ -9,14 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from engine.catalogus import Catalogus
-from engine.gebeurtenissen import registreer
+from engine.gebeurtenissen import registreer_veel, rij
 from engine.instellingen import instellingen
 from models.proces import Proces, Stap
-from models.tabellen import Bericht, Persoon, Ronde, Verzoek
+from models.tabellen import Bericht, Persoon, Ronde
 from notifications.opmaak import lange_datum, render
+
+Adres = tuple[int, str, Persoon]
+"""(verzoek id, verzoek token, persoon): whom a verzoek or herinnering goes to."""
 
 
 def zet_verzoeken_klaar(
@@ -24,12 +28,12 @@ def zet_verzoeken_klaar(
     *,
     catalogus: Catalogus,
     ronde: Ronde,
-    adressering: list[tuple[Verzoek, Persoon]],
+    adressering: list[Adres],
     nu: datetime,
     herinnering: int = 0,
     extra: dict[str, Any] | None = None,
-) -> list[Bericht]:
-    """Queue the verzoek (herinnering=0) or its n-th herinnering for each (verzoek, persoon)."""
+) -> None:
+    """Queue the verzoek (herinnering=0) or its n-th herinnering for each address."""
     proces, stap = _spec(catalogus, ronde)
     soort = "herinnering" if herinnering else "verzoek"
     sjabloon = stap.sjablonen.naam(soort, stap.voltooiing)
@@ -40,19 +44,18 @@ def zet_verzoeken_klaar(
         _bericht(
             catalogus,
             sjabloon,
-            basis | {"persoon": persoon, "link": f"{formulieren}/{verzoek.token}"},
+            basis | {"persoon": persoon, "link": f"{formulieren}/{token}"},
             nu=nu,
-            sleutel=f"herinnering:{verzoek.id}:{herinnering}" if herinnering else f"verzoek:{verzoek.id}",
+            sleutel=f"herinnering:{verzoek_id}:{herinnering}" if herinnering else f"verzoek:{verzoek_id}",
             soort=soort,
             ronde=ronde,
-            verzoek=verzoek,
+            verzoek_id=verzoek_id,
             aan=[persoon],
             onderwerp=onderwerp,
         )
-        for verzoek, persoon in adressering
+        for verzoek_id, token, persoon in adressering
     ]
-    _leg_vast(session, berichten, ronde, nu)
-    return berichten
+    _leg_vast(session, berichten, ronde, nu, personen=[persoon.id for _, _, persoon in adressering])
 
 
 def zet_escalatie_klaar(
@@ -64,7 +67,7 @@ def zet_escalatie_klaar(
     totaal: int,
     ontvangers: list[Persoon],
     nu: datetime,
-) -> Bericht:
+) -> None:
     """Queue one escalatie to every holder of the escalation role, listing who has not answered."""
     proces, stap = _spec(catalogus, ronde)
     context = _context(proces, stap, ronde) | {
@@ -81,12 +84,11 @@ def zet_escalatie_klaar(
         sleutel=f"escalatie:{ronde.id}",
         soort="escalatie",
         ronde=ronde,
-        verzoek=None,
+        verzoek_id=None,
         aan=ontvangers,
         onderwerp=onderwerp,
     )
-    _leg_vast(session, [bericht], ronde, nu)
-    return bericht
+    _leg_vast(session, [bericht], ronde, nu, personen=[None])
 
 
 def _bericht(
@@ -98,38 +100,49 @@ def _bericht(
     sleutel: str,
     soort: str,
     ronde: Ronde,
-    verzoek: Verzoek | None,
+    verzoek_id: int | None,
     aan: list[Persoon],
     onderwerp: str,
-) -> Bericht:
+) -> dict[str, Any]:
     tekst, _html = render(catalogus.sjablonen, sjabloon, context)
-    return Bericht(
-        sleutel=sleutel,
-        soort=soort,
-        ronde_id=ronde.id,
-        verzoek_id=verzoek.id if verzoek else None,
-        aan=", ".join(p.email for p in aan),
-        onderwerp=onderwerp,
-        tekst=tekst,
-        aangemaakt=nu,
-        verzenden_vanaf=max(nu, ronde.start),
+    return {
+        "sleutel": sleutel,
+        "soort": soort,
+        "ronde_id": ronde.id,
+        "verzoek_id": verzoek_id,
+        "aan": ", ".join(p.email for p in aan),
+        "onderwerp": onderwerp,
+        "tekst": tekst,
+        "aangemaakt": nu,
+        "verzenden_vanaf": max(nu, ronde.start),
+    }
+
+
+def _leg_vast(
+    session: Session, berichten: list[dict[str, Any]], ronde: Ronde, nu: datetime, personen: list[int | None]
+) -> None:
+    """Store the messages in one statement and account for each in the audit trail.
+
+    A new verzoek's message and its creation are one gebeurtenis (`verzoek-aangemaakt`)."""
+    if not berichten:
+        return
+    tabel = Bericht.__table__
+    ids = session.execute(insert(tabel).returning(tabel.c.id, sort_by_parameter_order=True), berichten).scalars()
+    registreer_veel(
+        session,
+        [
+            rij(
+                soort="verzoek-aangemaakt" if b["soort"] == "verzoek" else f"{b['soort']}-klaargezet",
+                nu=nu,
+                ronde=ronde,
+                verzoek_id=b["verzoek_id"],
+                persoon_id=persoon_id,
+                bericht_id=bericht_id,
+                ontvangers=b["aan"].count(",") + 1,
+            )
+            for b, bericht_id, persoon_id in zip(berichten, ids, personen, strict=True)
+        ],
     )
-
-
-def _leg_vast(session: Session, berichten: list[Bericht], ronde: Ronde, nu: datetime) -> None:
-    """Store the messages and account for each in the audit trail."""
-    session.add_all(berichten)
-    session.flush()
-    for bericht in berichten:
-        registreer(
-            session,
-            soort=f"{bericht.soort}-klaargezet",
-            nu=nu,
-            ronde=ronde,
-            bericht=bericht,
-            persoon_id=None,
-            ontvangers=bericht.aan.count(",") + 1,
-        )
 
 
 def _spec(catalogus: Catalogus, ronde: Ronde) -> tuple[Proces, Stap]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -63,7 +63,11 @@ class Ronde(SQLModel, table=True):
 class Verzoek(SQLModel, table=True):
     """A request to one person in one ronde; its token is the unguessable key of the reply link and address."""
 
-    __table_args__ = (UniqueConstraint("ronde_id", "persoon_id", name="uq_verzoek_ronde_persoon"),)
+    __table_args__ = (
+        UniqueConstraint("ronde_id", "persoon_id", name="uq_verzoek_ronde_persoon"),
+        # The watch and every answer count a ronde's verzoeken by status.
+        Index("ix_verzoek_ronde_status", "ronde_id", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     ronde_id: int = Field(foreign_key="ronde.id", index=True)
