@@ -43,6 +43,17 @@ def org(session):
     return session
 
 
+def start(session, catalogus, proces: str, moment: str):
+    """Start the ronde of `proces` at `moment`; the ronde and its tokens."""
+    ronde = start_ronde(session=session, catalogus=catalogus, proces=catalogus.proces(proces), nu=om(moment)).ronde
+    return ronde, session.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id).order_by(Verzoek.id)).all()
+
+
+def antwoord(session, catalogus, token: str, moment: str, **inhoud):
+    inhoud = inhoud or {"geen_wijzigingen": True}
+    return registreer_antwoord(session=session, catalogus=catalogus, token=token, nu=om(moment), kanaal="cli", **inhoud)
+
+
 def status_van(session, proces, stap=None):
     return next(r for r in rondes_status(session) if r["proces"] == proces and r["stap"] == stap)
 
@@ -67,12 +78,8 @@ def test_nothing_is_due_between_rounds(org, catalogus):
 
 
 def test_reminders_on_working_days_then_escalation_then_verlopen(org, catalogus):
-    proces = catalogus.proces("nevenfuncties-statenleden")
-    ronde = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-03-01T09:00")).ronde
-    token = org.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id)).first()
-    registreer_antwoord(
-        session=org, catalogus=catalogus, token=token, nu=om("2027-03-03T10:00"), kanaal="cli", geen_wijzigingen=True
-    )
+    ronde, (token, *_) = start(org, catalogus, "nevenfuncties-statenleden", "2027-03-01T09:00")
+    antwoord(org, catalogus, token, "2027-03-03T10:00")
     dagelijks(org, catalogus, date(2027, 3, 2), date(2027, 3, 31))
     herinneringen = org.exec(select(Bericht).where(Bericht.soort == "herinnering", Bericht.ronde_id == ronde.id)).all()
     assert sorted({b.aangemaakt.astimezone(TIJDZONE).date() for b in herinneringen}) == [
@@ -87,23 +94,14 @@ def test_reminders_on_working_days_then_escalation_then_verlopen(org, catalogus)
 
 
 def test_all_answers_complete_the_ronde_at_once(org, catalogus):
-    proces = catalogus.proces("geschenken-statenleden")
-    ronde = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-04-01T09:00")).ronde
-    for token in org.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id)).all():
-        registreer_antwoord(
-            session=org,
-            catalogus=catalogus,
-            token=token,
-            nu=om("2027-04-02T09:00"),
-            kanaal="cli",
-            tekst="Een boek, EUR 20, van de gemeente",
-        )
+    _, tokens = start(org, catalogus, "geschenken-statenleden", "2027-04-01T09:00")
+    for token in tokens:
+        antwoord(org, catalogus, token, "2027-04-02T09:00", tekst="Een boek, EUR 20, van de gemeente")
     assert status_van(org, "geschenken-statenleden")["status"] == "voltooid"
 
 
 def test_a_gift_reminder_comes_two_weeks_after_the_start_on_a_working_day(org, catalogus):
-    proces = catalogus.proces("geschenken-statenleden")
-    ronde = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-04-01T09:00")).ronde
+    ronde, _ = start(org, catalogus, "geschenken-statenleden", "2027-04-01T09:00")
     dagelijks(org, catalogus, date(2027, 4, 14), date(2027, 4, 16))
     berichten = org.exec(select(Bericht).where(Bericht.soort == "herinnering", Bericht.ronde_id == ronde.id))
     assert {b.aangemaakt.astimezone(TIJDZONE).date() for b in berichten} == {date(2027, 4, 15)}
@@ -120,8 +118,7 @@ def test_catch_up_after_ten_days_of_downtime_starts_and_reminds_once(org, catalo
 
 
 def test_joining_and_leaving_during_a_ronde(org, catalogus):
-    proces = catalogus.proces("nevenfuncties-statenleden")
-    start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-03-01T09:00"))
+    start(org, catalogus, "nevenfuncties-statenleden", "2027-03-01T09:00")
     nieuw = [p for p in ORGANISATIE if p.extern_id != "T1"] + [persoon(5, "statenlid")]
     importeer(org, nieuw, om("2027-03-03T07:00"))
     bewaking(session=org, catalogus=catalogus, nu=om("2027-03-03T08:00"))
@@ -132,17 +129,8 @@ def test_joining_and_leaving_during_a_ronde(org, catalogus):
 
 
 def test_kwetsbare_functies_inventory_then_gs_decision(org, catalogus):
-    proces = catalogus.proces("kwetsbare-functies")
-    ronde = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-03-01T09:00")).ronde
-    tokens = org.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id)).all()
-    registreer_antwoord(
-        session=org,
-        catalogus=catalogus,
-        token=tokens[0],
-        nu=om("2027-03-10T09:00"),
-        kanaal="cli",
-        tekst="Checklist team A",
-    )
+    ronde, tokens = start(org, catalogus, "kwetsbare-functies", "2027-03-01T09:00")
+    antwoord(org, catalogus, tokens[0], "2027-03-10T09:00", tekst="Checklist team A")
     dagelijks(org, catalogus, date(2027, 4, 12), date(2027, 4, 13))
     assert status_van(org, "kwetsbare-functies", "inventarisatie")["status"] == "verlopen"
     tweede = status_van(org, "kwetsbare-functies", "vaststelling-gs")
@@ -172,23 +160,15 @@ def test_confirming_without_a_waiting_step_is_refused(org, catalogus):
 
 
 def test_a_late_answer_is_kept_and_marked(org, catalogus):
-    proces = catalogus.proces("geschenken-statenleden")
-    ronde = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-04-01T09:00")).ronde
-    token = org.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id)).first()
+    ronde, (token, *_) = start(org, catalogus, "geschenken-statenleden", "2027-04-01T09:00")
     bewaking(session=org, catalogus=catalogus, nu=om("2027-04-23T08:00"))
-    antwoord = registreer_antwoord(
-        session=org, catalogus=catalogus, token=token, nu=om("2027-04-26T09:00"), kanaal="cli", geen_wijzigingen=True
-    )
-    assert antwoord.te_laat and status_van(org, "geschenken-statenleden")["beantwoord"] == 0
+    vastgelegd = antwoord(org, catalogus, token, "2027-04-26T09:00")
+    assert vastgelegd.te_laat and status_van(org, "geschenken-statenleden")["beantwoord"] == 0
 
 
 def test_the_audit_trail_accounts_for_every_message_and_answer(org, catalogus):
-    proces = catalogus.proces("nevenfuncties-statenleden")
-    ronde = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-03-01T09:00")).ronde
-    token = org.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id)).first()
-    registreer_antwoord(
-        session=org, catalogus=catalogus, token=token, nu=om("2027-03-02T09:00"), kanaal="cli", geen_wijzigingen=True
-    )
+    ronde, (token, *_) = start(org, catalogus, "nevenfuncties-statenleden", "2027-03-01T09:00")
+    antwoord(org, catalogus, token, "2027-03-02T09:00")
     dagelijks(org, catalogus, date(2027, 3, 2), date(2027, 3, 31))
     berichten = {b.id for b in org.exec(select(Bericht))}
     verantwoord = {g.bericht_id for g in org.exec(select(Gebeurtenis).where(Gebeurtenis.bericht_id.is_not(None)))}
