@@ -40,9 +40,15 @@ def te_starten(catalogus: Catalogus, proces: Proces, nu: datetime) -> datetime |
     jaren = range((nu - _TERUGBLIK).year, nu.year + 1)
     starts = [s for jaar in jaren for s in _starts_in_jaar(catalogus, proces.id, jaar)]
     for start in reversed([s for s in starts if nu - _TERUGBLIK <= s <= nu]):
-        if plan_stap(proces, proces.fasen[0], start, catalogus.werkdagen).deadline >= _dag(nu):
+        if _eerste_deadline(catalogus, proces.id, start) >= _dag(nu):
             return start
     return None
+
+
+@lru_cache(maxsize=4096)
+def _eerste_deadline(catalogus: Catalogus, proces_id: str, start: datetime) -> date:
+    proces = catalogus.proces(proces_id)
+    return plan_stap(proces, proces.fasen[0], start, catalogus.werkdagen).deadline
 
 
 @lru_cache(maxsize=4096)

@@ -30,7 +30,7 @@ class Persoon(SQLModel, table=True):
     ambtseed: bool = False
     actief: bool = Field(default=True, index=True)
     onbestelbaar: bool = False
-    bijgewerkt: datetime
+    bijgewerkt: datetime = Field(index=True, description="the watch asks for the latest change every day")
 
     @property
     def rolset(self) -> set[str]:
