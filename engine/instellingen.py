@@ -1,14 +1,21 @@
-"""Configuration: every setting is an `INTEGRITEIT_` environment variable, read here and nowhere else."""
+"""Configuration: every setting is an `INTEGRITEIT_` environment variable, read here and nowhere else.
+
+Secrets (SMTP and IMAP passwords) come from the environment only, never from YAML in git.
+"""
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from engine.catalogus import STANDAARD_MAP
+
+Beveiliging = Literal["geen", "starttls", "ssl"]
 
 
 class Instellingen(BaseSettings):
@@ -18,6 +25,40 @@ class Instellingen(BaseSettings):
     database_url: str = Field("sqlite:///data/integriteit.db", description="SQLAlchemy URL of the engine's database.")
     basis_url: str = Field("http://127.0.0.1:8000", description="Base address of the personal answer forms.")
     afzender_naam: str = Field("Integriteitscoördinator Provincie Utrecht", description="Who signs the messages.")
+    afzender: str = Field("integriteit@provincie-utrecht.example", description="From address of every message.")
+    antwoordadres: str = Field(
+        "integriteit@provincie-utrecht.example",
+        description="Mailbox replies go to; each message uses <local>+<key>@<domain> as Reply-To.",
+    )
+
+    smtp_host: str | None = Field(None, description="SMTP server; without it messages stay queued.")
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: Beveiliging = "starttls"
+
+    imap_host: str | None = Field(None, description="IMAP server of the reply mailbox.")
+    imap_port: int = 993
+    imap_user: str | None = None
+    imap_password: SecretStr | None = None
+    imap_tls: Beveiliging = "ssl"
+    imap_map: str = "INBOX"
+
+    meldingen: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Apprise URLs for alerts to the coordinator and owners (whitespace-separated, or a JSON list).",
+    )
+
+    @field_validator("meldingen", mode="before")
+    @classmethod
+    def _lijst(cls, waarde):
+        if isinstance(waarde, str):
+            return json.loads(waarde) if waarde.strip().startswith("[") else waarde.split()
+        return waarde
+
+    @property
+    def antwoorddomein(self) -> str:
+        return self.antwoordadres.rpartition("@")[2]
 
 
 @lru_cache

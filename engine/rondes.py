@@ -148,7 +148,7 @@ def nieuwe_verzoeken(
         {
             "ronde_id": ronde.id,
             "persoon_id": p.id,
-            "token": secrets.token_urlsafe(24),
+            "token": secrets.token_hex(16),  # hex: survives mail servers that lower-case addresses
             "status": "open",
             "aangemaakt": nu,
             "laatste_contact": nu,

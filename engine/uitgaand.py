@@ -17,6 +17,7 @@ from engine.gebeurtenissen import registreer_veel, rij
 from engine.instellingen import instellingen
 from models.proces import Proces, Stap
 from models.tabellen import Bericht, Persoon, Ronde
+from notifications import sleutels
 from notifications.opmaak import lange_datum, render
 
 Adres = tuple[int, str, Persoon]
@@ -40,6 +41,7 @@ def zet_verzoeken_klaar(
     basis = _context(proces, stap, ronde) | (extra or {})
     onderwerp = f"{'Herinnering: ' if herinnering else ''}{proces.titel} (uiterlijk {lange_datum(ronde.deadline)})"
     formulieren = f"{instellingen().basis_url.rstrip('/')}/antwoord"
+    domein = instellingen().antwoorddomein
     berichten = [
         _bericht(
             catalogus,
@@ -51,7 +53,8 @@ def zet_verzoeken_klaar(
             ronde=ronde,
             verzoek_id=verzoek_id,
             aan=[persoon],
-            onderwerp=onderwerp,
+            onderwerp=f"{onderwerp} {sleutels.kenmerk(verzoek_id)}",
+            message_id=sleutels.message_id(soort, token, herinnering, domein),
         )
         for verzoek_id, token, persoon in adressering
     ]
@@ -87,6 +90,7 @@ def zet_escalatie_klaar(
         verzoek_id=None,
         aan=ontvangers,
         onderwerp=onderwerp,
+        message_id=sleutels.message_id("escalatie", None, ronde.id, instellingen().antwoorddomein),
     )
     _leg_vast(session, [bericht], ronde, nu, personen=[None])
 
@@ -103,8 +107,9 @@ def _bericht(
     verzoek_id: int | None,
     aan: list[Persoon],
     onderwerp: str,
+    message_id: str,
 ) -> dict[str, Any]:
-    tekst, _html = render(catalogus.sjablonen, sjabloon, context)
+    tekst, html = render(catalogus.sjablonen, sjabloon, context)
     return {
         "sleutel": sleutel,
         "soort": soort,
@@ -113,6 +118,8 @@ def _bericht(
         "aan": ", ".join(p.email for p in aan),
         "onderwerp": onderwerp,
         "tekst": tekst,
+        "html": html,
+        "message_id": message_id,
         "aangemaakt": nu,
         "verzenden_vanaf": max(nu, ronde.start),
     }

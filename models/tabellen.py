@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -105,9 +105,30 @@ class Bericht(SQLModel, table=True):
     aan: str = Field(sa_column=Column(Text, nullable=False), description="comma-separated addresses")
     onderwerp: str = Field(max_length=300)
     tekst: str = Field(sa_column=Column(Text, nullable=False))
+    html: str | None = Field(default=None, sa_column=Column(Text))
+    message_id: str = Field(unique=True, max_length=300, description="our own Message-ID, carrying the reply key")
     aangemaakt: datetime
     verzenden_vanaf: datetime = Field(description="not before the stap's start, which is always a working day")
     verzonden: datetime | None = Field(default=None, index=True)
+    geweigerd: datetime | None = Field(default=None, description="permanently refused by the SMTP server")
+    pogingen: int = 0
+    fout: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Inkomend(SQLModel, table=True):
+    """Every message read from the reply mailbox, raw, with what was concluded and the folder it went to."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(unique=True, max_length=998)
+    ontvangen: datetime
+    afzender: str | None = Field(default=None, max_length=300)
+    onderwerp: str | None = Field(default=None, max_length=998)
+    map: str = Field(max_length=20, description="Verwerkt, Onbekend, Automatisch or Beoordelen")
+    uitkomst: str = Field(max_length=40)
+    verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id", index=True)
+    antwoord_id: int | None = Field(default=None, foreign_key="antwoord.id")
+    tekst: str | None = Field(default=None, sa_column=Column(Text), description="the answer without quotes")
+    ruw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class Gebeurtenis(SQLModel, table=True):

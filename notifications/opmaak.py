@@ -7,6 +7,7 @@ from typing import Any
 
 from jinja2 import TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 _MAANDEN = (
     "januari",
@@ -30,11 +31,18 @@ def lange_datum(dag: date) -> str:
     return f"{_DAGEN[dag.weekday()]} {dag.day} {_MAANDEN[dag.month - 1]} {dag.year}"
 
 
-def render(env: SandboxedEnvironment, naam: str, context: dict[str, Any]) -> tuple[str, str | None]:
-    """The text part and, when the template has one, the HTML part of template `naam`."""
+def render(env: SandboxedEnvironment, naam: str, context: dict[str, Any]) -> tuple[str, str]:
+    """The text part and the HTML part of template `naam`; without an `.html.j2` the HTML is the text,
+    escaped, in paragraphs."""
     tekst = env.get_template(f"{naam}.txt.j2").render(context)
     try:
         html = env.get_template(f"{naam}.html.j2").render(context)
     except TemplateNotFound:
-        html = None
+        html = html_uit_tekst(tekst)
     return tekst, html
+
+
+def html_uit_tekst(tekst: str) -> str:
+    alineas = [a.strip() for a in tekst.strip().split("\n\n") if a.strip()]
+    inhoud = "\n".join(f"<p>{Markup('<br>').join(escape(a).splitlines())}</p>" for a in alineas)
+    return f'<!doctype html>\n<html lang="nl"><body style="font-family: sans-serif">\n{inhoud}\n</body></html>\n'
