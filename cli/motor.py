@@ -23,6 +23,8 @@ from engine.rondes import start_ronde
 from engine.simulator import simuleer as draai_simulatie
 from engine.status import rondes_status
 from engine.werkdagen import TIJDZONE
+from notifications.smtp import Verzendverslag
+from notifications.smtp import verzend as verstuur
 
 NuOptie = Annotated[
     str | None,
@@ -39,6 +41,7 @@ def registreer(app: typer.Typer) -> None:
     app.command(help="Leg een antwoord vast voor het verzoek met dit token.")(antwoord)
     app.command(help="Bevestig een stap die op de eigenaar wacht (datum en kenmerk).")(bevestig)
     app.command(help="De stand van elke ronde.")(status)
+    app.command(help="Verstuur de berichten die klaarstaan (via INTEGRITEIT_SMTP_HOST).")(verzend)
     app.command(help="Simuleer jaren op een nagebootste klok met de demo-organisatie.")(simuleer)
 
 
@@ -96,6 +99,7 @@ def ronde_start(proces: str, processen: ProcessenOptie = None, nu: NuOptie = Non
     moment = lees_nu(nu)
     with database() as s:
         start = start_ronde(session=s, catalogus=catalogus, proces=spec, nu=moment)
+    _verstuur_als_smtp(catalogus, moment)
     if start is None:
         typer.echo(f"Voor {proces} is op {moment:%Y-%m-%d %H:%M} geen ronde aan de beurt.", err=True)
         raise typer.Exit(1)
@@ -111,9 +115,32 @@ def ronde_start(proces: str, processen: ProcessenOptie = None, nu: NuOptie = Non
 
 def bewaking(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
     catalogus = laad_of_stop(processen)
+    moment = lees_nu(nu)
     with database() as s:
-        verslag = draai_bewaking(session=s, catalogus=catalogus, nu=lees_nu(nu))
+        verslag = draai_bewaking(session=s, catalogus=catalogus, nu=moment)
     typer.echo(", ".join(f"{verslag[k]} {k}" for k in ("gestart", "herinneringen", "escalaties", "gesloten")))
+    _verstuur_als_smtp(catalogus, moment)
+
+
+def verzend(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
+    catalogus = laad_of_stop(processen)
+    if not instellingen().smtp_host:
+        typer.echo("Geen SMTP-server ingesteld (INTEGRITEIT_SMTP_HOST); de berichten blijven klaarstaan.", err=True)
+        raise typer.Exit(1)
+    if _verstuur_als_smtp(catalogus, lees_nu(nu)).storing:
+        raise typer.Exit(1)
+
+
+def _verstuur_als_smtp(catalogus, moment: datetime) -> Verzendverslag:
+    """Send what is queued when an SMTP server is configured, and say what happened."""
+    if not instellingen().smtp_host:
+        return Verzendverslag()
+    with database() as s:
+        verslag = verstuur(session=s, catalogus=catalogus, nu=moment, inst=instellingen())
+    typer.echo(f"Verzonden: {verslag.verzonden}, geweigerd: {verslag.geweigerd}, wachtend: {verslag.uitgesteld}.")
+    if verslag.storing:
+        typer.echo(f"SMTP-storing, de rest blijft klaarstaan: {verslag.storing}", err=True)
+    return verslag
 
 
 def antwoord(

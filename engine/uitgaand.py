@@ -6,11 +6,12 @@ twice is refused by the database itself.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer_veel, rij
@@ -73,26 +74,59 @@ def zet_escalatie_klaar(
 ) -> None:
     """Queue one escalatie to every holder of the escalation role, listing who has not answered."""
     proces, stap = _spec(catalogus, ronde)
-    context = _context(proces, stap, ronde) | {
+    context = {
         "ontvanger": {"naam": ", ".join(p.naam for p in ontvangers) or proces.eigenaar},
         "ontbrekend": [{"naam": p.naam, "rol": ", ".join(sorted(p.rolset))} for p in ontbrekend],
         "totaal": totaal,
     }
     onderwerp = f"Escalatie: {proces.titel}: {len(ontbrekend)} van {totaal} niet beantwoord"
-    bericht = _bericht(
-        catalogus,
-        stap.sjablonen.naam("escalatie", stap.voltooiing),
-        context,
-        nu=nu,
-        sleutel=f"escalatie:{ronde.id}",
-        soort="escalatie",
+    zet_bericht_klaar(
+        session,
+        catalogus=catalogus,
         ronde=ronde,
-        verzoek_id=None,
+        soort="escalatie",
+        sjabloon=stap.sjablonen.naam("escalatie", stap.voltooiing),
+        context=context,
         aan=ontvangers,
         onderwerp=onderwerp,
-        message_id=sleutels.message_id("escalatie", None, ronde.id, instellingen().antwoorddomein),
+        sleutel=f"escalatie:{ronde.id}",
+        nu=nu,
+    )
+
+
+def zet_bericht_klaar(
+    session: Session,
+    *,
+    catalogus: Catalogus,
+    ronde: Ronde,
+    soort: str,
+    sjabloon: str,
+    context: dict[str, Any],
+    aan: list[Persoon],
+    onderwerp: str,
+    sleutel: str,
+    nu: datetime,
+    verzoek_id: int | None = None,
+) -> bool:
+    """Queue one message (escalatie, melding, ontvangst) unless its `sleutel` was queued before."""
+    if session.exec(select(Bericht.id).where(Bericht.sleutel == sleutel)).first() is not None:
+        return False
+    proces, stap = _spec(catalogus, ronde)
+    bericht = _bericht(
+        catalogus,
+        sjabloon,
+        _context(proces, stap, ronde) | context,
+        nu=nu,
+        sleutel=sleutel,
+        soort=soort,
+        ronde=ronde,
+        verzoek_id=verzoek_id,
+        aan=aan,
+        onderwerp=onderwerp,
+        message_id=sleutels.message_id(soort, None, secrets.token_hex(8), instellingen().antwoorddomein),
     )
     _leg_vast(session, [bericht], ronde, nu, personen=[None])
+    return True
 
 
 def _bericht(

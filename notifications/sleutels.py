@@ -21,7 +21,7 @@ def antwoordadres(adres: str, sleutel: str) -> str:
     return f"{lokaal.split('+', 1)[0]}+{sleutel}@{domein}"
 
 
-def message_id(soort: str, sleutel: str | None, volgnummer: int, domein: str) -> str:
+def message_id(soort: str, sleutel: str | None, volgnummer: int | str, domein: str) -> str:
     """Our own Message-ID; for a verzoek or herinnering it carries the reply key."""
     return f"<{soort}.{sleutel}.{volgnummer}@{domein}>" if sleutel else f"<{soort}.{volgnummer}@{domein}>"
 
