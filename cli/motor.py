@@ -6,10 +6,13 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
+from functools import lru_cache
+from imaplib import IMAP4
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from cli.specs import ProcessenOptie, laad_of_stop
@@ -19,10 +22,13 @@ from engine.bewaking import bewaking as draai_bewaking
 from engine.database import maak_engine, sessie
 from engine.instellingen import instellingen
 from engine.personen import DEMO, OngeldigeImport, importeer, lees_bestand
+from engine.postvak import MAPPEN
+from engine.postvak import verwerk as verwerk_bericht
 from engine.rondes import start_ronde
 from engine.simulator import simuleer as draai_simulatie
 from engine.status import rondes_status
 from engine.werkdagen import TIJDZONE
+from notifications.imap import lees_postvak
 from notifications.smtp import Verzendverslag
 from notifications.smtp import verzend as verstuur
 
@@ -42,6 +48,7 @@ def registreer(app: typer.Typer) -> None:
     app.command(help="Bevestig een stap die op de eigenaar wacht (datum en kenmerk).")(bevestig)
     app.command(help="De stand van elke ronde.")(status)
     app.command(help="Verstuur de berichten die klaarstaan (via INTEGRITEIT_SMTP_HOST).")(verzend)
+    app.command(help="Lees de antwoorden uit het postvak (via INTEGRITEIT_IMAP_HOST).")(postvak)
     app.command(help="Simuleer jaren op een nagebootste klok met de demo-organisatie.")(simuleer)
 
 
@@ -59,9 +66,15 @@ def lees_nu(nu: str | None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=TIJDZONE)
 
 
+@lru_cache
+def _engine(url: str) -> Engine:
+    return maak_engine(url)
+
+
 @contextmanager
 def database() -> Iterator[Session]:
-    with sessie(maak_engine(instellingen().database_url)) as s:
+    """A session on the configured database, migrated once per command."""
+    with sessie(_engine(instellingen().database_url)) as s:
         yield s
 
 
@@ -129,6 +142,27 @@ def verzend(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
         raise typer.Exit(1)
     if _verstuur_als_smtp(catalogus, lees_nu(nu)).storing:
         raise typer.Exit(1)
+
+
+def postvak(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
+    inst = instellingen()
+    if not inst.imap_host:
+        typer.echo("Geen IMAP-server ingesteld (INTEGRITEIT_IMAP_HOST).", err=True)
+        raise typer.Exit(1)
+    catalogus = laad_of_stop(processen)
+    moment = lees_nu(nu)
+
+    def verwerk(ruw: bytes) -> str:
+        with database() as s:
+            return verwerk_bericht(session=s, catalogus=catalogus, ruw=ruw, nu=moment).map
+
+    try:
+        verslag = lees_postvak(inst, MAPPEN, verwerk)
+    except (OSError, IMAP4.error) as fout:
+        typer.echo(f"Het postvak kon niet worden gelezen: {fout}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{sum(verslag.values())} berichten gelezen: " + ", ".join(f"{verslag[m]} {m}" for m in MAPPEN))
+    _verstuur_als_smtp(catalogus, moment)
 
 
 def _verstuur_als_smtp(catalogus, moment: datetime) -> Verzendverslag:
