@@ -17,12 +17,15 @@ from models.tabellen import Persoon, Ronde
 def markeer_onbestelbaar(
     session: Session, *, catalogus: Catalogus, adres: str, reden: str, nu: datetime, ronde: Ronde | None
 ) -> list[Persoon]:
-    """Mark every active person with `adres` undeliverable; queue a notice to the eigenaar of `ronde`."""
+    """Mark every person with `adres` undeliverable and queue a notice to the eigenaar of `ronde`; an address
+    that belongs to nobody is only recorded."""
     personen = session.exec(select(Persoon).where(func.lower(Persoon.email) == adres.lower())).all()
     for persoon in personen:
         persoon.onbestelbaar = True
         registreer(session, soort="adres-onbestelbaar", nu=nu, ronde=ronde, persoon_id=persoon.id, reden=reden)
-    if ronde is not None and ronde.proces in {p.id for p in catalogus.processen}:
+    if not personen:
+        registreer(session, soort="adres-onbestelbaar", nu=nu, ronde=ronde, adres=adres, reden=reden)
+    elif ronde is not None and ronde.proces in {p.id for p in catalogus.processen}:
         proces = catalogus.proces(ronde.proces)
         eigenaars = [p for p in leden(session, Doelgroep(rollen=[proces.eigenaar])) if not p.onbestelbaar]
         zet_bericht_klaar(

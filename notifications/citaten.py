@@ -64,7 +64,13 @@ def is_geen_wijziging(antwoord: str) -> bool:
     kern = re.sub(
         r"^(beste|hallo|hoi|dag|goedemorgen|goedemiddag|hi|hello)\b[^,.\n]*[,.]?\s*", "", kern, flags=re.IGNORECASE
     )
-    kern = re.sub(r"[.!]+", "", kern).strip()
+    kern = re.sub(
+        r"[,.!]?\s*(alvast\s+)?(dank\s*(u|je)?(\s+wel)?|bedankt|thanks|thank you|groet(en)?)$",
+        "",
+        kern,
+        flags=re.IGNORECASE,
+    )
+    kern = re.sub(r"[.!,]+", "", kern).strip()
     return bool(kern) and bool(_GEEN_WIJZIGING.match(kern))
 
 

@@ -1,0 +1,123 @@
+"""Each kind of incoming mail, written by the project, gets its expected outcome (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from string import Template
+
+import pytest
+from sqlmodel import select
+
+from engine.bewaking import bewaking
+from engine.personen import PersoonInvoer, importeer
+from engine.postvak import verwerk
+from engine.rondes import start_ronde
+from engine.status import rondes_status
+from engine.werkdagen import TIJDZONE
+from models.tabellen import Antwoord, Bericht, Inkomend, Persoon, Verzoek
+
+POST = Path(__file__).parents[1] / "notifications" / "post"
+START = datetime(2027, 3, 1, 9, 0, tzinfo=TIJDZONE)
+LEZEN = datetime(2027, 3, 3, 12, 0, tzinfo=TIJDZONE)
+
+# fixture: (folder, outcome, counts as answered, what the stored answer says)
+VERWACHT = {
+    "outlook-nl": (
+        "Verwerkt",
+        "antwoord",
+        True,
+        "Sinds januari ben ik voorzitter van de Stichting Groene Heuvelrug (onbetaald).",
+    ),
+    "outlook-en-zonder-lijn": ("Verwerkt", "geen-wijzigingen", True, None),
+    "gmail-nl-twee-regels": ("Verwerkt", "geen-wijzigingen", True, None),
+    "gmail-en": (
+        "Verwerkt",
+        "antwoord",
+        True,
+        "I stopped as treasurer of the Utrecht Rowing Club on 1 February.\nEverything else is unchanged.",
+    ),
+    "apple-mail-nl": ("Verwerkt", "geen-wijzigingen", True, None),
+    "html-alleen": ("Verwerkt", "geen-wijzigingen", True, None),
+    "iso-8859-1": (
+        "Verwerkt",
+        "antwoord",
+        True,
+        "Ik heb één nieuwe nevenfunctie: voorzitter Oranjevereniging Zeist (onbetaald), sinds 1 februari.",
+    ),
+    "exchange-afwezig": ("Automatisch", "afwezig", False, None),
+    "gmail-afwezig": ("Automatisch", "afwezig", False, None),
+    "dsn-twee-ontvangers": ("Automatisch", "bounce", False, None),
+    "vervalst": ("Beoordelen", "afzender-wijkt-af", False, None),
+    "plus-sleutel-weg": ("Verwerkt", "geen-wijzigingen", True, None),
+    "exchange-references-komma": ("Verwerkt", "geen-wijzigingen", True, None),
+    "doorgestuurd": ("Beoordelen", "doorgestuurd", False, None),
+    "gesloten-ronde": ("Verwerkt", "te-laat", False, "Geen wijzigingen, sorry voor de late reactie."),
+    "onbekend": ("Onbekend", "onbekend", False, None),
+}
+
+
+@pytest.fixture
+def ronde(session, catalogus):
+    importeer(
+        session,
+        [
+            PersoonInvoer(extern_id="J1", naam="Jan Jansen", email="jan@example.org", rollen=["statenlid"]),
+            PersoonInvoer(extern_id="G1", naam="Griffie", email="griffie@example.org", rollen=["statengriffie"]),
+        ],
+        START,
+    )
+    ronde = start_ronde(
+        session=session, catalogus=catalogus, proces=catalogus.proces("nevenfuncties-statenleden"), nu=START
+    ).ronde
+    session.flush()
+    return ronde
+
+
+def post(session, naam: str) -> bytes:
+    verzoek = session.exec(select(Verzoek).join(Persoon).where(Persoon.email == "jan@example.org")).one()
+    message_id = session.exec(
+        select(Bericht.message_id).where(Bericht.verzoek_id == verzoek.id, Bericht.soort == "verzoek")
+    ).one()
+    tekst = Template((POST / f"{naam}.eml").read_text(encoding="latin-1"))
+    return tekst.substitute(sleutel=verzoek.token, verzoek=verzoek.id, message_id=message_id).encode("latin-1")
+
+
+def jan(session) -> dict:
+    return next(r for r in rondes_status(session) if r["proces"] == "nevenfuncties-statenleden")
+
+
+@pytest.mark.parametrize("naam", sorted(VERWACHT))
+def test_each_kind_of_mail_gets_its_outcome(session, catalogus, ronde, naam):
+    map, uitkomst, telt, tekst = VERWACHT[naam]
+    if naam == "gesloten-ronde":
+        bewaking(session=session, catalogus=catalogus, nu=datetime(2027, 3, 31, 8, tzinfo=TIJDZONE))
+    afhandeling = verwerk(session=session, catalogus=catalogus, ruw=post(session, naam), nu=LEZEN)
+    assert (afhandeling.map, afhandeling.uitkomst) == (map, uitkomst)
+    assert jan(session)["beantwoord"] == (1 if telt else 0)
+    antwoord = session.exec(select(Antwoord)).first()
+    if tekst is not None:
+        assert antwoord.tekst == tekst
+    elif telt:
+        assert antwoord.geen_wijzigingen and antwoord.tekst is None
+    assert session.exec(select(Inkomend.ruw)).one() == post(session, naam)  # the raw message is kept
+
+
+def test_reading_the_same_message_twice_changes_nothing(session, catalogus, ronde):
+    eerste = verwerk(session=session, catalogus=catalogus, ruw=post(session, "outlook-nl"), nu=LEZEN)
+    tweede = verwerk(session=session, catalogus=catalogus, ruw=post(session, "outlook-nl"), nu=LEZEN)
+    assert eerste.nieuw and not tweede.nieuw and tweede.map == "Verwerkt"
+    assert len(session.exec(select(Antwoord)).all()) == 1
+
+
+def test_a_bounce_marks_every_final_recipient_and_tells_the_eigenaar(session, catalogus, ronde):
+    verwerk(session=session, catalogus=catalogus, ruw=post(session, "dsn-twee-ontvangers"), nu=LEZEN)
+    assert session.exec(select(Persoon.onbestelbaar).where(Persoon.email == "jan@example.org")).one()
+    melding = session.exec(select(Bericht).where(Bericht.soort == "melding")).one()
+    assert melding.aan == "griffie@example.org" and "jan@example.org" in melding.tekst
+
+
+def test_a_genuine_answer_gets_a_short_confirmation(session, catalogus, ronde):
+    verwerk(session=session, catalogus=catalogus, ruw=post(session, "gmail-nl-twee-regels"), nu=LEZEN)
+    ontvangst = session.exec(select(Bericht).where(Bericht.soort == "ontvangst")).one()
+    assert ontvangst.aan == "jan@example.org" and "niets is gewijzigd" in ontvangst.tekst
