@@ -1,0 +1,125 @@
+"""End to end, with real servers: a ronde goes out over SMTP (aiosmtpd), replies land in an IMAP mailbox
+(Dovecot), `integriteit postvak` reads them, and `integriteit status --json` counts exactly the genuine ones."""
+
+from __future__ import annotations
+
+import json
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import pytest
+from imap_tools import MailBoxUnencrypted
+from typer.testing import CliRunner
+
+from cli import motor
+from cli.main import app
+from engine.instellingen import instellingen
+
+pytestmark = pytest.mark.traag
+runner = CliRunner()
+PERSONEN = """extern_id,naam,email,rollen
+E1,Anna Bakker,anna@example.org,statenlid
+E2,Bas de Boer,bas@example.org,statenlid
+E3,Carla Smit,carla@example.org,statenlid
+E4,Daan Visser,daan@example.org,statenlid
+E5,Eva Mulder,eva@example.org,statenlid
+G1,Griffie,griffie@example.org,statengriffie
+"""
+
+
+@pytest.fixture
+def omgeving(tmp_path, monkeypatch, smtp_server, imap_server):
+    controller, postbode = smtp_server
+    for naam, waarde in {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(controller.port),
+        "SMTP_TLS": "geen",
+        "IMAP_HOST": imap_server["host"],
+        "IMAP_PORT": str(imap_server["port"]),
+        "IMAP_TLS": "geen",
+        "IMAP_USER": imap_server["user"],
+        "IMAP_PASSWORD": imap_server["password"],
+        "ANTWOORDADRES": "integriteit@example.nl",
+        "AFZENDER": "integriteit@example.nl",
+    }.items():
+        monkeypatch.setenv(f"INTEGRITEIT_{naam}", waarde)
+    instellingen.cache_clear()
+    motor._engine.cache_clear()
+    (tmp_path / "personen.csv").write_text(PERSONEN, encoding="utf-8")
+    yield tmp_path, postbode
+    instellingen.cache_clear()
+    motor._engine.cache_clear()
+
+
+def cli(*argumenten: str):
+    uitkomst = runner.invoke(app, list(argumenten))
+    assert uitkomst.exit_code == 0, uitkomst.output
+    return uitkomst
+
+
+def antwoord_op(verzoek, van: str, tekst: str, *, aan: str | None = None, koppen: dict | None = None) -> bytes:
+    bericht = EmailMessage()
+    bericht["From"] = van
+    bericht["To"] = aan or verzoek["Reply-To"]
+    bericht["Subject"] = f"Re: {verzoek['Subject']}"
+    bericht["Message-ID"] = make_msgid(domain="example.org")
+    bericht["In-Reply-To"] = verzoek["Message-ID"]
+    for naam, waarde in (koppen or {}).items():
+        bericht[naam] = waarde
+    bericht.set_content(f"{tekst}\n\nOp 1 mrt 2027 schreef Integriteit <integriteit@example.nl>:\n> Beste,\n")
+    return bytes(bericht)
+
+
+def postvak(server):
+    return MailBoxUnencrypted(server["host"], server["port"]).login(server["user"], server["password"])
+
+
+def aantallen_per_map(server) -> dict[str, int]:
+    aantallen = {}
+    with postvak(server) as mb:
+        for naam in ("INBOX", "Verwerkt", "Automatisch", "Beoordelen"):
+            mb.folder.set(naam)
+            aantallen[naam] = len(mb.uids())
+    return aantallen
+
+
+def test_a_ronde_by_mail_counts_exactly_the_genuine_answers(omgeving, imap_server):
+    map, postbode = omgeving
+    cli("personen", "importeer", str(map / "personen.csv"))
+    cli("ronde", "start", "nevenfuncties-statenleden", "--nu", "2027-03-01T09:30")
+    verzoeken = {b["To"]: b for b in postbode.berichten}
+    assert set(verzoeken) == {
+        "anna@example.org",
+        "bas@example.org",
+        "carla@example.org",
+        "daan@example.org",
+        "eva@example.org",
+    }
+
+    antwoorden = [
+        antwoord_op(verzoeken["anna@example.org"], "Anna Bakker <anna@example.org>", "Geen wijzigingen."),
+        antwoord_op(verzoeken["bas@example.org"], "bas@example.org", "Nieuw: penningmeester Stichting X (onbetaald)."),
+        antwoord_op(
+            verzoeken["carla@example.org"], "carla@example.org", "ongewijzigd", aan="integriteit@example.nl"
+        ),  # plus-address stripped; In-Reply-To still matches
+        antwoord_op(
+            verzoeken["daan@example.org"],
+            "daan@example.org",
+            "Ik ben afwezig tot 15 maart.",
+            koppen={"Auto-Submitted": "auto-replied"},
+        ),
+        antwoord_op(verzoeken["eva@example.org"], "iemand@elders.example", "Geen wijzigingen."),  # forged
+    ]
+    with postvak(imap_server) as mb:
+        for ruw in antwoorden:
+            mb.append(ruw, "INBOX")
+
+    cli("postvak", "--nu", "2027-03-03T12:00")
+    cli("postvak", "--nu", "2027-03-03T12:05")  # reading again changes nothing
+
+    ronde = json.loads(cli("status", "--json").stdout)["rondes"][0]
+    assert (ronde["verzoeken"], ronde["beantwoord"], ronde["open"]) == (5, 3, 2)
+    assert aantallen_per_map(imap_server) == {"INBOX": 0, "Verwerkt": 3, "Automatisch": 1, "Beoordelen": 1}
+    bevestigd = sorted(b["To"] for b in postbode.berichten if b["Subject"].startswith("Ontvangen:"))
+    assert bevestigd == ["anna@example.org", "bas@example.org", "carla@example.org"]
