@@ -37,19 +37,21 @@ def lees_postvak(inst: Instellingen, mappen: tuple[str, ...], verwerk: Callable[
         for map in mappen:
             if not mb.folder.exists(map):
                 mb.folder.create(map)
-        for uid, ruw in _berichten(mb):
-            doel = verwerk(ruw)
-            mb.move(uid, doel)
-            verslag[doel] += 1
+        for blok in _berichten(mb):
+            per_map: dict[str, list[str]] = {}
+            for uid, ruw in blok:
+                per_map.setdefault(verwerk(ruw), []).append(uid)
+            for doel, uids in per_map.items():  # each was committed before it moves
+                mb.move(uids, doel)
+                verslag[doel] += len(uids)
     return verslag
 
 
-def _berichten(mb: MailBox) -> Iterator[tuple[str, bytes]]:
+def _berichten(mb: MailBox) -> Iterator[list[tuple[str, bytes]]]:
+    """The inbox in blocks of 200: (uid, raw message) each, fetched without marking them seen."""
     uids = mb.uids()
     for begin in range(0, len(uids), 200):
         status, data = mb.client.uid("fetch", ",".join(uids[begin : begin + 200]), "(UID BODY.PEEK[])")
         if status != "OK":
             raise OSError(f"IMAP fetch failed: {data!r}")
-        for item in data:
-            if isinstance(item, tuple) and (m := _UID.search(item[0])):
-                yield m[1].decode(), item[1]
+        yield [(m[1].decode(), item[1]) for item in data if isinstance(item, tuple) and (m := _UID.search(item[0]))]

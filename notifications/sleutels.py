@@ -50,3 +50,7 @@ def uit_onderwerp(onderwerp: str) -> int | None:
     """The verzoek id in a subject tag such as `Antw: ... [IP-123]`."""
     m = _KENMERK.search(onderwerp or "")
     return int(m[1]) if m else None
+
+
+def zonder_kenmerk(onderwerp: str) -> str:
+    return _KENMERK.sub("", onderwerp).strip()

@@ -1,0 +1,1 @@
+"""Benchmark scripts: they print figures (ratios against a baseline in the same run); they are not tests."""
