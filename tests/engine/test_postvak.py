@@ -38,6 +38,7 @@ VERWACHT = {
         "I stopped as treasurer of the Utrecht Rowing Club on 1 February.\nEverything else is unchanged.",
     ),
     "apple-mail-nl": ("Verwerkt", "geen-wijzigingen", True, None),
+    "apple-mail-en": ("Verwerkt", "geen-wijzigingen", True, None),
     "html-alleen": ("Verwerkt", "geen-wijzigingen", True, None),
     "iso-8859-1": (
         "Verwerkt",

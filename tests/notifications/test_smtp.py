@@ -12,9 +12,12 @@ from sqlmodel import select
 from engine.instellingen import Instellingen
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
+from engine.uitgaand import zet_bericht_klaar
 from engine.werkdagen import TIJDZONE
 from models.tabellen import Bericht, Persoon, Verzoek
 from notifications.smtp import verzend
+from testservers.smtp import Postbode
+from testservers.smtp import smtp_server as start_smtp
 
 NU = datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE)
 
@@ -102,3 +105,25 @@ def test_messages_wait_for_their_start(session, catalogus, ronde, smtp_server):
     controller, postbode = smtp_server
     vroeg = datetime(2027, 3, 1, 8, 0, tzinfo=TIJDZONE)  # before the ronde's 09:00 start
     assert verzend(session=session, catalogus=catalogus, nu=vroeg, inst=instellingen_voor(controller)).verzonden == 0
+
+
+def test_escalations_also_go_to_the_alert_channels(session, catalogus, ronde, smtp_server):
+    controller, postbode = smtp_server
+    zet_bericht_klaar(
+        session,
+        catalogus=catalogus,
+        ronde=ronde,
+        soort="escalatie",
+        sjabloon="standaard/escalatie",
+        context={"ontvanger": {"naam": "Griffie"}, "ontbrekend": [], "totaal": 3},
+        aan=[],
+        onderwerp="Escalatie: test",
+        sleutel="escalatie:test",
+        nu=NU,
+    )
+    alarm = Postbode()
+    with start_smtp(alarm) as kanaal:
+        url = f"mailto://127.0.0.1:{kanaal.port}?mode=insecure&from=alarm@example.nl&to=coordinator@example.nl"
+        inst = instellingen_voor(controller).model_copy(update={"meldingen": [url]})
+        verzend(session=session, catalogus=catalogus, nu=NU, inst=inst)
+    assert [b["Subject"] for b in alarm.berichten] == ["Escalatie: test"]
