@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import motor, specs
+from cli import motor, specs, start
 
 app = typer.Typer(
     name="integriteit",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 specs.registreer(app)
 motor.registreer(app)
+start.registreer(app)
 
 if __name__ == "__main__":
     app()

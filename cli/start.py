@@ -1,0 +1,140 @@
+"""`integriteit start`: the whole product on embedded defaults, until Ctrl-C or SIGTERM.
+
+Uses PREFECT_API_URL when set, otherwise starts a local Prefect server with its UI; migrates the database;
+loads the demo organisation into an empty one; catches mail in data/mail/ when no SMTP server is set; and
+serves every deployment. Everything it started stops with it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlmodel import func, select
+
+from cli.specs import ProcessenOptie, laad_of_stop
+from engine.database import maak_engine, sessie
+from engine.instellingen import instellingen
+from engine.personen import DEMO, importeer, lees_bestand
+from engine.werkdagen import TIJDZONE
+from models.tabellen import Persoon
+from notifications.mailvanger import mailvanger
+
+MAILMAP = Path("data/mail")
+
+
+def registreer(app: typer.Typer) -> None:
+    app.command(help="Start de motor: Prefect (met UI), alle deployments, de bewaking en het postvak.")(start)
+
+
+def start(
+    processen: ProcessenOptie = None,
+    poort: Annotated[int, typer.Option("--poort", help="Poort van de lokale Prefect-server en UI.")] = 4200,
+) -> None:
+    catalogus = laad_of_stop(processen)
+    if processen:
+        os.environ["INTEGRITEIT_PROCESSEN"] = str(processen.resolve())
+    _database_klaar(catalogus)
+    signal.signal(signal.SIGTERM, _stop)
+    with ExitStack() as stapel:
+        if not instellingen().smtp_host:
+            mailpoort = stapel.enter_context(mailvanger(MAILMAP))
+            os.environ.update(
+                {
+                    "INTEGRITEIT_SMTP_HOST": "127.0.0.1",
+                    "INTEGRITEIT_SMTP_PORT": str(mailpoort),
+                    "INTEGRITEIT_SMTP_TLS": "geen",
+                }
+            )
+            instellingen.cache_clear()
+            typer.echo(f"Geen SMTP-server ingesteld: uitgaande berichten worden bewaard in {MAILMAP.resolve()}/")
+        if not os.environ.get("PREFECT_API_URL"):
+            ui = stapel.enter_context(prefect_server(poort))
+            os.environ["PREFECT_API_URL"] = f"{ui}/api"
+        typer.echo(f"Prefect UI: {os.environ['PREFECT_API_URL'].removesuffix('/api')}")
+        from flows.plan import plannen  # Prefect is imported only now that PREFECT_API_URL is known
+        from flows.serveren import serveer, verwijder_verouderde
+
+        lijst = plannen(catalogus, date.today())
+        for naam in verwijder_verouderde(lijst):
+            typer.echo(f"Deployment {naam} verwijderd: het proces bestaat niet meer of is gepauzeerd.")
+        typer.echo(f"{len(lijst)} deployments worden bediend. Stoppen: Ctrl-C.")
+        with suppress(KeyboardInterrupt):
+            serveer(lijst)
+    typer.echo("Gestopt.")
+
+
+def _database_klaar(catalogus) -> None:
+    engine = maak_engine(instellingen().database_url)
+    with sessie(engine) as s:
+        if s.exec(select(func.count()).select_from(Persoon)).one() == 0:
+            personen = lees_bestand(DEMO, set(catalogus.rollen.rollen))
+            importeer(s, personen, datetime.now(TIJDZONE))
+            typer.echo(f"Lege database: de synthetische demo-organisatie is geladen ({len(personen)} personen).")
+    engine.dispose()
+    typer.echo(f"Database: {instellingen().database_url}")
+
+
+@contextmanager
+def prefect_server(poort: int) -> Iterator[str]:
+    """A local Prefect server in its own process group; stopped, with its children, on exit."""
+    prefect = shutil.which("prefect") or str(Path(sys.executable).parent / "prefect")
+    omgeving = os.environ | {
+        # The scheduler looks ahead 100 days by default; a four-yearly deployment would show no next run.
+        "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME": os.environ.get(
+            "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME", "P1500D"
+        ),
+        "PREFECT_UI_API_URL": f"http://127.0.0.1:{poort}/api",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # no internet here, and no telemetry wanted
+    }
+    proces = subprocess.Popen(
+        [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(poort)],
+        env=omgeving,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )
+    adres = f"http://127.0.0.1:{poort}"
+    try:
+        _wacht_op(f"{adres}/api/health", proces)
+        yield adres
+    finally:
+        _beeindig(proces)
+
+
+def _wacht_op(url: str, proces: subprocess.Popen, seconden: float = 180) -> None:
+    einde = time.monotonic() + seconden
+    while time.monotonic() < einde:
+        if proces.poll() is not None:
+            raise typer.Exit(f"De Prefect-server stopte bij het starten (code {proces.returncode}).")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as antwoord:
+                if antwoord.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise typer.Exit(f"De Prefect-server antwoordde niet binnen {seconden:.0f} s op {url}.")
+
+
+def _beeindig(proces: subprocess.Popen) -> None:
+    try:
+        os.killpg(proces.pid, signal.SIGTERM)
+        proces.wait(timeout=15)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(proces.pid, signal.SIGKILL)
+
+
+def _stop(*_args) -> None:
+    raise KeyboardInterrupt

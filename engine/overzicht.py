@@ -1,0 +1,79 @@
+"""What the coordinator sees per ronde and overall: rows, progress and the "Openstaand" list.
+
+Names and statuses only: no email addresses, no register contents (the artifacts are visible to every user
+of the Prefect UI).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, func, select
+
+from engine.status import rondes_status
+from engine.werkdagen import TIJDZONE
+from models.tabellen import Inkomend, Persoon, Ronde, Verzoek
+
+_STATUS = {
+    "open": "open",
+    "herinnerd": "herinnerd",
+    "geescaleerd": "geëscaleerd",
+    "beantwoord": "beantwoord",
+    "verlopen": "verlopen",
+    "vervallen": "vervallen",
+}
+
+
+def ronde_tabel(session: Session, ronde: Ronde) -> list[dict[str, str | int]]:
+    rijen = session.exec(
+        select(Verzoek, Persoon)
+        .join(Persoon, Persoon.id == Verzoek.persoon_id)
+        .where(Verzoek.ronde_id == ronde.id)
+        .order_by(Persoon.naam)
+    ).all()
+    return [
+        {
+            "persoon": p.naam,
+            "rol": ", ".join(sorted(p.rolset)),
+            "status": _STATUS.get(v.status, v.status),
+            "laatste contact": v.laatste_contact.astimezone(TIJDZONE).strftime("%Y-%m-%d") if v.laatste_contact else "",
+            "herinneringen": v.herinneringen,
+        }
+        for v, p in rijen
+    ]
+
+
+def voortgang(session: Session, ronde: Ronde) -> tuple[int, int]:
+    """(answered, total) of the ronde's verzoeken that still count (not vervallen)."""
+    telling = dict(
+        session.exec(
+            select(Verzoek.status, func.count()).where(Verzoek.ronde_id == ronde.id).group_by(Verzoek.status)
+        ).all()
+    )
+    totaal = sum(telling.values()) - telling.get("vervallen", 0)
+    return telling.get("beantwoord", 0), totaal
+
+
+def openstaand(session: Session, nu: datetime) -> str:
+    """Markdown: every lopende ronde with its deadline, and what needs the coordinator."""
+    lopend = [r for r in rondes_status(session) if r["status"] == "lopend"]
+    regels = [f"# Openstaand op {nu.astimezone(TIJDZONE):%Y-%m-%d %H:%M}", ""]
+    regels += ["| proces | stap | deadline | beantwoord | open | escalaties |", "|---|---|---|---|---|---|"]
+    regels += [
+        f"| {r['proces']} | {r['stap'] or ''} | {r['deadline']} | {r['beantwoord']}/{r['verzoeken']} | "
+        f"{r['open']} | {r['escalaties']} |"
+        for r in lopend
+    ] or ["| (geen lopende rondes) | | | | | |"]
+    beoordelen = session.exec(select(func.count()).select_from(Inkomend).where(Inkomend.map == "Beoordelen")).one()
+    onbestelbaar = session.exec(
+        select(Persoon.naam).where(Persoon.onbestelbaar, Persoon.actief).order_by(Persoon.naam)
+    ).all()
+    geescaleerd = [r for r in lopend if r["escalaties"]]
+    regels += ["", "## Vraagt uw aandacht", ""]
+    regels.append(
+        f"- Geëscaleerde rondes: {len(geescaleerd)}"
+        + "".join(f"\n  - {r['proces']} {r['stap'] or ''} (deadline {r['deadline']})" for r in geescaleerd)
+    )
+    regels.append(f"- Antwoorden om te beoordelen (map Beoordelen): {beoordelen}")
+    regels.append(f"- Onbestelbare adressen: {len(onbestelbaar)}" + "".join(f"\n  - {n}" for n in onbestelbaar))
+    return "\n".join(regels) + "\n"

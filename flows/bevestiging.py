@@ -1,0 +1,114 @@
+"""An owner's confirmation in the Prefect UI: a short run that suspends until its form is filled in.
+
+Why suspend and not pause: a suspended run ends its process, so nothing holds a worker for the weeks a GS
+decision can take, and it has no timeout, so it does not fail after an hour (pause's default). The database
+stays the source of truth: the run is only a form. Confirmed by email or `integriteit bevestig` instead,
+the daily watch cancels the waiting run, saying so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow, get_run_logger
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    DeploymentFilter,
+    DeploymentFilterName,
+    FlowRunFilter,
+    FlowRunFilterState,
+    FlowRunFilterStateName,
+)
+from prefect.deployments import run_deployment
+from prefect.exceptions import ObjectNotFound
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from prefect.states import Cancelled, Completed
+from pydantic import Field
+from sqlmodel import select
+
+from engine.antwoorden import bevestig
+from engine.database import sessie
+from engine.rondes import spec
+from flows import gedeeld
+from models.tabellen import Ronde
+
+DEPLOYMENT = "bevestiging/bevestiging"
+
+
+class Bevestiging(RunInput):
+    """De bevestiging van de eigenaar."""
+
+    datum: date = Field(description="Datum van de vergadering of het besluit (JJJJ-MM-DD).")
+    kenmerk: str = Field(default="", description="Kenmerk van het vergaderstuk of besluit, bijv. GS 2027/123.")
+
+
+@flow(name="bevestiging", flow_run_name="{proces} {stap} bevestiging")
+def bevestiging_flow(ronde_id: int, proces: str, stap: str = ""):
+    """Wait for the eigenaar's confirmation of this ronde; record it through the core."""
+    if not _lopend(ronde_id):
+        return Completed(name="OVERGESLAGEN", message="Deze stap is al afgerond.")
+    invoer = suspend_flow_run(wait_for_input=Bevestiging, timeout=None, key=f"bevestiging-{ronde_id}")
+    if not _lopend(ronde_id):  # confirmed another way while this run waited
+        return Completed(name="OVERGESLAGEN", message="Deze stap was al op een andere manier bevestigd.")
+    moment = gedeeld.nu_of(None)
+    with sessie(gedeeld.engine()) as s:
+        bevestig(
+            session=s,
+            catalogus=gedeeld.catalogus(),
+            proces=proces,
+            stap=stap or None,
+            nu=moment,
+            datum=invoer.datum,
+            kenmerk=invoer.kenmerk or None,
+        )
+    gedeeld.toon_ronde(ronde_id)
+    gedeeld.meld_wat_er_gebeurde(moment)
+    gedeeld.verstuur(moment)
+    zorg_voor_bevestigingen()  # the confirmation may have started a next stap that waits too
+    return f"bevestigd op {invoer.datum}"
+
+
+def wachtende_rondes() -> list[Ronde]:
+    """Lopende rondes whose stap waits for the eigenaar's confirmation."""
+    catalogus = gedeeld.catalogus()
+    bekend = {p.id for p in catalogus.processen}
+    with sessie(gedeeld.engine()) as s:
+        lopend = s.exec(select(Ronde).where(Ronde.status == "lopend")).all()
+        return [r for r in lopend if r.proces in bekend and spec(catalogus, r)[1].voltooiing == "bevestiging"]
+
+
+def zorg_voor_bevestigingen() -> None:
+    """One waiting confirmation run per waiting ronde (the idempotency key makes a second call a no-op)."""
+    for ronde in wachtende_rondes():
+        try:
+            run_deployment(
+                DEPLOYMENT,
+                parameters={"ronde_id": ronde.id, "proces": ronde.proces, "stap": ronde.stap},
+                timeout=0,
+                idempotency_key=f"bevestiging-{ronde.id}",
+                as_subflow=False,
+            )
+        except ObjectNotFound:
+            get_run_logger().warning("deployment %s ontbreekt: start de motor met `integriteit start`", DEPLOYMENT)
+            return
+
+
+def ruim_bevestigingen_op() -> None:
+    """Cancel waiting confirmation runs whose ronde was confirmed or closed meanwhile."""
+    with get_client(sync_client=True) as client:
+        wachtend = client.read_flow_runs(
+            deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["bevestiging"])),
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(name=FlowRunFilterStateName(any_=["Suspended"]))),
+        )
+        for run in wachtend:
+            if not _lopend(int(run.parameters["ronde_id"])):
+                client.set_flow_run_state(
+                    run.id, Cancelled(message="Al bevestigd of afgesloten; formulier vervalt."), force=True
+                )
+
+
+def _lopend(ronde_id: int) -> bool:
+    with sessie(gedeeld.engine()) as s:
+        ronde = s.get(Ronde, ronde_id)
+        return ronde is not None and ronde.status == "lopend"

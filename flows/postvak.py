@@ -1,0 +1,40 @@
+"""The mailbox poll as a flow: read the replies, send the confirmations, update the overview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow, get_run_logger, task
+from prefect.states import Completed
+
+from engine.database import sessie
+from engine.instellingen import instellingen
+from engine.postvak import MAPPEN, verwerk
+from flows import gedeeld
+from notifications.imap import lees_postvak
+
+
+@task(name="lees-postvak", retries=2, retry_delay_seconds=30)
+def lees(nu: datetime) -> dict:
+    """Safe to retry: a message read twice is recognised by its Message-ID."""
+    catalogus = gedeeld.catalogus()
+
+    def verwerk_een(ruw: bytes) -> str:
+        with sessie(gedeeld.engine()) as s:
+            return verwerk(session=s, catalogus=catalogus, ruw=ruw, nu=nu).map
+
+    return dict(lees_postvak(instellingen(), MAPPEN, verwerk_een))
+
+
+@flow(name="postvak", flow_run_name="postvak {nu}")
+def postvak_flow(nu: datetime | None = None):
+    if not instellingen().imap_host:
+        return Completed(name="OVERGESLAGEN", message="Geen IMAP-server ingesteld (INTEGRITEIT_IMAP_HOST).")
+    moment = gedeeld.nu_of(nu)
+    verslag = lees(moment)
+    get_run_logger().info("postvak: %s", ", ".join(f"{v} {k}" for k, v in verslag.items()) or "leeg")
+    if verslag:
+        gedeeld.verstuur(moment)
+        gedeeld.toon_lopende_rondes()
+        gedeeld.meld_wat_er_gebeurde(moment)
+    return verslag
