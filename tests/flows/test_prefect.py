@@ -1,0 +1,195 @@
+"""Against a real Prefect server: schedules, a ronde's artifacts, and a confirmation given through the API
+to a run served by `integriteit start`, which completes the stap and starts the next one."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+
+import pytest
+from sqlmodel import select
+
+from cli.start import prefect_server
+from engine.catalogus import STANDAARD_MAP, laad_catalogus
+from engine.database import maak_engine, sessie
+from engine.instellingen import instellingen
+from engine.personen import PersoonInvoer, importeer
+from engine.werkdagen import TIJDZONE
+from flows.plan import plannen
+from models.tabellen import Ronde
+from testservers.smtp import vrije_poort
+
+pytestmark = pytest.mark.traag
+TWEE_STAPPEN = """id: besluit-en-uitvoering
+titel: Besluit, dan uitvoering
+bron: test
+eigenaar: integriteitscoordinator
+planning: {datum: 2027-03-01}
+stappen:
+  - id: besluit
+    voltooiing: bevestiging
+    termijn: P4W
+  - id: uitvoering
+    doelgroep: {rollen: [teamleider]}
+    termijn: P4W
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A started Prefect server (not the test harness: the scheduler must run), with its own home."""
+    thuis = tmp_path_factory.mktemp("prefect")
+    oud = dict(os.environ)
+    os.environ.update({"PREFECT_HOME": str(thuis), "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1"})
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    try:
+        with prefect_server(vrije_poort()) as adres, temporary_settings(updates={PREFECT_API_URL: f"{adres}/api"}):
+            yield f"{adres}/api"
+    finally:
+        os.environ.clear()
+        os.environ.update(oud)
+
+
+@pytest.fixture
+def eigen_database(tmp_path, monkeypatch):
+    from flows import gedeeld
+
+    monkeypatch.setenv("INTEGRITEIT_DATABASE_URL", f"sqlite:///{tmp_path / 'motor.db'}")
+    instellingen.cache_clear()
+    gedeeld.engine.cache_clear()
+    yield instellingen().database_url
+    instellingen.cache_clear()
+    gedeeld.engine.cache_clear()
+
+
+def wacht(voorwaarde, seconden: float = 90, stap: float = 0.5):
+    einde = time.monotonic() + seconden
+    while time.monotonic() < einde:
+        if uitkomst := voorwaarde():
+            return uitkomst
+        time.sleep(stap)
+    raise AssertionError(f"not within {seconden} s: {voorwaarde.__doc__}")
+
+
+def test_deployments_have_the_agendas_next_runs(server):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    from flows.serveren import als_deployment
+
+    for plan in plannen(laad_catalogus(STANDAARD_MAP), date(2026, 11, 28)):
+        als_deployment(plan).apply()
+
+    def volgende_twee():
+        """the side-positions deployment has two scheduled runs"""
+        with get_client(sync_client=True) as client:
+            runs = client.read_flow_runs(
+                deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["nevenfuncties-statenleden"])),
+                sort=FlowRunSort.EXPECTED_START_TIME_ASC,
+                limit=2,
+            )
+        return runs if len(runs) == 2 else None
+
+    runs = wacht(volgende_twee)
+    lokaal = [datetime.fromtimestamp(r.expected_start_time.timestamp(), TIJDZONE) for r in runs]
+    assert [(m.date(), m.hour, m.minute) for m in lokaal] == [(date(2027, 3, 1), 9, 0), (date(2027, 9, 1), 9, 0)]
+
+
+def test_a_ronde_run_shows_its_table_progress_and_the_open_list(server, eigen_database):
+    from prefect.artifacts import Artifact
+
+    from flows.bewaking import bewaking_flow
+    from flows.ronde import ronde_flow
+
+    with sessie(maak_engine(eigen_database)) as s:
+        importeer(
+            s,
+            [
+                PersoonInvoer(extern_id=f"A{i}", naam=f"Lid {i}", email=f"lid{i}@example.org", rollen=["statenlid"])
+                for i in range(3)
+            ],
+            datetime(2027, 1, 1, tzinfo=TIJDZONE),
+        )
+    ronde_flow(proces="nevenfuncties-statenleden", nu=datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE))
+    tabel = Artifact.get("ronde-nevenfuncties-statenleden-2027-03-01")
+    rijen = json.loads(tabel.data) if isinstance(tabel.data, str) else tabel.data
+    assert sorted(r["persoon"] for r in rijen) == ["Lid 0", "Lid 1", "Lid 2"]
+    assert "@" not in json.dumps(rijen)  # no email addresses in what every UI user sees
+    assert Artifact.get("voortgang-nevenfuncties-statenleden-2027-03-01").data == 0.0
+    bewaking_flow(nu=datetime(2027, 3, 2, 8, 0, tzinfo=TIJDZONE))
+    assert "nevenfuncties-statenleden" in Artifact.get("openstaand").data
+
+
+def test_a_confirmation_through_the_api_completes_the_stap_and_starts_the_next(server, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
+    from prefect.deployments import run_deployment
+    from prefect.exceptions import ObjectNotFound
+    from prefect.flow_runs import resume_flow_run
+
+    specs = tmp_path / "processen"
+    specs.mkdir()
+    (specs / "besluit-en-uitvoering.yaml").write_text(TWEE_STAPPEN, encoding="utf-8")
+    database = f"sqlite:///{tmp_path / 'motor.db'}"
+    omgeving = os.environ | {"PREFECT_API_URL": server, "INTEGRITEIT_DATABASE_URL": database}
+    motor = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "start", "--processen", str(specs)],
+        cwd=tmp_path,
+        env=omgeving,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        wacht(lambda: "worden bediend" in _regel(motor), seconden=120, stap=0)
+
+        def bediend():
+            """`integriteit start` registered the deployments"""
+            with get_client(sync_client=True) as client:
+                try:
+                    return client.read_deployment_by_name("ronde/besluit-en-uitvoering")
+                except ObjectNotFound:
+                    return None
+
+        wacht(bediend)
+        run_deployment(
+            "ronde/besluit-en-uitvoering",
+            timeout=120,
+            parameters={"proces": "besluit-en-uitvoering", "nu": "2027-03-01T09:30:00+01:00"},
+        )
+
+        def wachtend():
+            """a confirmation run is suspended, waiting for its form"""
+            with get_client(sync_client=True) as client:
+                runs = client.read_flow_runs(
+                    deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["bevestiging"]))
+                )
+            return next((r for r in runs if r.state and r.state.name == "Suspended"), None)
+
+        run = wacht(wachtend)
+        resume_flow_run(run.id, run_input={"datum": "2027-03-10", "kenmerk": "GS 2027/123"})
+
+        def stap_twee():
+            """the confirmation completed the first stap and started the second"""
+            with sessie(maak_engine(database)) as s:
+                rondes = {r.stap: r.status for r in s.exec(select(Ronde))}
+            return rondes if rondes.get("uitvoering") == "lopend" else None
+
+        assert wacht(stap_twee) == {"besluit": "voltooid", "uitvoering": "lopend"}
+    finally:
+        motor.terminate()
+        assert motor.wait(timeout=30) is not None
+
+
+def _regel(proces: subprocess.Popen) -> str:
+    regel = proces.stdout.readline()
+    if not regel and proces.poll() is not None:
+        raise AssertionError(f"integriteit start stopped with code {proces.returncode}")
+    return regel
