@@ -36,6 +36,29 @@ MAILMAP = Path("data/mail")
 
 def registreer(app: typer.Typer) -> None:
     app.command(help="Start de motor: Prefect (met UI), alle deployments, de bewaking en het postvak.")(start)
+    app.command(help="Zet alle deployments in een Prefect-werkpool, voor workers op meer machines.")(werkpool)
+
+
+def werkpool(
+    processen: ProcessenOptie = None,
+    pool: Annotated[str, typer.Option("--pool", help="Naam van de werkpool (type process).")] = "integriteit",
+) -> None:
+    catalogus = laad_of_stop(processen)
+    if not os.environ.get("PREFECT_API_URL"):
+        raise typer.BadParameter("zet PREFECT_API_URL naar de gedeelde Prefect-server", param_hint="PREFECT_API_URL")
+    _database_klaar(catalogus)
+    from flows.plan import plannen
+    from flows.serveren import naar_werkpool, verwijder_verouderde
+
+    subprocess.run(
+        [_prefect(), "work-pool", "create", pool, "--type", "process", "--overwrite"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    lijst = plannen(catalogus, date.today())
+    verwijder_verouderde(lijst)
+    naar_werkpool(lijst, pool)
+    typer.echo(f"{len(lijst)} deployments in werkpool {pool}. Start workers met: prefect worker start --pool {pool}")
 
 
 def start(
@@ -89,7 +112,7 @@ def _database_klaar(catalogus) -> None:
 @contextmanager
 def prefect_server(poort: int) -> Iterator[str]:
     """A local Prefect server in its own process group; stopped, with its children, on exit."""
-    prefect = shutil.which("prefect") or str(Path(sys.executable).parent / "prefect")
+    prefect = _prefect()
     omgeving = os.environ | {
         # The scheduler looks ahead 100 days by default; a four-yearly deployment would show no next run.
         "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME": os.environ.get(
@@ -138,3 +161,7 @@ def _beeindig(proces: subprocess.Popen) -> None:
 
 def _stop(*_args) -> None:
     raise KeyboardInterrupt
+
+
+def _prefect() -> str:
+    return shutil.which("prefect") or str(Path(sys.executable).parent / "prefect")

@@ -1,0 +1,100 @@
+"""Past one machine, as the README documents it: the engine's and Prefect's databases on PostgreSQL, every
+deployment in a work pool, two workers, and concurrent runs of the same ronde that start it exactly once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime
+
+import psycopg
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import func, select
+
+from cli.start import _prefect, prefect_server
+from engine.database import maak_engine, sessie
+from engine.personen import PersoonInvoer, importeer
+from engine.werkdagen import TIJDZONE
+from models.tabellen import Ronde, Verzoek
+from testservers.smtp import vrije_poort
+
+pytestmark = pytest.mark.traag
+PG = "root@127.0.0.1:5432"
+ENGINE_URL = f"postgresql+psycopg://{PG}/test?options=-csearch_path%3Dintegriteit_werkpool"
+
+
+def nieuwe_database(naam: str) -> None:
+    with psycopg.connect(f"postgresql://{PG}/postgres", autocommit=True) as verbinding:
+        verbinding.execute(f"DROP DATABASE IF EXISTS {naam} WITH (FORCE)")
+        verbinding.execute(f"CREATE DATABASE {naam}")
+
+
+def nieuw_schema() -> None:
+    with create_engine(f"postgresql+psycopg://{PG}/test", isolation_level="AUTOCOMMIT").connect() as c:
+        c.execute(text("DROP SCHEMA IF EXISTS integriteit_werkpool CASCADE"))
+        c.execute(text("CREATE SCHEMA integriteit_werkpool"))
+
+
+@pytest.fixture
+def gedeelde_server(tmp_path, monkeypatch):
+    nieuwe_database("integriteit_prefect_test")
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", f"postgresql+asyncpg://{PG}/integriteit_prefect_test")
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with prefect_server(vrije_poort()) as adres, temporary_settings(updates={PREFECT_API_URL: f"{adres}/api"}):
+        yield f"{adres}/api"
+
+
+def test_two_workers_start_a_ronde_exactly_once(gedeelde_server, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+
+    nieuw_schema()
+    with sessie(maak_engine(ENGINE_URL)) as s:
+        importeer(
+            s,
+            [
+                PersoonInvoer(extern_id=f"W{i}", naam=f"Lid {i}", email=f"w{i}@example.org", rollen=["statenlid"])
+                for i in range(10)
+            ],
+            datetime(2027, 1, 1, tzinfo=TIJDZONE),
+        )
+    omgeving = os.environ | {
+        "PREFECT_API_URL": gedeelde_server,
+        "INTEGRITEIT_DATABASE_URL": ENGINE_URL,
+        "PREFECT_WORKER_QUERY_SECONDS": "1",
+    }
+    subprocess.run([sys.executable, "-m", "cli.main", "werkpool"], env=omgeving, check=True, cwd=tmp_path)
+    workers = [
+        subprocess.Popen(
+            [_prefect(), "worker", "start", "--pool", "integriteit", "--name", f"werker-{n}"],
+            env=omgeving,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for n in (1, 2)
+    ]
+    try:
+        parameters = {"proces": "nevenfuncties-statenleden", "nu": "2027-03-01T09:30:00+01:00"}
+        ids = [run_deployment("ronde/nevenfuncties-statenleden", timeout=0, parameters=parameters).id for _ in range(6)]
+        with get_client(sync_client=True) as client:
+            einde = time.monotonic() + 240
+            while time.monotonic() < einde:
+                runs = [client.read_flow_run(i) for i in ids]
+                if all(r.state and r.state.is_final() for r in runs):
+                    break
+                time.sleep(1)
+        assert sorted(r.state.name for r in runs) == ["Completed"] + ["OVERGESLAGEN"] * 5
+        with sessie(maak_engine(ENGINE_URL)) as s:
+            assert s.exec(select(func.count()).select_from(Ronde)).one() == 1
+            assert s.exec(select(func.count()).select_from(Verzoek)).one() == 10
+    finally:
+        for worker in workers:
+            os.killpg(worker.pid, 15)
+            worker.wait(timeout=30)
