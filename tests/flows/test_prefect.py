@@ -10,6 +10,7 @@ import sys
 import time
 from datetime import date, datetime
 
+import httpx
 import pytest
 from sqlmodel import select
 
@@ -45,10 +46,16 @@ def server(tmp_path_factory):
     thuis = tmp_path_factory.mktemp("prefect")
     oud = dict(os.environ)
     os.environ.update({"PREFECT_HOME": str(thuis), "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1"})
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_LOGGING_TO_API_ENABLED, temporary_settings
 
     try:
-        with prefect_server(vrije_poort()) as adres, temporary_settings(updates={PREFECT_API_URL: f"{adres}/api"}):
+        with (
+            prefect_server(vrije_poort()) as adres,
+            temporary_settings(
+                # this process's own logs stay local: a log worker would still be sending them after the server stopped
+                updates={PREFECT_API_URL: f"{adres}/api", PREFECT_LOGGING_TO_API_ENABLED: False}
+            ),
+        ):
             yield f"{adres}/api"
     finally:
         os.environ.clear()
@@ -124,6 +131,15 @@ def test_a_ronde_run_shows_its_table_progress_and_the_open_list(server, eigen_da
     assert Artifact.get("voortgang-nevenfuncties-statenleden-2027-03-01").data == 0.0
     bewaking_flow(nu=datetime(2027, 3, 2, 8, 0, tzinfo=TIJDZONE))
     assert "nevenfuncties-statenleden" in Artifact.get("openstaand").data
+
+    def gestart():
+        """the start of the ronde is in Prefect's event feed"""
+        antwoord = httpx.post(
+            f"{server}/events/filter", json={"filter": {"event": {"name": ["integriteit.ronde.gestart"]}}}
+        )
+        return [e for e in antwoord.json()["events"] if e["payload"].get("proces") == "nevenfuncties-statenleden"]
+
+    assert wacht(gestart)[0]["payload"]["aantal"] == 1
 
 
 def test_a_confirmation_through_the_api_completes_the_stap_and_starts_the_next(server, tmp_path):

@@ -43,10 +43,18 @@ def gedeelde_server(tmp_path, monkeypatch):
     nieuwe_database("integriteit_prefect_test")
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
     monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", f"postgresql+asyncpg://{PG}/integriteit_prefect_test")
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.events.worker import EventsWorker
+    from prefect.settings import PREFECT_API_URL, PREFECT_LOGGING_TO_API_ENABLED, temporary_settings
 
-    with prefect_server(vrije_poort()) as adres, temporary_settings(updates={PREFECT_API_URL: f"{adres}/api"}):
+    with (
+        prefect_server(vrije_poort()) as adres,
+        temporary_settings(
+            # this process's own logs stay local: a log worker would still be sending them after the server stopped
+            updates={PREFECT_API_URL: f"{adres}/api", PREFECT_LOGGING_TO_API_ENABLED: False}
+        ),
+    ):
         yield f"{adres}/api"
+        EventsWorker.drain_all(timeout=10)  # emitted events reach the server before it stops
 
 
 def test_two_workers_start_a_ronde_exactly_once(gedeelde_server, tmp_path):
