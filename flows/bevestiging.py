@@ -23,6 +23,7 @@ from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
+from prefect.runtime import flow_run
 from prefect.states import Cancelled, Completed
 from pydantic import Field
 from sqlmodel import select
@@ -43,7 +44,12 @@ class Bevestiging(RunInput):
     kenmerk: str = Field(default="", description="Kenmerk van het vergaderstuk of besluit, bijv. GS 2027/123.")
 
 
-@flow(name="bevestiging", flow_run_name="{proces} {stap} bevestiging")
+def _naam() -> str:
+    parameters = flow_run.parameters
+    return " ".join(filter(None, [parameters["proces"], parameters.get("stap"), "bevestiging"]))
+
+
+@flow(name="bevestiging", flow_run_name=_naam)
 def bevestiging_flow(ronde_id: int, proces: str, stap: str = ""):
     """Wait for the eigenaar's confirmation of this ronde; record it through the core."""
     if not _lopend(ronde_id):

@@ -18,7 +18,7 @@ def bewaak(nu: datetime) -> dict:
         return dict(bewaking(session=s, catalogus=gedeeld.catalogus(), nu=nu))
 
 
-@flow(name="bewaking", flow_run_name="bewaking {nu}")
+@flow(name="bewaking", flow_run_name=gedeeld.run_naam("bewaking"))
 def bewaking_flow(nu: datetime | None = None) -> dict:
     moment = gedeeld.nu_of(nu)
     verslag = bewaak(moment)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact
 from prefect.events import emit_event
+from prefect.runtime import flow_run
 from sqlalchemy import Engine
 from sqlmodel import func, select
 
@@ -28,6 +29,17 @@ def catalogus() -> Catalogus:
 @lru_cache
 def engine(url: str | None = None) -> Engine:
     return maak_engine(url or instellingen().database_url)
+
+
+def moment_van_run() -> datetime:
+    """The moment a run acts for: its `nu` parameter when given, else its scheduled time."""
+    moment = flow_run.parameters.get("nu") or flow_run.scheduled_start_time or datetime.now(TIJDZONE)
+    return (datetime.fromisoformat(moment) if isinstance(moment, str) else moment).astimezone(TIJDZONE)
+
+
+def run_naam(soort: str):
+    """A flow_run_name callable: `<soort> <date> <time>`."""
+    return lambda: f"{soort} {moment_van_run():%Y-%m-%d %H:%M}"
 
 
 def nu_of(nu: datetime | None) -> datetime:

@@ -26,7 +26,7 @@ def lees(nu: datetime) -> dict:
     return dict(lees_postvak(instellingen(), MAPPEN, verwerk_een))
 
 
-@flow(name="postvak", flow_run_name="postvak {nu}")
+@flow(name="postvak", flow_run_name=gedeeld.run_naam("postvak"))
 def postvak_flow(nu: datetime | None = None):
     if not instellingen().imap_host:
         return Completed(name="OVERGESLAGEN", message="Geen IMAP-server ingesteld (INTEGRITEIT_IMAP_HOST).")

@@ -14,11 +14,6 @@ from flows import gedeeld
 from flows.bevestiging import zorg_voor_bevestigingen
 
 
-def _naam() -> str:
-    moment = flow_run.scheduled_start_time or datetime.now()
-    return f"{flow_run.parameters['proces']} {moment:%Y-%m-%d}"
-
-
 @task(name="start-ronde", retries=2, retry_delay_seconds=10)
 def start(proces: str, nu: datetime) -> tuple[int, bool] | None:
     """Idempotent: a second run for the same period finds the ronde and changes nothing."""
@@ -28,7 +23,12 @@ def start(proces: str, nu: datetime) -> tuple[int, bool] | None:
     return (gestart.ronde.id, gestart.nieuw) if gestart else None
 
 
-@flow(name="ronde", flow_run_name=_naam, log_prints=False)
+def _naam() -> str:
+    """`<proces> <start date>`."""
+    return f"{flow_run.parameters['proces']} {gedeeld.moment_van_run():%Y-%m-%d}"
+
+
+@flow(name="ronde", flow_run_name=_naam)
 def ronde_flow(proces: str, nu: datetime | None = None):
     """Start the ronde of `proces` that is due now (or at `nu`)."""
     moment = gedeeld.nu_of(nu)

@@ -70,3 +70,10 @@ def test_agenda_rejects_a_date_that_does_not_exist():
     uitkomst = runner.invoke(app, ["agenda", "--van", "2027-02-30"])
     assert uitkomst.exit_code == 2
     assert "2027-02-30" in uitkomst.output
+
+
+def test_start_refuses_invalid_specs_with_the_valideer_report_and_starts_nothing():
+    uitkomst = runner.invoke(app, ["start", "--processen", str(ONGELDIG)])
+    assert uitkomst.exit_code == 1
+    assert "onbekende-sleutel.yaml:8: herinnering: unknown key" in uitkomst.stderr
+    assert "Prefect UI" not in uitkomst.stdout

@@ -110,6 +110,8 @@ def test_deployments_have_the_agendas_next_runs(server):
 
 def test_a_ronde_run_shows_its_table_progress_and_the_open_list(server, eigen_database):
     from prefect.artifacts import Artifact
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
 
     from flows.bewaking import bewaking_flow
     from flows.ronde import ronde_flow
@@ -140,6 +142,12 @@ def test_a_ronde_run_shows_its_table_progress_and_the_open_list(server, eigen_da
         return [e for e in antwoord.json()["events"] if e["payload"].get("proces") == "nevenfuncties-statenleden"]
 
     assert wacht(gestart)[0]["payload"]["aantal"] == 1
+    with get_client(sync_client=True) as client:
+        namen = {
+            r.name
+            for r in client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["ronde", "bewaking"])))
+        }
+    assert {"nevenfuncties-statenleden 2027-03-01", "bewaking 2027-03-02 08:00"} <= namen
 
 
 def test_a_confirmation_through_the_api_completes_the_stap_and_starts_the_next(server, tmp_path):
