@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from engine.catalogus import Catalogus
 from engine.werkdagen import TIJDZONE, Werkdagen
@@ -46,6 +47,13 @@ def plan_stap(proces: Proces, stap: Stap, start: datetime, werkdagen: Werkdagen)
     if stap.escalatie:
         escalatie = min(deadline, werkdagen.eerstvolgende(stap.escalatie.na.na(begin, werkdagen)))
     return Rondeplan(proces, stap, start, deadline, tuple(h for h in herinneringen if h < deadline), escalatie)
+
+
+@lru_cache(maxsize=8192)
+def stapplan(catalogus: Catalogus, proces_id: str, stapnummer: int, start: datetime) -> Rondeplan:
+    """`plan_stap` by ids, cached: the daily watch asks for the same plans every day."""
+    proces = catalogus.proces(proces_id)
+    return plan_stap(proces, proces.fasen[stapnummer], start, catalogus.werkdagen)
 
 
 def plan_ronde(proces: Proces, start: datetime, werkdagen: Werkdagen) -> list[Rondeplan]:

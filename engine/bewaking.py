@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from engine import rondes
-from engine.agenda import Rondeplan, plan_stap
+from engine.agenda import Rondeplan, stapplan
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
 from engine.personen import laatste_wijziging, leden
@@ -47,8 +47,7 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
         iemand_weg = rondes.synchroniseer_doelgroep(
             session, catalogus=catalogus, ronde=ronde, nu=nu, gewijzigd=personen_gewijzigd
         )
-        proces, stap = rondes.spec(catalogus, ronde)
-        plan = plan_stap(proces, stap, ronde.start, catalogus.werkdagen)
+        plan = stapplan(catalogus, ronde.proces, ronde.stapnummer, ronde.start)
         verslag["herinneringen"] += _herinner(session, catalogus, ronde, plan, nu)
         verslag["escalaties"] += _escaleer(session, catalogus, ronde, plan, nu)
         # Answers close a ronde as they complete it; here only a leaver can have completed it.

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from engine import personen
-from engine.agenda import plan_stap, rondestarts
+from engine.agenda import plan_stap, rondestarts, stapplan
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
 from engine.uitgaand import zet_verzoeken_klaar
@@ -40,15 +40,9 @@ def te_starten(catalogus: Catalogus, proces: Proces, nu: datetime) -> datetime |
     jaren = range((nu - _TERUGBLIK).year, nu.year + 1)
     starts = [s for jaar in jaren for s in _starts_in_jaar(catalogus, proces.id, jaar)]
     for start in reversed([s for s in starts if nu - _TERUGBLIK <= s <= nu]):
-        if _eerste_deadline(catalogus, proces.id, start) >= _dag(nu):
+        if stapplan(catalogus, proces.id, 0, start).deadline >= _dag(nu):
             return start
     return None
-
-
-@lru_cache(maxsize=4096)
-def _eerste_deadline(catalogus: Catalogus, proces_id: str, start: datetime) -> date:
-    proces = catalogus.proces(proces_id)
-    return plan_stap(proces, proces.fasen[0], start, catalogus.werkdagen).deadline
 
 
 @lru_cache(maxsize=4096)

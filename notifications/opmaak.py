@@ -31,18 +31,18 @@ def lange_datum(dag: date) -> str:
     return f"{_DAGEN[dag.weekday()]} {dag.day} {_MAANDEN[dag.month - 1]} {dag.year}"
 
 
-def render(env: SandboxedEnvironment, naam: str, context: dict[str, Any]) -> tuple[str, str]:
-    """The text part and the HTML part of template `naam`; without an `.html.j2` the HTML is the text,
-    escaped, in paragraphs."""
+def render(env: SandboxedEnvironment, naam: str, context: dict[str, Any]) -> tuple[str, str | None]:
+    """The text part, and the HTML part when template `naam` has an `.html.j2` (otherwise the sender makes
+    it from the text with `html_uit_tekst`, so it is not stored twice)."""
     tekst = env.get_template(f"{naam}.txt.j2").render(context)
     try:
-        html = env.get_template(f"{naam}.html.j2").render(context)
+        return tekst, env.get_template(f"{naam}.html.j2").render(context)
     except TemplateNotFound:
-        html = html_uit_tekst(tekst)
-    return tekst, html
+        return tekst, None
 
 
 def html_uit_tekst(tekst: str) -> str:
+    """The text, escaped, in paragraphs."""
     alineas = [a.strip() for a in tekst.strip().split("\n\n") if a.strip()]
     inhoud = "\n".join(f"<p>{Markup('<br>').join(escape(a).splitlines())}</p>" for a in alineas)
     return f'<!doctype html>\n<html lang="nl"><body style="font-family: sans-serif">\n{inhoud}\n</body></html>\n'

@@ -16,14 +16,14 @@ from icalendar import Calendar, Event
 from engine.instellingen import Instellingen
 from models.tabellen import Bericht
 from notifications import sleutels
+from notifications.opmaak import html_uit_tekst
 
 
 def email(bericht: Bericht, *, sleutel: str | None, deadline: date | None, inst: Instellingen) -> Message:
     """The message in the compat32 API: the same MIME as EmailMessage, built several times faster."""
     inhoud = MIMEMultipart("alternative")
     inhoud.attach(MIMEText(bericht.tekst, "plain", "utf-8"))
-    if bericht.html:
-        inhoud.attach(MIMEText(bericht.html, "html", "utf-8"))
+    inhoud.attach(MIMEText(bericht.html or html_uit_tekst(bericht.tekst), "html", "utf-8"))
     uit: Message = inhoud
     if sleutel and deadline:
         uit = MIMEMultipart("mixed")
