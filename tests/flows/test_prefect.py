@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -207,6 +208,8 @@ def test_a_confirmation_through_the_api_completes_the_stap_and_starts_the_next(s
             return rondes if rondes.get("uitvoering") == "lopend" else None
 
         assert wacht(stap_twee) == {"besluit": "voltooid", "uitvoering": "lopend"}
+        # without an SMTP server, what would have been sent is kept for a newcomer to read
+        assert wacht(lambda: list((tmp_path / "data" / "mail").glob("*.eml")))
     finally:
         motor.terminate()
         assert motor.wait(timeout=30) is not None
@@ -217,3 +220,25 @@ def _regel(proces: subprocess.Popen) -> str:
     if not regel and proces.poll() is not None:
         raise AssertionError(f"integriteit start stopped with code {proces.returncode}")
     return regel
+
+
+def test_start_stops_everything_it_started_on_sigterm(tmp_path):
+    poort = vrije_poort()
+    omgeving = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "INTEGRITEIT_"))}
+    omgeving["PREFECT_HOME"] = str(tmp_path / "prefect")
+    motor = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "start", "--poort", str(poort)],
+        cwd=tmp_path,
+        env=omgeving,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    wacht(lambda: "worden bediend" in _regel(motor), seconden=180, stap=0)
+    assert httpx.get(f"http://127.0.0.1:{poort}/api/health").status_code == 200
+    begin = time.monotonic()
+    motor.send_signal(signal.SIGTERM)
+    motor.wait(timeout=30)
+    assert time.monotonic() - begin < 20
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{poort}/api/health")
