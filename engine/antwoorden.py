@@ -28,7 +28,6 @@ class Vastgelegd:
 
     antwoord_id: int
     te_laat: bool
-    ronde_gesloten: bool
 
 
 def registreer_antwoord(
@@ -65,13 +64,13 @@ def registreer_antwoord(
     soort = "antwoord-te-laat" if te_laat else "antwoord"
     registreer(session, soort=soort, nu=nu, ronde=ronde, verzoek=verzoek, kanaal=kanaal, antwoord_id=antwoord_id)
     if te_laat:
-        return Vastgelegd(antwoord_id, te_laat=True, ronde_gesloten=False)
+        return Vastgelegd(antwoord_id, te_laat=True)
     # Counted before this verzoek changes, so the count needs no flush first.
     compleet = rondes.wordt_compleet(session, catalogus=catalogus, ronde=ronde, beantwoord=verzoek)
     verzoek.status, verzoek.beantwoord, verzoek.laatste_contact = "beantwoord", nu, nu
     if compleet:
         rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
-    return Vastgelegd(antwoord_id, te_laat=False, ronde_gesloten=compleet)
+    return Vastgelegd(antwoord_id, te_laat=False)
 
 
 def bevestig(

@@ -64,6 +64,7 @@ def verwerk(*, session: Session, catalogus: Catalogus, ruw: bytes, nu: datetime)
         verzoek=verzoek,
         inkomend_id=inkomend.id,
         uitkomst=afhandeling.uitkomst,
+        herkend_via=binnen.route,
     )
     return afhandeling
 
