@@ -16,9 +16,10 @@ from engine.antwoorden import registreer_antwoord
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
 from engine.onbestelbaar import markeer_onbestelbaar
+from engine.rondes import spec
 from engine.uitgaand import zet_bericht_klaar
 from models.tabellen import Bericht, Inkomend, Persoon, Ronde, Verzoek
-from notifications.inkomend import Binnenkomst, lees
+from notifications.inkomend import Binnenkomst, datum_in_tekst, lees
 
 VERWERKT, ONBEKEND, AUTOMATISCH, BEOORDELEN = "Verwerkt", "Onbekend", "Automatisch", "Beoordelen"
 MAPPEN = (VERWERKT, ONBEKEND, AUTOMATISCH, BEOORDELEN)
@@ -89,6 +90,7 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
         return Afhandeling(BEOORDELEN, "afzender-wijkt-af"), None
     if not binnen.tekst:
         return Afhandeling(BEOORDELEN, "leeg"), None
+    ronde = session.get(Ronde, verzoek.ronde_id)
     vastgelegd = registreer_antwoord(
         session=session,
         catalogus=catalogus,
@@ -97,10 +99,11 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
         kanaal="email",
         geen_wijzigingen=binnen.geen_wijzigingen,
         tekst=None if binnen.geen_wijzigingen else binnen.tekst,
+        # an owner who confirms by email writes the date of the meeting or decision in the reply
+        datum=datum_in_tekst(binnen.tekst) if spec(catalogus, ronde)[1].voltooiing == "bevestiging" else None,
     )
     if vastgelegd.te_laat:
         return Afhandeling(VERWERKT, "te-laat"), vastgelegd.antwoord_id
-    ronde = session.get(Ronde, verzoek.ronde_id)
     zet_bericht_klaar(
         session,
         catalogus=catalogus,

@@ -10,6 +10,7 @@ import email
 import email.policy
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
@@ -71,6 +72,40 @@ def lees(ruw: bytes) -> Binnenkomst:
     return Binnenkomst(
         **basis, soort=soort, tekst=tekst, geen_wijzigingen=is_geen_wijziging(tekst), **_sleutel(bericht, onderwerp)
     )
+
+
+_MAANDEN = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_ISO_DATUM = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_DATUM = re.compile(rf"\b(\d{{1,2}})[ -]({'|'.join(_MAANDEN)}|\d{{1,2}})[ -](\d{{4}})\b", re.IGNORECASE)
+
+
+def datum_in_tekst(tekst: str) -> date | None:
+    """The first date in an answer: 2027-05-18, 18-5-2027 or 18 mei 2027 (an owner's confirmation by email)."""
+    kandidaten = []
+    if m := _ISO_DATUM.search(tekst):
+        kandidaten.append((m.start(), int(m[1]), int(m[2]), int(m[3])))
+    if m := _DATUM.search(tekst):
+        maand = int(m[2]) if m[2].isdigit() else _MAANDEN.index(m[2].lower()) + 1
+        kandidaten.append((m.start(), int(m[3]), maand, int(m[1])))
+    for _, jaar, maand, dag in sorted(kandidaten):
+        try:
+            return date(jaar, maand, dag)
+        except ValueError:
+            continue
+    return None
 
 
 def _sleutel(bericht: EmailMessage, onderwerp: str) -> dict:

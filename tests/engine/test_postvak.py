@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from string import Template
 
@@ -122,3 +122,25 @@ def test_a_genuine_answer_gets_a_short_confirmation(session, catalogus, ronde):
     verwerk(session=session, catalogus=catalogus, ruw=post(session, "gmail-nl-twee-regels"), nu=LEZEN)
     ontvangst = session.exec(select(Bericht).where(Bericht.soort == "ontvangst")).one()
     assert ontvangst.aan == "jan@example.org" and "niets is gewijzigd" in ontvangst.tekst
+
+
+def test_an_owner_confirms_by_email_with_the_date_in_the_reply(session, catalogus):
+    importeer(
+        session,
+        [PersoonInvoer(extern_id="G1", naam="Griffie", email="griffie@example.org", rollen=["statengriffie"])],
+        START,
+    )
+    ronde = start_ronde(
+        session=session,
+        catalogus=catalogus,
+        proces=catalogus.proces("agendering-integriteit-ps"),
+        nu=datetime(2027, 9, 1, 9, 30, tzinfo=TIJDZONE),
+    ).ronde
+    verzoek = session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id)).one()
+    ruw = (
+        f"From: griffie@example.org\nTo: integriteit+{verzoek.token}@example.nl\nSubject: Re: agenda\n"
+        "Message-ID: <bevestiging@example.org>\n\nStaat op de agenda van de PS-vergadering van 27 september 2027.\n"
+    )
+    verwerk(session=session, catalogus=catalogus, ruw=ruw.encode(), nu=datetime(2027, 9, 2, 12, tzinfo=TIJDZONE))
+    assert session.exec(select(Antwoord.datum)).one() == date(2027, 9, 27)
+    assert next(r for r in rondes_status(session) if r["proces"] == "agendering-integriteit-ps")["status"] == "voltooid"
