@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from engine import rondes
 from engine.catalogus import Catalogus
-from engine.gebeurtenissen import registreer
+from engine.gebeurtenissen import registreer_veel, rij
 from models.tabellen import Antwoord, Ronde, Verzoek
 
 
@@ -30,47 +30,88 @@ class Vastgelegd:
     te_laat: bool
 
 
+@dataclass(frozen=True)
+class Invoer:
+    """One answer to record: the verzoek's token and what the person said."""
+
+    token: str
+    geen_wijzigingen: bool = False
+    tekst: str | None = None
+    datum: date | None = None
+    kenmerk: str | None = None
+
+
 def registreer_antwoord(
-    *,
-    session: Session,
-    catalogus: Catalogus,
-    token: str,
-    nu: datetime,
-    kanaal: str,
-    geen_wijzigingen: bool = False,
-    tekst: str | None = None,
-    datum: date | None = None,
-    kenmerk: str | None = None,
+    *, session: Session, catalogus: Catalogus, token: str, nu: datetime, kanaal: str, **inhoud
 ) -> Vastgelegd:
-    verzoek = session.exec(select(Verzoek).where(Verzoek.token == token)).first()
-    if verzoek is None:
-        raise OnbekendVerzoek(f"no verzoek has the token '{token}'")
-    ronde = session.get(Ronde, verzoek.ronde_id)
-    te_laat = ronde.status != "lopend" or verzoek.status not in (*rondes.OPEN, "beantwoord")
+    """Record one answer (see `registreer_antwoorden`)."""
+    return registreer_antwoorden(
+        session=session, catalogus=catalogus, nu=nu, kanaal=kanaal, antwoorden=[Invoer(token, **inhoud)]
+    )[0]
+
+
+def registreer_antwoorden(
+    *, session: Session, catalogus: Catalogus, antwoorden: list[Invoer], nu: datetime, kanaal: str
+) -> list[Vastgelegd]:
+    """Record answers, in a handful of statements however many there are; a ronde they complete is closed.
+
+    Raises OnbekendVerzoek, before writing anything, when a token belongs to no verzoek."""
+    verzoeken = {
+        v.token: v for v in session.exec(select(Verzoek).where(Verzoek.token.in_({a.token for a in antwoorden})))
+    }
+    if onbekend := [a.token for a in antwoorden if a.token not in verzoeken]:
+        raise OnbekendVerzoek(f"no verzoek has the token '{onbekend[0]}'")
+    rondes_per_id = {
+        r.id: r for r in session.exec(select(Ronde).where(Ronde.id.in_({v.ronde_id for v in verzoeken.values()})))
+    }
+    te_laat = {
+        t: rondes_per_id[v.ronde_id].status != "lopend" or v.status not in (*rondes.OPEN, "beantwoord")
+        for t, v in verzoeken.items()
+    }
     tabel = Antwoord.__table__
-    antwoord_id = session.execute(
-        insert(tabel).returning(tabel.c.id),
-        {
-            "verzoek_id": verzoek.id,
-            "ontvangen": nu,
-            "kanaal": kanaal,
-            "geen_wijzigingen": geen_wijzigingen,
-            "tekst": tekst,
-            "datum": datum,
-            "kenmerk": kenmerk,
-            "te_laat": te_laat,
-        },
-    ).scalar_one()
-    soort = "antwoord-te-laat" if te_laat else "antwoord"
-    registreer(session, soort=soort, nu=nu, ronde=ronde, verzoek=verzoek, kanaal=kanaal, antwoord_id=antwoord_id)
-    if te_laat:
-        return Vastgelegd(antwoord_id, te_laat=True)
-    # Counted before this verzoek changes, so the count needs no flush first.
-    compleet = rondes.wordt_compleet(session, catalogus=catalogus, ronde=ronde, beantwoord=verzoek)
-    verzoek.status, verzoek.beantwoord, verzoek.laatste_contact = "beantwoord", nu, nu
-    if compleet:
+    ids = (
+        session.execute(
+            insert(tabel).returning(tabel.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "verzoek_id": verzoeken[a.token].id,
+                    "ontvangen": nu,
+                    "kanaal": kanaal,
+                    "te_laat": te_laat[a.token],
+                    "geen_wijzigingen": a.geen_wijzigingen,
+                    "tekst": a.tekst,
+                    "datum": a.datum,
+                    "kenmerk": a.kenmerk,
+                }
+                for a in antwoorden
+            ],
+        )
+        .scalars()
+        .all()
+    )
+    registreer_veel(
+        session,
+        [
+            rij(
+                soort="antwoord-te-laat" if te_laat[a.token] else "antwoord",
+                nu=nu,
+                ronde=rondes_per_id[verzoeken[a.token].ronde_id],
+                verzoek_id=verzoeken[a.token].id,
+                persoon_id=verzoeken[a.token].persoon_id,
+                kanaal=kanaal,
+                antwoord_id=antwoord_id,
+            )
+            for a, antwoord_id in zip(antwoorden, ids, strict=True)
+        ],
+    )
+    nu_beantwoord = [v for t, v in verzoeken.items() if not te_laat[t] and v.status in rondes.OPEN]
+    # Counted before the verzoeken change, so the count needs no flush first.
+    compleet = rondes.worden_compleet(session, catalogus=catalogus, beantwoord=nu_beantwoord, rondes=rondes_per_id)
+    for verzoek in nu_beantwoord:
+        verzoek.status, verzoek.beantwoord, verzoek.laatste_contact = "beantwoord", nu, nu
+    for ronde in compleet:
         rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
-    return Vastgelegd(antwoord_id, te_laat=False)
+    return [Vastgelegd(antwoord_id, te_laat=te_laat[a.token]) for a, antwoord_id in zip(antwoorden, ids, strict=True)]
 
 
 def bevestig(

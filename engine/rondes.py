@@ -192,11 +192,27 @@ def is_compleet(session: Session, *, catalogus: Catalogus, ronde: Ronde) -> bool
     return _telt(session, ronde, OPEN) == 0
 
 
-def wordt_compleet(session: Session, *, catalogus: Catalogus, ronde: Ronde, beantwoord: Verzoek) -> bool:
-    """Whether answering `beantwoord` (not yet marked) completes the ronde."""
-    if spec(catalogus, ronde)[1].voltooiing == "bevestiging":
-        return True
-    return _telt(session, ronde, OPEN) - (beantwoord.status in OPEN) == 0
+def worden_compleet(
+    session: Session, *, catalogus: Catalogus, beantwoord: list[Verzoek], rondes: dict[int, Ronde]
+) -> list[Ronde]:
+    """The rondes that answering `beantwoord` (open verzoeken, not yet marked) completes."""
+    per_ronde: dict[int, int] = {}
+    for verzoek in beantwoord:
+        per_ronde[verzoek.ronde_id] = per_ronde.get(verzoek.ronde_id, 0) + 1
+    if not per_ronde:
+        return []
+    open_nu = dict(
+        session.exec(
+            select(Verzoek.ronde_id, func.count())
+            .where(Verzoek.ronde_id.in_(per_ronde), Verzoek.status.in_(OPEN))
+            .group_by(Verzoek.ronde_id)
+        ).all()
+    )
+    return [
+        rondes[ronde_id]
+        for ronde_id, aantal in per_ronde.items()
+        if spec(catalogus, rondes[ronde_id])[1].voltooiing == "bevestiging" or open_nu.get(ronde_id, 0) == aantal
+    ]
 
 
 def _telt(session: Session, ronde: Ronde, statussen: tuple[str, ...]) -> int:

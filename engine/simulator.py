@@ -1,7 +1,7 @@
 """The simulator: the real core, day by day on a simulated clock, over a fresh database with the demo organisation.
 
 Each recipient answers with probability `antwoordkans`, on a random day before the deadline, through the same
-`registreer_antwoord` as a real answer. The same `zaad` gives the same result.
+`registreer_antwoorden` as a real answer (a day's answers together). The same `zaad` gives the same result.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import func, select
 
-from engine.antwoorden import registreer_antwoord
+from engine.antwoorden import Invoer, registreer_antwoorden
 from engine.bewaking import bewaking
 from engine.catalogus import Catalogus
 from engine.database import maak_engine, sessie
@@ -40,16 +40,12 @@ def simuleer(*, catalogus: Catalogus, van: date, tot: date, antwoordkans: float,
             with sessie(engine) as s:
                 bewaking(session=s, catalogus=catalogus, nu=nu)
                 laatste_verzoek = _plan_antwoorden(s, rng, antwoordkans, dag, laatste_verzoek, gepland)
-                for token in gepland.pop(dag, []):
-                    registreer_antwoord(
-                        session=s,
-                        catalogus=catalogus,
-                        token=token,
-                        nu=nu,
-                        kanaal="simulatie",
-                        geen_wijzigingen=True,
-                        datum=dag,
-                        kenmerk=f"simulatie {dag}",
+                if tokens := gepland.pop(dag, []):
+                    antwoorden = [
+                        Invoer(t, geen_wijzigingen=True, datum=dag, kenmerk=f"simulatie {dag}") for t in tokens
+                    ]
+                    registreer_antwoorden(
+                        session=s, catalogus=catalogus, antwoorden=antwoorden, nu=nu, kanaal="simulatie"
                     )
             dag += timedelta(days=1)
         with sessie(engine) as s:
