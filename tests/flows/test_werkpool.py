@@ -11,7 +11,7 @@ from datetime import datetime
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlmodel import func, select
 
 from cli.start import _prefect, prefect_server
@@ -19,30 +19,37 @@ from engine.database import maak_engine, sessie
 from engine.personen import PersoonInvoer, importeer
 from engine.werkdagen import TIJDZONE
 from models.tabellen import Ronde, Verzoek
+from testservers.postgres import met_schema
 from testservers.smtp import vrije_poort
 
 pytestmark = pytest.mark.traag
-PG = "root@127.0.0.1:5432"
-ENGINE_URL = f"postgresql+psycopg://{PG}/test?options=-csearch_path%3Dintegriteit_werkpool"
 
 
-def nieuwe_database(naam: str) -> None:
-    with psycopg.connect(f"postgresql://{PG}/postgres", autocommit=True) as verbinding:
+def op(postgres_url: str, driver: str, database: str) -> str:
+    """The same server as `postgres_url`, another driver and database."""
+    return make_url(postgres_url).set(drivername=driver, database=database).render_as_string(hide_password=False)
+
+
+def nieuwe_database(postgres_url: str, naam: str) -> None:
+    with psycopg.connect(op(postgres_url, "postgresql", "postgres"), autocommit=True) as verbinding:
         verbinding.execute(f"DROP DATABASE IF EXISTS {naam} WITH (FORCE)")
         verbinding.execute(f"CREATE DATABASE {naam}")
 
 
-def nieuw_schema() -> None:
-    with create_engine(f"postgresql+psycopg://{PG}/test", isolation_level="AUTOCOMMIT").connect() as c:
+def nieuw_schema(postgres_url: str) -> str:
+    """The engine's URL, in a fresh schema of its own."""
+    with create_engine(postgres_url, isolation_level="AUTOCOMMIT").connect() as c:
         c.execute(text("DROP SCHEMA IF EXISTS integriteit_werkpool CASCADE"))
         c.execute(text("CREATE SCHEMA integriteit_werkpool"))
+    return met_schema(postgres_url, "integriteit_werkpool")
 
 
 @pytest.fixture
-def gedeelde_server(tmp_path, monkeypatch):
-    nieuwe_database("integriteit_prefect_test")
+def gedeelde_server(postgres_url, tmp_path, monkeypatch):
+    nieuwe_database(postgres_url, "integriteit_prefect_test")
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
-    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", f"postgresql+asyncpg://{PG}/integriteit_prefect_test")
+    prefect_db = op(postgres_url, "postgresql+asyncpg", "integriteit_prefect_test")
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", prefect_db)
     from prefect.events.worker import EventsWorker
     from prefect.settings import PREFECT_API_URL, PREFECT_LOGGING_TO_API_ENABLED, temporary_settings
 
@@ -57,12 +64,12 @@ def gedeelde_server(tmp_path, monkeypatch):
         EventsWorker.drain_all(timeout=10)  # emitted events reach the server before it stops
 
 
-def test_two_workers_start_a_ronde_exactly_once(gedeelde_server, tmp_path):
+def test_two_workers_start_a_ronde_exactly_once(gedeelde_server, postgres_url, tmp_path):
     from prefect.client.orchestration import get_client
     from prefect.deployments import run_deployment
 
-    nieuw_schema()
-    with sessie(maak_engine(ENGINE_URL)) as s:
+    engine_url = nieuw_schema(postgres_url)
+    with sessie(maak_engine(engine_url)) as s:
         importeer(
             s,
             [
@@ -73,7 +80,7 @@ def test_two_workers_start_a_ronde_exactly_once(gedeelde_server, tmp_path):
         )
     omgeving = os.environ | {
         "PREFECT_API_URL": gedeelde_server,
-        "INTEGRITEIT_DATABASE_URL": ENGINE_URL,
+        "INTEGRITEIT_DATABASE_URL": engine_url,
         "PREFECT_WORKER_QUERY_SECONDS": "1",
     }
     subprocess.run([sys.executable, "-m", "cli.main", "werkpool"], env=omgeving, check=True, cwd=tmp_path)
@@ -99,7 +106,7 @@ def test_two_workers_start_a_ronde_exactly_once(gedeelde_server, tmp_path):
                     break
                 time.sleep(1)
         assert sorted(r.state.name for r in runs) == ["Completed"] + ["OVERGESLAGEN"] * 5
-        with sessie(maak_engine(ENGINE_URL)) as s:
+        with sessie(maak_engine(engine_url)) as s:
             assert s.exec(select(func.count()).select_from(Ronde)).one() == 1
             assert s.exec(select(func.count()).select_from(Verzoek)).one() == 10
     finally:
