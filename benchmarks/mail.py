@@ -27,10 +27,10 @@ from engine.instellingen import Instellingen
 from engine.personen import PersoonInvoer, importeer
 from engine.postvak import MAPPEN, verwerk
 from engine.rondes import start_ronde
+from engine.verzenden import verzend
 from engine.werkdagen import TIJDZONE
 from models.tabellen import Bericht, Verzoek
 from notifications.imap import lees_postvak
-from notifications.smtp import verzend
 from testservers.dovecot import dovecot
 from testservers.smtp import Postbode, smtp_server
 

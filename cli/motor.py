@@ -27,10 +27,9 @@ from engine.postvak import verwerk as verwerk_bericht
 from engine.rondes import start_ronde
 from engine.simulator import simuleer as draai_simulatie
 from engine.status import rondes_status
+from engine.verzenden import verzend as verstuur
 from engine.werkdagen import TIJDZONE
 from notifications.imap import lees_postvak
-from notifications.smtp import Verzendverslag
-from notifications.smtp import verzend as verstuur
 
 NuOptie = Annotated[
     str | None,
@@ -112,7 +111,6 @@ def ronde_start(proces: str, processen: ProcessenOptie = None, nu: NuOptie = Non
     moment = lees_nu(nu)
     with database() as s:
         start = start_ronde(session=s, catalogus=catalogus, proces=spec, nu=moment)
-    _verstuur_als_smtp(catalogus, moment)
     if start is None:
         typer.echo(f"Voor {proces} is op {moment:%Y-%m-%d %H:%M} geen ronde aan de beurt.", err=True)
         raise typer.Exit(1)
@@ -124,6 +122,7 @@ def ronde_start(proces: str, processen: ProcessenOptie = None, nu: NuOptie = Non
             f"Ronde {proces} {r.startdatum} liep al (gestart {r.start.astimezone(TIJDZONE):%Y-%m-%d %H:%M}); "
             "niets gedaan."
         )
+    _verstuur_als_smtp(catalogus, moment)
 
 
 def bewaking(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
@@ -140,8 +139,7 @@ def verzend(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
     if not instellingen().smtp_host:
         typer.echo("Geen SMTP-server ingesteld (INTEGRITEIT_SMTP_HOST); de berichten blijven klaarstaan.", err=True)
         raise typer.Exit(1)
-    if _verstuur_als_smtp(catalogus, lees_nu(nu)).storing:
-        raise typer.Exit(1)
+    _verstuur_als_smtp(catalogus, lees_nu(nu))
 
 
 def postvak(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
@@ -165,16 +163,17 @@ def postvak(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
     _verstuur_als_smtp(catalogus, moment)
 
 
-def _verstuur_als_smtp(catalogus, moment: datetime) -> Verzendverslag:
-    """Send what is queued when an SMTP server is configured, and say what happened."""
+def _verstuur_als_smtp(catalogus, moment: datetime) -> None:
+    """Send what is queued when an SMTP server is configured, and say what happened; a storing fails the
+    command (exit 1), so a scheduler notices that mail waits."""
     if not instellingen().smtp_host:
-        return Verzendverslag()
+        return
     with database() as s:
         verslag = verstuur(session=s, catalogus=catalogus, nu=moment, inst=instellingen())
     typer.echo(f"Verzonden: {verslag.verzonden}, geweigerd: {verslag.geweigerd}, wachtend: {verslag.uitgesteld}.")
     if verslag.storing:
-        typer.echo(f"SMTP-storing, de rest blijft klaarstaan: {verslag.storing}", err=True)
-    return verslag
+        typer.echo(f"SMTP-storing, alles blijft klaarstaan. De server zei: {verslag.storing}", err=True)
+        raise typer.Exit(1)
 
 
 def antwoord(

@@ -18,13 +18,17 @@ from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
 from engine.personen import laatste_wijziging, leden
 from engine.uitgaand import zet_escalatie_klaar, zet_verzoeken_klaar
+from engine.vergrendeling import vergrendel
 from engine.werkdagen import TIJDZONE
 from models.doelgroep import Doelgroep
 from models.tabellen import Persoon, Ronde, Verzoek
 
 
 def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter:
-    """One pass of the watch at `nu`; returns what it did (gestart, herinneringen, escalaties, gesloten)."""
+    """One pass of the watch at `nu`; returns what it did (gestart, herinneringen, escalaties, gesloten).
+
+    Watches never overlap: a second one waits for the first to commit and then finds its work done."""
+    vergrendel(session, "bewaking", nu)
     verslag: Counter = Counter()
     vandaag = nu.astimezone(TIJDZONE).date()
     werkdag = catalogus.werkdagen.is_werkdag(vandaag)

@@ -16,9 +16,9 @@ from engine import overzicht
 from engine.catalogus import Catalogus, laad_catalogus
 from engine.database import maak_engine, sessie
 from engine.instellingen import instellingen
+from engine.verzenden import verzend
 from engine.werkdagen import TIJDZONE
 from models.tabellen import Gebeurtenis, Ronde
-from notifications.smtp import verzend
 
 
 def catalogus() -> Catalogus:

@@ -113,6 +113,16 @@ class Bericht(SQLModel, table=True):
     geweigerd: datetime | None = Field(default=None, description="permanently refused by the SMTP server")
     pogingen: int = 0
     fout: str | None = Field(default=None, sa_column=Column(Text))
+    uitgesteld_sinds: datetime | None = Field(default=None, description="first temporary refusal, for giving up")
+    geclaimd_door: str | None = Field(default=None, max_length=100, description="the sender that holds it")
+    geclaimd_tot: datetime | None = Field(default=None, description="end of that sender's lease, real time (UTC)")
+
+
+class Vergrendeling(SQLModel, table=True):
+    """A named lock: taking it (an upsert of its row) serialises work that must not overlap, such as the watch."""
+
+    naam: str = Field(primary_key=True, max_length=40)
+    moment: datetime
 
 
 class Inkomend(SQLModel, table=True):

@@ -1,64 +1,101 @@
-"""Sending the outbox over SMTP: one connection per batch, and a record per message.
+"""The SMTP transport: a connection, and what the server said to one message, sorted by whose problem it is.
 
-Guarantees: each message is marked sent in its own commit right after the server accepted it, so a retry,
-a restart or a second run never sends it again; the one window left is a crash between the server's
-"250 OK" and that commit, which sends that single message twice. A server that is down leaves everything
-queued for the next run. A permanent refusal (5xx) of an address marks it undeliverable, tells the eigenaar
-and goes on with the others; a temporary one (4xx) is tried again next run.
+A permanent refusal of one recipient (RCPT: 5.1.x bad address, 5.2.x mailbox disabled or full, or a bare
+550-553) belongs to that address; a temporary one (4xx, greylisting too) is tried again later. Everything
+else is the server's, or our configuration's: a refused connection, login or sender (`530 Authentication
+required` at MAIL FROM), a policy refusal at RCPT (`554 5.7.1 Relay access denied` says nothing about the
+address), a refusal of the message as a whole at DATA. Those must never mark a person undeliverable.
+`engine.verzenden` decides what each outcome means for the outbox.
 """
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from email.message import Message
 
-from sqlmodel import Session, select
-
-from engine.catalogus import Catalogus
-from engine.gebeurtenissen import registreer
 from engine.instellingen import Instellingen
-from engine.onbestelbaar import markeer_onbestelbaar
-from models.tabellen import Bericht, Ronde, Verzoek
-from notifications import meldingen, opstellen
 
-ALARM = ("escalatie", "melding")
-"""Kinds of message that also go to the configured alert channels."""
+_ADRESFOUT = re.compile(r"^\s*5\.[12]\.\d{1,3}\b")
+_ADRESCODES = {550, 551, 552, 553}
+_VERRIJKT = re.compile(r"^\s*[245]\.\d{1,3}\.\d{1,3}\b")
 
 
-@dataclass
-class Verzendverslag:
-    verzonden: int = 0
-    geweigerd: int = 0
-    uitgesteld: int = 0
-    storing: str | None = None
+class Serverstoring(Exception):
+    """The server refused the connection, the login, the sender or a recipient on policy: nothing is wrong
+    with the message or its addresses, so everything stays queued."""
 
 
-def verzend(*, session: Session, catalogus: Catalogus, nu: datetime, inst: Instellingen) -> Verzendverslag:
-    """Send every queued message that is due; commits after each one."""
-    verslag = Verzendverslag()
-    wachtrij = _wachtrij(session, nu)
-    if not wachtrij or not inst.smtp_host:
-        verslag.uitgesteld = len(wachtrij)
-        return verslag
-    try:
-        with verbinding(inst) as smtp:
-            for bericht, sleutel, ronde in wachtrij:
-                if not _verstuur(session, smtp, catalogus, bericht, sleutel, ronde, nu, inst, verslag):
-                    break
-                session.commit()
-    except (OSError, smtplib.SMTPException) as fout:
-        session.rollback()
-        verslag.storing = f"{type(fout).__name__}: {fout}"
-    verslag.uitgesteld = len(wachtrij) - verslag.verzonden - verslag.geweigerd
-    return verslag
+class BerichtGeweigerd(Exception):
+    """The server refused this message as a whole at DATA (its content or size, or the server itself)."""
+
+    def __init__(self, code: int, tekst: str) -> None:
+        super().__init__(f"{code} {tekst}")
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Bezorging:
+    """What the server said to the recipients of one accepted-or-refused message."""
+
+    aanvaard: list[str]
+    blijvend: dict[str, str] = field(default_factory=dict)  # address -> reason: the address is undeliverable
+    tijdelijk: dict[str, str] = field(default_factory=dict)  # address -> reason: any other refusal
 
 
 @contextmanager
 def verbinding(inst: Instellingen) -> Iterator[smtplib.SMTP]:
+    """An SMTP session as configured; a failure to connect, secure or log in is a Serverstoring."""
+    try:
+        smtp = _open(inst)
+    except (OSError, smtplib.SMTPException) as fout:
+        raise Serverstoring(_beschrijf(fout)) from fout
+    try:
+        yield smtp
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+
+
+def bezorg(smtp: smtplib.SMTP, bericht: Message, ontvangers: list[str]) -> Bezorging:
+    """Hand one message to the server; raises Serverstoring or BerichtGeweigerd as described above."""
+    try:
+        geweigerd = smtp.send_message(bericht, to_addrs=ontvangers)
+    except smtplib.SMTPRecipientsRefused as fout:
+        geweigerd = fout.recipients
+    except smtplib.SMTPDataError as fout:
+        raise BerichtGeweigerd(fout.smtp_code, _tekst(fout.smtp_error)) from fout
+    except (OSError, smtplib.SMTPException) as fout:
+        raise Serverstoring(_beschrijf(fout)) from fout
+    redenen = {adres: (code, _tekst(tekst)) for adres, (code, tekst) in geweigerd.items()}
+    aanvaard = [a for a in ontvangers if a not in redenen]
+    van_het_adres = {a for a, (code, tekst) in redenen.items() if code >= 500 and _over_het_adres(code, tekst)}
+    beleid = [a for a, (code, _) in redenen.items() if code >= 500 and a not in van_het_adres]
+    if beleid and not aanvaard:  # nothing was delivered, and the server's policy is why
+        code, tekst = redenen[beleid[0]]
+        raise Serverstoring(f"{code} {tekst} (bij ontvanger {beleid[0]})")
+    return Bezorging(
+        aanvaard=aanvaard,
+        blijvend={a: f"{c} {t}" for a, (c, t) in redenen.items() if a in van_het_adres},
+        tijdelijk={a: f"{c} {t}" for a, (c, t) in redenen.items() if a not in van_het_adres},
+    )
+
+
+def _over_het_adres(code: int, tekst: str) -> bool:
+    """Whether a permanent RCPT refusal concerns the address itself (RFC 3463 classes 5.1 and 5.2), not a
+    policy of the server."""
+    if _VERRIJKT.match(tekst):
+        return bool(_ADRESFOUT.match(tekst))
+    return code in _ADRESCODES
+
+
+def _open(inst: Instellingen) -> smtplib.SMTP:
     if inst.smtp_tls == "ssl":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(
             inst.smtp_host, inst.smtp_port, timeout=30, context=ssl.create_default_context()
@@ -70,84 +107,16 @@ def verbinding(inst: Instellingen) -> Iterator[smtplib.SMTP]:
             smtp.starttls(context=ssl.create_default_context())
         if inst.smtp_user and inst.smtp_password:
             smtp.login(inst.smtp_user, inst.smtp_password.get_secret_value())
-        yield smtp
-    finally:
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            smtp.close()
-
-
-def _wachtrij(session: Session, nu: datetime) -> list[tuple[Bericht, str | None, Ronde]]:
-    # SKIP LOCKED: several workers can send at once without picking the same message (PostgreSQL).
-    return list(
-        session.exec(
-            select(Bericht, Verzoek.token, Ronde)
-            .join(Ronde, Ronde.id == Bericht.ronde_id)
-            .outerjoin(Verzoek, Verzoek.id == Bericht.verzoek_id)
-            .where(Bericht.verzonden.is_(None), Bericht.geweigerd.is_(None), Bericht.verzenden_vanaf <= nu)
-            .order_by(Bericht.id)
-            .with_for_update(skip_locked=True, of=Bericht)
-        ).all()
-    )
-
-
-def _verstuur(session, smtp, catalogus, bericht, sleutel, ronde, nu, inst, verslag) -> bool:
-    """Send one message; False when the connection is gone and the batch must stop."""
-    uit = opstellen.email(
-        bericht,
-        sleutel=sleutel if bericht.soort in ("verzoek", "herinnering") else None,
-        deadline=ronde.deadline,
-        inst=inst,
-    )
-    bericht.pogingen += 1
-    try:
-        geweigerd = smtp.send_message(uit)
-    except smtplib.SMTPRecipientsRefused as fout:
-        geweigerd = fout.recipients
-    except smtplib.SMTPServerDisconnected:
+    except BaseException:
+        smtp.close()
         raise
-    except smtplib.SMTPResponseException as fout:
-        if fout.smtp_code >= 500:
-            _weiger(
-                session, catalogus, bericht, ronde, nu, {a: (fout.smtp_code, fout.smtp_error) for a in _aan(bericht)}
-            )
-            verslag.geweigerd += 1
-            return True
-        bericht.fout = f"{fout.smtp_code} {fout.smtp_error!r}"
-        return True
-    blijvend = {a: r for a, r in geweigerd.items() if r[0] >= 500}
-    if geweigerd and len(geweigerd) == len(_aan(bericht)) and len(blijvend) < len(geweigerd):
-        bericht.fout = "; ".join(f"{a}: {c} {t!r}" for a, (c, t) in geweigerd.items())
-        return True  # a temporary refusal of every recipient: try again next run
-    if blijvend and len(blijvend) == len(_aan(bericht)):
-        _weiger(session, catalogus, bericht, ronde, nu, blijvend)
-        verslag.geweigerd += 1
-        return True
-    for adres, (code, tekst) in blijvend.items():
-        markeer_onbestelbaar(
-            session, catalogus=catalogus, adres=adres, reden=f"{code} {_tekst(tekst)}", nu=nu, ronde=ronde
-        )
-    bericht.verzonden = nu
-    registreer(session, soort="bericht-verzonden", nu=nu, ronde=ronde, bericht_id=bericht.id)
-    verslag.verzonden += 1
-    if bericht.soort in ALARM:
-        meldingen.alarmeer(inst.meldingen, bericht.onderwerp, bericht.tekst)
-    return True
+    return smtp
 
 
-def _weiger(session, catalogus, bericht, ronde, nu, redenen: dict) -> None:
-    bericht.geweigerd = nu
-    bericht.fout = "; ".join(f"{a}: {c} {_tekst(t)}" for a, (c, t) in redenen.items())
-    registreer(session, soort="bericht-geweigerd", nu=nu, ronde=ronde, bericht_id=bericht.id, reden=bericht.fout)
-    for adres, (code, tekst) in redenen.items():
-        markeer_onbestelbaar(
-            session, catalogus=catalogus, adres=adres, reden=f"{code} {_tekst(tekst)}", nu=nu, ronde=ronde
-        )
-
-
-def _aan(bericht: Bericht) -> list[str]:
-    return [a.strip() for a in bericht.aan.split(",") if a.strip()]
+def _beschrijf(fout: BaseException) -> str:
+    if isinstance(fout, smtplib.SMTPResponseException):
+        return f"{fout.smtp_code} {_tekst(fout.smtp_error)}"
+    return f"{type(fout).__name__}: {fout}"
 
 
 def _tekst(tekst: bytes | str) -> str:

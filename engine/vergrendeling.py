@@ -1,0 +1,23 @@
+"""Named locks in the engine's database, for work that must not run twice at the same moment.
+
+Taking a lock writes its row (an upsert), so the lock is held until the transaction ends, on both databases:
+PostgreSQL locks the row, SQLite takes its single write lock. A second taker waits, and then reads what the
+first one committed: two daily watches at once do the day's work once, and the second finds it done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from models.tabellen import Vergrendeling
+
+
+def vergrendel(session: Session, naam: str, nu: datetime) -> None:
+    """Hold the lock `naam` until the session's transaction ends. Call it before reading what it guards."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stelling = insert(Vergrendeling).values(naam=naam, moment=nu)
+    session.execute(stelling.on_conflict_do_update(index_elements=["naam"], set_={"moment": nu}))
