@@ -22,14 +22,12 @@ from engine.bewaking import bewaking as draai_bewaking
 from engine.database import maak_engine, sessie
 from engine.instellingen import instellingen
 from engine.personen import DEMO, OngeldigeImport, importeer, lees_bestand
-from engine.postvak import MAPPEN
-from engine.postvak import verwerk as verwerk_bericht
+from engine.postvak import MAPPEN, lees_postvak
 from engine.rondes import start_ronde
 from engine.simulator import simuleer as draai_simulatie
 from engine.status import rondes_status
 from engine.verzenden import verzend as verstuur
 from engine.werkdagen import TIJDZONE
-from notifications.imap import lees_postvak
 
 NuOptie = Annotated[
     str | None,
@@ -149,13 +147,8 @@ def postvak(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
         raise typer.Exit(1)
     catalogus = laad_of_stop(processen)
     moment = lees_nu(nu)
-
-    def verwerk(ruw: bytes) -> str:
-        with database() as s:
-            return verwerk_bericht(session=s, catalogus=catalogus, ruw=ruw, nu=moment).map
-
     try:
-        verslag = lees_postvak(inst, MAPPEN, verwerk)
+        verslag = lees_postvak(engine=_engine(inst.database_url), catalogus=catalogus, inst=inst, nu=moment)
     except (OSError, IMAP4.error) as fout:
         typer.echo(f"Het postvak kon niet worden gelezen: {fout}", err=True)
         raise typer.Exit(1) from None

@@ -1,11 +1,14 @@
 """What the coordinator sees per ronde and overall: rows, progress and the "Openstaand" list.
 
 Names and statuses only: no email addresses, no register contents (the artifacts are visible to every user
-of the Prefect UI).
+of the Prefect UI). Whatever people typed (names) is escaped for Markdown and HTML, so a name cannot become
+a link, an image or markup in the coordinator's view.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 
 from sqlmodel import Session, func, select
@@ -24,6 +27,14 @@ _STATUS = {
 }
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~:])")
+
+
+def veilig(tekst: str) -> str:
+    """`tekst` as literal text in Markdown that may contain HTML: markup characters escaped."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(tekst, quote=False))
+
+
 def ronde_tabel(session: Session, ronde: Ronde) -> list[dict[str, str | int]]:
     rijen = session.exec(
         select(Verzoek, Persoon)
@@ -33,8 +44,8 @@ def ronde_tabel(session: Session, ronde: Ronde) -> list[dict[str, str | int]]:
     ).all()
     return [
         {
-            "persoon": p.naam,
-            "rol": ", ".join(sorted(p.rolset)),
+            "persoon": veilig(p.naam),
+            "rol": veilig(", ".join(sorted(p.rolset))),
             "status": _STATUS.get(v.status, v.status),
             "laatste contact": v.laatste_contact.astimezone(TIJDZONE).strftime("%Y-%m-%d") if v.laatste_contact else "",
             "herinneringen": v.herinneringen,
@@ -75,5 +86,7 @@ def openstaand(session: Session, nu: datetime) -> str:
         + "".join(f"\n  - {r['proces']} {r['stap'] or ''} (deadline {r['deadline']})" for r in geescaleerd)
     )
     regels.append(f"- Antwoorden om te beoordelen (map Beoordelen): {beoordelen}")
-    regels.append(f"- Onbestelbare adressen: {len(onbestelbaar)}" + "".join(f"\n  - {n}" for n in onbestelbaar))
+    regels.append(
+        f"- Onbestelbare adressen: {len(onbestelbaar)}" + "".join(f"\n  - {veilig(n)}" for n in onbestelbaar)
+    )
     return "\n".join(regels) + "\n"

@@ -1,28 +1,37 @@
 """What an incoming message means: an answer for its verzoek, a held reply, an auto-reply, or a bounce.
 
 Every message is stored raw with its outcome and the folder it belongs in; a message read twice (same
-Message-ID) is recognised and changes nothing. Only a reply from the very address the verzoek went to
-counts; anything else waits in `Beoordelen` for the coordinator.
+Message-ID) is recognised and changes nothing. Only the reply key (plus-address, or our Message-ID quoted in
+In-Reply-To/References) identifies a verzoek, and only a reply from the very address the verzoek went to,
+with nothing doubtful about its sender, counts; anything else waits in `Beoordelen` for the coordinator.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
 from engine.antwoorden import registreer_antwoord
 from engine.catalogus import Catalogus
+from engine.database import sessie
 from engine.gebeurtenissen import registreer
+from engine.instellingen import Instellingen, instellingen
 from engine.onbestelbaar import markeer_onbestelbaar
 from engine.rondes import spec
 from engine.uitgaand import zet_bericht_klaar
 from models.tabellen import Bericht, Inkomend, Persoon, Ronde, Verzoek
-from notifications.inkomend import Binnenkomst, datum_in_tekst, lees
+from notifications.inkomend import Binnenkomst, datum_in_tekst, lees, stabiel_id
 
 VERWERKT, ONBEKEND, AUTOMATISCH, BEOORDELEN = "Verwerkt", "Onbekend", "Automatisch", "Beoordelen"
 MAPPEN = (VERWERKT, ONBEKEND, AUTOMATISCH, BEOORDELEN)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,13 +41,56 @@ class Afhandeling:
     nieuw: bool = True
 
 
+def lees_postvak(*, engine: Engine, catalogus: Catalogus, inst: Instellingen, nu: datetime) -> Counter:
+    """Read the reply mailbox: every message handled in a transaction of its own, committed, then moved to its
+    folder; how many went to each folder."""
+    from notifications import imap  # imap_tools is imported only where the mailbox is read
+
+    return imap.lees_postvak(
+        inst, MAPPEN, lambda ruw: verwerk_veilig(engine=engine, catalogus=catalogus, ruw=ruw, nu=nu)
+    )
+
+
+def verwerk_veilig(*, engine: Engine, catalogus: Catalogus, ruw: bytes, nu: datetime) -> str:
+    """Handle one message and say its folder. Nothing about one message (broken MIME, absurd headers, a value
+    the database refuses) may stop the others: whatever fails lands in Beoordelen with the reason."""
+    try:
+        with sessie(engine) as s:
+            return verwerk(session=s, catalogus=catalogus, ruw=ruw, nu=nu).map
+    except (OperationalError, InterfaceError):
+        raise  # the database itself is gone: stop, the message stays in the inbox for the next poll
+    except Exception as fout:  # noqa: BLE001 - any other failure belongs to this message
+        log.exception("incoming message could not be handled; it goes to %s", BEOORDELEN)
+        with sessie(engine) as s:
+            _onleesbaar(s, ruw, nu, f"{type(fout).__name__}: {fout}")
+        return BEOORDELEN
+
+
+def _onleesbaar(session: Session, ruw: bytes, nu: datetime, reden: str) -> None:
+    message_id = stabiel_id(ruw, "")  # derived from the bytes, so reading it again is recognised
+    if session.exec(select(Inkomend.id).where(Inkomend.message_id == message_id)).first() is not None:
+        return
+    session.add(
+        Inkomend(
+            message_id=message_id,
+            ontvangen=nu,
+            map=BEOORDELEN,
+            uitkomst="onleesbaar",
+            tekst=reden.replace("\x00", "")[:2000],
+            ruw=ruw,
+        )
+    )
+    session.flush()
+    registreer(session, soort="bericht-ontvangen", nu=nu, uitkomst="onleesbaar", reden=reden[:500])
+
+
 def verwerk(*, session: Session, catalogus: Catalogus, ruw: bytes, nu: datetime) -> Afhandeling:
     binnen = lees(ruw)
     eerder = session.exec(select(Inkomend).where(Inkomend.message_id == binnen.message_id)).first()
     if eerder is not None:
         return Afhandeling(eerder.map, eerder.uitkomst, nieuw=False)
     if binnen.soort == "bounce":
-        afhandeling, verzoek, antwoord_id = _bounce(session, catalogus, binnen, nu), None, None
+        afhandeling, verzoek, antwoord_id = _bounce(session, catalogus, binnen, ruw, nu), None, None
     else:
         verzoek = _verzoek(session, binnen)
         afhandeling, antwoord_id = _antwoord(session, catalogus, binnen, verzoek, nu)
@@ -86,6 +138,10 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
     persoon = session.get(Persoon, verzoek.persoon_id)
     if binnen.soort == "doorgestuurd":
         return Afhandeling(BEOORDELEN, "doorgestuurd"), None
+    if binnen.route == "onderwerp":  # a subject tag is guessable: only the reply key identifies a verzoek
+        return Afhandeling(BEOORDELEN, "alleen-onderwerp"), None
+    if binnen.twijfel:
+        return Afhandeling(BEOORDELEN, binnen.twijfel), None
     if binnen.afzender != persoon.email.lower():
         return Afhandeling(BEOORDELEN, "afzender-wijkt-af"), None
     if not binnen.tekst:
@@ -120,15 +176,28 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
     return Afhandeling(VERWERKT, "geen-wijzigingen" if binnen.geen_wijzigingen else "antwoord"), vastgelegd.antwoord_id
 
 
-def _bounce(session: Session, catalogus: Catalogus, binnen: Binnenkomst, nu: datetime) -> Afhandeling:
-    ronde = None
-    if binnen.origineel:
-        ronde = session.exec(
-            select(Ronde).join(Bericht, Bericht.ronde_id == Ronde.id).where(Bericht.message_id == binnen.origineel)
-        ).first()
-    blijvend = [o for o in binnen.onbestelbaar if o.blijvend]
+def _bounce(session: Session, catalogus: Catalogus, binnen: Binnenkomst, ruw: bytes, nu: datetime) -> Afhandeling:
+    """A bounce counts only for a message we sent, and only for the addresses that message went to: anyone can
+    write "Undeliverable" and a list of addresses."""
+    bericht = _ons_bericht(session, binnen, ruw)
+    if bericht is None:
+        return Afhandeling(AUTOMATISCH, "bounce-onbekend")
+    ronde = session.get(Ronde, bericht.ronde_id)
+    ontvangers = {a.strip().lower() for a in bericht.aan.split(",")}
+    blijvend = [o for o in binnen.onbestelbaar if o.blijvend and o.adres in ontvangers]
     for o in blijvend:
         markeer_onbestelbaar(
             session, catalogus=catalogus, adres=o.adres, reden=f"bounce, status {o.status}", nu=nu, ronde=ronde
         )
     return Afhandeling(AUTOMATISCH, "bounce" if blijvend else "bounce-tijdelijk")
+
+
+def _ons_bericht(session: Session, binnen: Binnenkomst, ruw: bytes) -> Bericht | None:
+    """The message of ours a bounce returns: by the Message-ID of the returned original, or else by any
+    Message-ID of our domain quoted in its text (non-standard bounces)."""
+    kandidaten = [binnen.origineel] if binnen.origineel else []
+    domein = re.escape(instellingen().antwoorddomein.encode())
+    kandidaten += [m.decode() for m in re.findall(rb"<[^<>\s@]{1,200}@" + domein + rb">", ruw, re.IGNORECASE)]
+    if not kandidaten:
+        return None
+    return session.exec(select(Bericht).where(Bericht.message_id.in_(kandidaten[:20]))).first()

@@ -7,23 +7,15 @@ from datetime import datetime
 from prefect import flow, get_run_logger, task
 from prefect.states import Completed
 
-from engine.database import sessie
 from engine.instellingen import instellingen
-from engine.postvak import MAPPEN, verwerk
+from engine.postvak import lees_postvak
 from flows import gedeeld
-from notifications.imap import lees_postvak
 
 
 @task(name="lees-postvak", retries=2, retry_delay_seconds=30)
 def lees(nu: datetime) -> dict:
     """Safe to retry: a message read twice is recognised by its Message-ID."""
-    catalogus = gedeeld.catalogus()
-
-    def verwerk_een(ruw: bytes) -> str:
-        with sessie(gedeeld.engine()) as s:
-            return verwerk(session=s, catalogus=catalogus, ruw=ruw, nu=nu).map
-
-    return dict(lees_postvak(instellingen(), MAPPEN, verwerk_een))
+    return dict(lees_postvak(engine=gedeeld.engine(), catalogus=gedeeld.catalogus(), inst=instellingen(), nu=nu))
 
 
 @flow(name="postvak", flow_run_name=gedeeld.run_naam("postvak"))

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from email.message import EmailMessage
-from email.utils import getaddresses, parseaddr
 
 from notifications import sleutels
 from notifications.citaten import antwoordtekst, html_naar_tekst, is_geen_wijziging
@@ -54,20 +54,40 @@ class Binnenkomst:
     geen_wijzigingen: bool = False
     onbestelbaar: list[Onbestelbaar] = field(default_factory=list)
     origineel: str | None = None  # Message-ID of our message that bounced
+    twijfel: str | None = None  # why the sender cannot be trusted, if so
+
+
+LANGSTE_ID = 250
+_ADRES = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_MESSAGE_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
+_MISLUKT = re.compile(r"\b(dmarc|spf|dkim)\s*=\s*(fail|permerror)\b", re.IGNORECASE)
+
+
+def stabiel_id(ruw: bytes, message_id: str) -> str:
+    """The message's own Message-ID, or one derived from its bytes when it has none or an absurd one: the same
+    in every process, so a message read again after a crash is recognised."""
+    if _MESSAGE_ID.fullmatch(message_id) and len(message_id) <= LANGSTE_ID:
+        return message_id
+    return f"<{'ongeldig-id' if message_id else 'zonder-id'}-{hashlib.sha256(ruw).hexdigest()[:32]}@onbekend>"
 
 
 def lees(ruw: bytes) -> Binnenkomst:
     bericht = email.message_from_bytes(ruw, policy=email.policy.default)
-    message_id = str(bericht.get("Message-ID") or "").strip() or f"<zonder-id-{hash(ruw) & 0xFFFFFFFF:x}@onbekend>"
-    afzender = _kaal_adres(str(bericht.get("From") or ""))
-    onderwerp = str(bericht.get("Subject") or "")
-    basis = {"message_id": message_id, "afzender": afzender, "onderwerp": onderwerp}
+    afzenders = _afzenders(bericht)
+    afzender = afzenders[0] if afzenders else ""
+    onderwerp = _kop(bericht, "Subject")
+    basis = {
+        "message_id": stabiel_id(ruw, _kop(bericht, "Message-ID")),
+        "afzender": afzender,
+        "onderwerp": onderwerp,
+        "twijfel": _twijfel(bericht, afzenders),
+    }
     if _is_bounce(bericht, afzender, onderwerp):
         ontvangers, origineel = _bounce(bericht)
         return Binnenkomst(**basis, soort="bounce", onbestelbaar=ontvangers, origineel=origineel)
     if _is_afwezig(bericht, afzender, onderwerp):
         return Binnenkomst(**basis, soort="afwezig", **_sleutel(bericht, onderwerp))
-    tekst = antwoordtekst(_lichaam(bericht))
+    tekst = antwoordtekst(_lichaam(bericht)).replace("\x00", "")
     soort = "doorgestuurd" if _DOORGESTUURD.match(onderwerp) else "antwoord"
     return Binnenkomst(
         **basis, soort=soort, tekst=tekst, geen_wijzigingen=is_geen_wijziging(tekst), **_sleutel(bericht, onderwerp)
@@ -108,13 +128,38 @@ def datum_in_tekst(tekst: str) -> date | None:
     return None
 
 
+def _kop(bericht: EmailMessage, naam: str) -> str:
+    """A header as text, without the NUL bytes and line breaks a hostile sender may put in it; the raw value
+    where the standard library's parser gives up on it (`Message-ID: <` raises IndexError there)."""
+    try:
+        waarde = str(bericht.get(naam) or "")
+    except Exception:  # noqa: BLE001 - any parser failure: fall back to the raw text
+        waarde = next((str(w) for k, w in bericht.raw_items() if k.lower() == naam.lower()), "")
+    return re.sub(r"[\x00\r\n]+", " ", waarde).strip()
+
+
+def _afzenders(bericht: EmailMessage) -> list[str]:
+    """Every distinct address in From, lower-cased, plus-tag removed, read from the raw header as well as the
+    parsed one (which drops what it cannot parse). More than one means a display name that pretends to be an
+    address (`jan@x.nl <attacker@y.example>`), or several senders."""
+    ruw = " ".join(str(waarde) for naam, waarde in bericht.raw_items() if naam.lower() == "from")
+    return list(dict.fromkeys(_kaal_adres(a) for a in _ADRES.findall(f"{ruw} {_kop(bericht, 'From')}")))
+
+
+def _twijfel(bericht: EmailMessage, afzenders: list[str]) -> str | None:
+    if len(afzenders) != 1:
+        return "afzender-onduidelijk"
+    # Only a failure counts: a sender can forge a passing Authentication-Results, never usefully a failing one.
+    if any(_MISLUKT.search(str(kop)) for kop in bericht.get_all("Authentication-Results") or []):
+        return "authenticatie-mislukt"
+    return None
+
+
 def _sleutel(bericht: EmailMessage, onderwerp: str) -> dict:
-    adressen = [str(bericht.get(k) or "") for k in ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")]
+    adressen = [_kop(bericht, k) for k in ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")]
     if sleutel := sleutels.uit_adressen(*adressen):
         return {"sleutel": sleutel, "route": "plus-adres"}
-    if sleutel := sleutels.uit_verwijzingen(
-        str(bericht.get("In-Reply-To") or ""), str(bericht.get("References") or "")
-    ):
+    if sleutel := sleutels.uit_verwijzingen(_kop(bericht, "In-Reply-To"), _kop(bericht, "References")):
         return {"sleutel": sleutel, "route": "verwijzing"}
     if (nummer := sleutels.uit_onderwerp(onderwerp)) is not None:
         return {"verzoek_nummer": nummer, "route": "onderwerp"}
@@ -122,11 +167,11 @@ def _sleutel(bericht: EmailMessage, onderwerp: str) -> dict:
 
 
 def _is_afwezig(bericht: EmailMessage, afzender: str, onderwerp: str) -> bool:
-    auto = str(bericht.get("Auto-Submitted") or "").strip().lower()
-    precedence = str(bericht.get("Precedence") or "").strip().lower()
+    auto = _kop(bericht, "Auto-Submitted").strip().lower()
+    precedence = _kop(bericht, "Precedence").strip().lower()
     return (
         (auto not in ("", "no"))
-        or str(bericht.get("X-Autoreply") or "").strip().lower() == "yes"
+        or _kop(bericht, "X-Autoreply").strip().lower() == "yes"
         or bericht.get("X-Autorespond") is not None
         or precedence in ("bulk", "junk", "list", "auto_reply")
         or bool(_SYSTEEMAFZENDER.match(afzender))
@@ -137,7 +182,7 @@ def _is_afwezig(bericht: EmailMessage, afzender: str, onderwerp: str) -> bool:
 def _is_bounce(bericht: EmailMessage, afzender: str, onderwerp: str) -> bool:
     if bericht.get_content_type() == "multipart/report" and bericht.get_param("report-type") == "delivery-status":
         return True
-    systeem = _SYSTEEMAFZENDER.match(afzender) or str(bericht.get("Return-Path") or "").strip() == "<>"
+    systeem = _SYSTEEMAFZENDER.match(afzender) or _kop(bericht, "Return-Path").strip() == "<>"
     return bool(systeem and _BOUNCE_ONDERWERP.match(onderwerp))
 
 
@@ -180,13 +225,12 @@ def _lichaam(bericht: EmailMessage) -> str:
         return ""
     try:
         inhoud = deel.get_content()
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, ValueError):  # an unknown or absurd charset
         inhoud = deel.get_payload(decode=True).decode("latin-1", errors="replace")
     return html_naar_tekst(inhoud) if deel.get_content_type() == "text/html" else inhoud
 
 
-def _kaal_adres(kop: str) -> str:
-    """`Jan <Jan+iets@X.nl>` -> `jan@x.nl`: lower-cased, plus-tag removed."""
-    adres = (getaddresses([kop]) or [("", "")])[0][1] or parseaddr(kop)[1]
+def _kaal_adres(adres: str) -> str:
+    """`Jan+iets@X.nl` -> `jan@x.nl`: lower-cased, plus-tag removed."""
     lokaal, _, domein = adres.lower().partition("@")
-    return f"{lokaal.split('+', 1)[0]}@{domein}" if domein else lokaal
+    return f"{lokaal.split('+', 1)[0]}@{domein}"

@@ -57,12 +57,19 @@ def db_engine(request, tmp_path_factory):
         engine = maak_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
     else:
         url = request.getfixturevalue("postgres_url")  # only here: SQLite-only runs need no PostgreSQL
-        with create_engine(url, isolation_level="AUTOCOMMIT").connect() as c:
-            c.execute(text("DROP SCHEMA IF EXISTS integriteit_test CASCADE"))
-            c.execute(text("CREATE SCHEMA integriteit_test"))
-        engine = maak_engine(met_schema(url, "integriteit_test"))
+        schema = f"integriteit_test_{os.getpid()}"  # a schema per test run: runs side by side never meet
+        _schema(url, f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+        engine = maak_engine(met_schema(url, schema))
+        request.addfinalizer(lambda: _schema(url, f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
     yield engine
     engine.dispose()
+
+
+def _schema(url: str, sql: str) -> None:
+    beheer = create_engine(url, isolation_level="AUTOCOMMIT")
+    with beheer.connect() as c:
+        c.execute(text(sql))
+    beheer.dispose()
 
 
 @pytest.fixture

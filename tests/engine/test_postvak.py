@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 from string import Template
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from engine.bewaking import bewaking
+from engine.catalogus import laad_catalogus
 from engine.personen import PersoonInvoer, importeer
-from engine.postvak import verwerk
+from engine.postvak import verwerk, verwerk_veilig
 from engine.rondes import start_ronde
 from engine.status import rondes_status
 from engine.werkdagen import TIJDZONE
@@ -55,6 +57,13 @@ VERWACHT = {
     "doorgestuurd": ("Beoordelen", "doorgestuurd", False, None),
     "gesloten-ronde": ("Verwerkt", "te-laat", False, "Geen wijzigingen, sorry voor de late reactie."),
     "onbekend": ("Onbekend", "onbekend", False, None),
+    # found by breaking things on purpose (the defects issue)
+    "alleen-onderwerp": ("Beoordelen", "alleen-onderwerp", False, None),
+    "weergavenaam-is-adres": ("Beoordelen", "afzender-onduidelijk", False, None),
+    "dmarc-mislukt": ("Beoordelen", "authenticatie-mislukt", False, None),
+    "bounce-vervalst": ("Automatisch", "bounce-onbekend", False, None),
+    "lange-message-id": ("Verwerkt", "geen-wijzigingen", True, None),
+    "nul-byte": ("Verwerkt", "antwoord", True, "Nieuw: lid van de raad van toezicht van Museum X (onbetaald)."),
 }
 
 
@@ -144,3 +153,43 @@ def test_an_owner_confirms_by_email_with_the_date_in_the_reply(session, catalogu
     verwerk(session=session, catalogus=catalogus, ruw=ruw.encode(), nu=datetime(2027, 9, 2, 12, tzinfo=TIJDZONE))
     assert session.exec(select(Antwoord.datum)).one() == date(2027, 9, 27)
     assert next(r for r in rondes_status(session) if r["proces"] == "agendering-integriteit-ps")["status"] == "voltooid"
+
+
+def test_a_forged_bounce_marks_nobody_undeliverable(session, catalogus, ronde):
+    verwerk(session=session, catalogus=catalogus, ruw=post(session, "bounce-vervalst"), nu=LEZEN)
+    assert not any(session.exec(select(Persoon.onbestelbaar)).all())
+    assert session.exec(select(Bericht).where(Bericht.soort == "melding")).all() == []
+
+
+def test_a_bounce_marks_only_the_addresses_our_message_went_to(session, catalogus, ronde):
+    importeer(
+        session,
+        [
+            PersoonInvoer(extern_id="J1", naam="Jan Jansen", email="jan@example.org", rollen=["statenlid"]),
+            PersoonInvoer(extern_id="G1", naam="Griffie", email="griffie@example.org", rollen=["statengriffie"]),
+            PersoonInvoer(extern_id="O1", naam="Oud Lid", email="oud-lid@example.org", rollen=["medewerker"]),
+        ],
+        START,
+    )
+    verwerk(session=session, catalogus=catalogus, ruw=post(session, "dsn-twee-ontvangers"), nu=LEZEN)
+    onbestelbaar = session.exec(select(Persoon.email).where(Persoon.onbestelbaar)).all()
+    assert onbestelbaar == ["jan@example.org"]  # oud-lid@ is in the report, but our message never went there
+
+
+def test_a_message_that_cannot_be_handled_goes_to_beoordelen_and_the_next_one_still_counts(
+    session, catalogus, ronde, db_engine, tmp_path
+):
+    session.commit()
+    zonder = tmp_path / "processen"
+    shutil.copytree(catalogus.map, zonder)
+    (zonder / "nevenfuncties-statenleden.yaml").unlink()  # the spec was removed while replies come in
+    kaal = laad_catalogus(zonder)
+    kapot = post(session, "outlook-nl")
+    assert verwerk_veilig(engine=db_engine, catalogus=kaal, ruw=kapot, nu=LEZEN) == "Beoordelen"
+    assert verwerk_veilig(engine=db_engine, catalogus=kaal, ruw=kapot, nu=LEZEN) == "Beoordelen"  # read again
+    assert verwerk_veilig(engine=db_engine, catalogus=catalogus, ruw=post(session, "gmail-en"), nu=LEZEN) == "Verwerkt"
+    with Session(db_engine) as s:
+        uitkomsten = s.exec(select(Inkomend.uitkomst, Inkomend.tekst).order_by(Inkomend.id)).all()
+    assert [u for u, _ in uitkomsten] == ["onleesbaar", "antwoord"]
+    assert "KeyError" in uitkomsten[0][1] and "nevenfuncties-statenleden" in uitkomsten[0][1]
+    assert jan(session)["beantwoord"] == 1

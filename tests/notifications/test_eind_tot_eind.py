@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -58,12 +61,15 @@ def cli(*argumenten: str):
     return uitkomst
 
 
-def antwoord_op(verzoek, van: str, tekst: str, *, aan: str | None = None, koppen: dict | None = None) -> bytes:
+def antwoord_op(
+    verzoek, van: str, tekst: str, *, aan: str | None = None, koppen: dict | None = None, met_id: bool = True
+) -> bytes:
     bericht = EmailMessage()
     bericht["From"] = van
     bericht["To"] = aan or verzoek["Reply-To"]
     bericht["Subject"] = f"Re: {verzoek['Subject']}"
-    bericht["Message-ID"] = make_msgid(domain="example.org")
+    if met_id:
+        bericht["Message-ID"] = make_msgid(domain="example.org")
     bericht["In-Reply-To"] = verzoek["Message-ID"]
     for naam, waarde in (koppen or {}).items():
         bericht[naam] = waarde
@@ -123,3 +129,37 @@ def test_a_ronde_by_mail_counts_exactly_the_genuine_answers(omgeving, imap_serve
     assert aantallen_per_map(imap_server) == {"INBOX": 0, "Verwerkt": 3, "Automatisch": 1, "Beoordelen": 1}
     bevestigd = sorted(b["To"] for b in postbode.berichten if b["Subject"].startswith("Ontvangen:"))
     assert bevestigd == ["anna@example.org", "bas@example.org", "carla@example.org"]
+
+
+# A poll that dies after committing its answers and before moving them: the crash window of commit-before-move.
+DOOD_VOOR_VERPLAATSEN = (
+    "import os, sys, imap_tools.mailbox as m\n"
+    "m.BaseMailBox.move = lambda *a, **k: os._exit(9)\n"
+    "from cli.main import app\n"
+    "app(['postvak', '--nu', '2027-03-03T12:00'])\n"
+)
+
+
+def test_replies_without_message_id_are_counted_once_after_a_crash_between_commit_and_move(omgeving, imap_server):
+    map, postbode = omgeving
+    cli("personen", "importeer", str(map / "personen.csv"))
+    cli("ronde", "start", "nevenfuncties-statenleden", "--nu", "2027-03-01T09:30")
+    verzoeken = [b for b in postbode.berichten if b["To"] != "griffie@example.org"]
+    with postvak(imap_server) as mb:
+        for verzoek in verzoeken:
+            mb.append(antwoord_op(verzoek, verzoek["To"], "Geen wijzigingen.", met_id=False), "INBOX")
+
+    # another process, so another hash salt: the stand-in id must not depend on it
+    gedood = subprocess.run(
+        [sys.executable, "-c", DOOD_VOOR_VERPLAATSEN], env=os.environ | {"PYTHONHASHSEED": "random"}, cwd=os.getcwd()
+    )
+    assert gedood.returncode == 9
+    assert aantallen_per_map(imap_server)["INBOX"] == len(verzoeken)  # committed, never moved
+    cli("postvak", "--nu", "2027-03-03T12:05")
+
+    ronde = json.loads(cli("status", "--json").stdout)["rondes"][0]
+    assert (ronde["verzoeken"], ronde["beantwoord"]) == (5, 5)
+    assert aantallen_per_map(imap_server) == {"INBOX": 0, "Verwerkt": 5, "Automatisch": 0, "Beoordelen": 0}
+    cli("verzend", "--nu", "2027-03-03T12:10")
+    bevestigd = [b["To"] for b in postbode.berichten if b["Subject"].startswith("Ontvangen:")]
+    assert sorted(bevestigd) == sorted(v["To"] for v in verzoeken)  # one confirmation each

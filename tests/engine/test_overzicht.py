@@ -1,0 +1,43 @@
+"""The coordinator's view escapes what people typed: a name never becomes a link, an image or markup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from markdown_it import MarkdownIt
+from sqlmodel import select
+
+from engine.overzicht import openstaand, ronde_tabel
+from engine.personen import PersoonInvoer, importeer
+from engine.rondes import start_ronde
+from engine.werkdagen import TIJDZONE
+from models.tabellen import Persoon
+
+NU = datetime(2027, 3, 1, 10, 0, tzinfo=TIJDZONE)
+KWAADAARDIG = ["[klik](javascript:alert(1))", '"><img src=x onerror=alert(1)>', "![x](http://kwaad.example/p.png)"]
+
+
+def als_html(markdown: str) -> str:
+    """Rendered as a permissive Markdown renderer would (raw HTML allowed): the worst case for the UI."""
+    return MarkdownIt("commonmark", {"html": True}).render(markdown)
+
+
+def test_markdown_injection_in_names_is_escaped_in_every_artifact(session, catalogus):
+    importeer(
+        session,
+        [
+            PersoonInvoer(extern_id=f"K{i}", naam=naam, email=f"k{i}@example.org", rollen=["statenlid"])
+            for i, naam in enumerate(KWAADAARDIG)
+        ],
+        NU,
+    )
+    for persoon in session.exec(select(Persoon)):
+        persoon.onbestelbaar = True
+    ronde = start_ronde(
+        session=session, catalogus=catalogus, proces=catalogus.proces("nevenfuncties-statenleden"), nu=NU
+    ).ronde
+    pagina = als_html(openstaand(session, NU))
+    cellen = " ".join(als_html(str(waarde)) for rij in ronde_tabel(session, ronde) for waarde in rij.values())
+    for html in (pagina, cellen):
+        assert "<img" not in html and "<a " not in html and "href=" not in html
+    assert "[klik](javascript:alert(1))" in pagina  # the name is still there, as plain text
