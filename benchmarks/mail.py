@@ -23,13 +23,13 @@ from sqlmodel import select
 
 from engine.catalogus import STANDAARD_MAP, laad_catalogus
 from engine.database import maak_engine, sessie
-from engine.instellingen import Instellingen
 from engine.personen import PersoonInvoer, importeer
 from engine.postvak import MAPPEN, verwerk
 from engine.rondes import start_ronde
 from engine.verzenden import verzend
-from engine.werkdagen import TIJDZONE
+from models.instellingen import Instellingen
 from models.tabellen import Bericht, Verzoek
+from models.werkdagen import TIJDZONE
 from notifications.imap import lees_postvak
 from testservers.dovecot import dovecot
 from testservers.smtp import Postbode, smtp_server

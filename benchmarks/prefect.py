@@ -23,10 +23,10 @@ from pathlib import Path
 
 from engine.catalogus import STANDAARD_MAP, laad_catalogus
 from engine.database import maak_engine, sessie
-from engine.instellingen import instellingen
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
-from engine.werkdagen import TIJDZONE
+from models.instellingen import instellingen
+from models.werkdagen import TIJDZONE
 from testservers.smtp import vrije_poort
 
 NU = datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE)

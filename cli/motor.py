@@ -20,14 +20,14 @@ from engine.antwoorden import OnbekendVerzoek, registreer_antwoord
 from engine.antwoorden import bevestig as bevestig_stap
 from engine.bewaking import bewaking as draai_bewaking
 from engine.database import maak_engine, sessie
-from engine.instellingen import instellingen
 from engine.personen import DEMO, OngeldigeImport, importeer, lees_bestand
 from engine.postvak import MAPPEN, lees_postvak
 from engine.rondes import start_ronde
 from engine.simulator import simuleer as draai_simulatie
 from engine.status import rondes_status
 from engine.verzenden import verzend as verstuur
-from engine.werkdagen import TIJDZONE
+from models.instellingen import instellingen
+from models.werkdagen import TIJDZONE
 
 NuOptie = Annotated[
     str | None,

@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from cli.weergave import agenda_ics, agenda_json, agenda_tabel
 from engine.agenda import agenda as bereken_agenda
 from engine.catalogus import Catalogus, OngeldigeCatalogus, laad_catalogus, weergave_pad
-from engine.instellingen import instellingen
+from models.instellingen import instellingen
 
 ProcessenOptie = Annotated[
     Path | None,

@@ -25,10 +25,10 @@ from sqlmodel import func, select
 
 from cli.specs import ProcessenOptie, laad_of_stop
 from engine.database import maak_engine, sessie
-from engine.instellingen import instellingen
 from engine.personen import DEMO, importeer, lees_bestand
-from engine.werkdagen import TIJDZONE
+from models.instellingen import instellingen
 from models.tabellen import Persoon
+from models.werkdagen import TIJDZONE
 from notifications.mailvanger import mailvanger
 
 MAILMAP = Path("data/mail")

@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from engine.catalogus import Catalogus
-from engine.werkdagen import TIJDZONE, Werkdagen
 from models.proces import Proces, Stap
+from models.werkdagen import TIJDZONE, Werkdagen
 
 _UITLOOP = timedelta(days=3 * 366)
 """How far before a window to look for rondes whose later stappen start inside it."""

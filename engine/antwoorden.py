@@ -15,10 +15,11 @@ from sqlmodel import Session, select
 from engine import rondes
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer_veel, rij
+from models.gebruikersfouten import Gebruikersfout
 from models.tabellen import Antwoord, Ronde, Verzoek
 
 
-class OnbekendVerzoek(LookupError):
+class OnbekendVerzoek(Gebruikersfout):
     """No verzoek has this token, or no lopende ronde waits for this confirmation."""
 
 
@@ -60,7 +61,7 @@ def registreer_antwoorden(
         v.token: v for v in session.exec(select(Verzoek).where(Verzoek.token.in_({a.token for a in antwoorden})))
     }
     if onbekend := [a.token for a in antwoorden if a.token not in verzoeken]:
-        raise OnbekendVerzoek(f"no verzoek has the token '{onbekend[0]}'")
+        raise OnbekendVerzoek(f"geen verzoek heeft het token '{onbekend[0]}'")
     rondes_per_id = {
         r.id: r for r in session.exec(select(Ronde).where(Ronde.id.in_({v.ronde_id for v in verzoeken.values()})))
     }
@@ -134,11 +135,11 @@ def bevestig(
     ).first()
     if ronde is None:
         raise OnbekendVerzoek(
-            f"no lopende ronde of '{proces}' waits for a confirmation" + (f" in stap '{stap}'" if stap else "")
+            f"geen lopende ronde van '{proces}' wacht op een bevestiging" + (f" in stap '{stap}'" if stap else "")
         )
     verzoek = session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id).order_by(Verzoek.id)).first()
     if verzoek is None:
-        raise OnbekendVerzoek(f"the ronde of '{proces}' has nobody with the role '{spec.eigenaar}' to confirm it")
+        raise OnbekendVerzoek(f"de ronde van '{proces}' heeft niemand met de rol '{spec.eigenaar}' om te bevestigen")
     return registreer_antwoord(
         session=session,
         catalogus=catalogus,

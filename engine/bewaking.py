@@ -19,9 +19,9 @@ from engine.gebeurtenissen import registreer
 from engine.personen import laatste_wijziging, leden
 from engine.uitgaand import zet_escalatie_klaar, zet_verzoeken_klaar
 from engine.vergrendeling import vergrendel
-from engine.werkdagen import TIJDZONE
 from models.doelgroep import Doelgroep
 from models.tabellen import Persoon, Ronde, Verzoek
+from models.werkdagen import TIJDZONE
 
 
 def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter:

@@ -18,14 +18,15 @@ from typing import Any, TypeVar
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ValidationError
 
-from engine.werkdagen import Werkdagen
 from models.fouten import Probleem, probleem, vertaal
+from models.gebruikersfouten import Gebruikersfout
+from models.instellingen import STANDAARD_MAP
 from models.kalender import Kalender, Rollen
 from models.proces import STAPVELDEN, Proces, Stap
+from models.werkdagen import Werkdagen
 from models.yamlbron import Pad, YamlBron, YamlFout, lees_yaml
 from notifications import sjablonen
 
-STANDAARD_MAP = Path(__file__).resolve().parents[1] / "processen"
 KALENDER, ROLLEN = "kalender.yaml", "rollen.yaml"
 M = TypeVar("M", bound=BaseModel)
 
@@ -53,12 +54,18 @@ class Catalogus:
                 return proces
         bekend = [p.id for p in self.processen]
         gelijkend = difflib.get_close_matches(proces_id, bekend, n=1)
-        hint = f" Did you mean '{gelijkend[0]}'?" if gelijkend else f" Known: {', '.join(bekend)}."
-        raise KeyError(f"no proces '{proces_id}' in {self.map}.{hint}")
+        hint = f" Bedoelt u '{gelijkend[0]}'?" if gelijkend else f" Bekend: {', '.join(bekend)}."
+        raise OnbekendProces(f"geen proces '{proces_id}' in {weergave_pad(self.map)}.{hint}")
+
+
+class OnbekendProces(Gebruikersfout):
+    """No proces with that id in the catalogue."""
+
+    exitcode = 2
 
 
 @dataclass
-class OngeldigeCatalogus(Exception):
+class OngeldigeCatalogus(Gebruikersfout):
     """The folder has problems; `bestanden` maps each checked file to its number of problems."""
 
     problemen: list[Probleem]

@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlmodel import Session, func, select
 
 from engine.status import rondes_status
-from engine.werkdagen import TIJDZONE
 from models.tabellen import Inkomend, Persoon, Ronde, Verzoek
+from models.werkdagen import TIJDZONE
 
 _STATUS = {
     "open": "open",
@@ -86,7 +86,5 @@ def openstaand(session: Session, nu: datetime) -> str:
         + "".join(f"\n  - {r['proces']} {r['stap'] or ''} (deadline {r['deadline']})" for r in geescaleerd)
     )
     regels.append(f"- Antwoorden om te beoordelen (map Beoordelen): {beoordelen}")
-    regels.append(
-        f"- Onbestelbare adressen: {len(onbestelbaar)}" + "".join(f"\n  - {veilig(n)}" for n in onbestelbaar)
-    )
+    regels.append(f"- Onbestelbare adressen: {len(onbestelbaar)}" + "".join(f"\n  - {veilig(n)}" for n in onbestelbaar))
     return "\n".join(regels) + "\n"

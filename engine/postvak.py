@@ -22,10 +22,10 @@ from engine.antwoorden import registreer_antwoord
 from engine.catalogus import Catalogus
 from engine.database import sessie
 from engine.gebeurtenissen import registreer
-from engine.instellingen import Instellingen, instellingen
 from engine.onbestelbaar import markeer_onbestelbaar
 from engine.rondes import spec
 from engine.uitgaand import zet_bericht_klaar
+from models.instellingen import Instellingen, instellingen
 from models.tabellen import Bericht, Inkomend, Persoon, Ronde, Verzoek
 from notifications.inkomend import Binnenkomst, datum_in_tekst, lees, stabiel_id
 

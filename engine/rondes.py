@@ -21,9 +21,9 @@ from engine.agenda import plan_stap, rondestarts, stapplan
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
 from engine.uitgaand import zet_verzoeken_klaar
-from engine.werkdagen import TIJDZONE
 from models.proces import Proces, Stap
 from models.tabellen import Persoon, Ronde, Verzoek
+from models.werkdagen import TIJDZONE
 
 OPEN = ("open", "herinnerd", "geescaleerd")
 _TERUGBLIK = timedelta(days=400)

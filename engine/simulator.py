@@ -20,8 +20,8 @@ from engine.catalogus import Catalogus
 from engine.database import maak_engine, sessie
 from engine.personen import DEMO, importeer, lees_bestand
 from engine.status import rondes_status
-from engine.werkdagen import TIJDZONE
 from models.tabellen import Bericht, Ronde, Verzoek
+from models.werkdagen import TIJDZONE
 
 MIDDAG = time(12, 0)
 

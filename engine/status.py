@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 
 from sqlmodel import Session, func, select
 
-from engine.werkdagen import TIJDZONE
 from models.tabellen import Bericht, Ronde, Verzoek
+from models.werkdagen import TIJDZONE
 
 
 def rondes_status(session: Session) -> list[dict]:

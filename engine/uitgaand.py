@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer_veel, rij
-from engine.instellingen import instellingen
+from models.instellingen import instellingen
 from models.proces import Proces, Stap
 from models.tabellen import Bericht, Persoon, Ronde
 from notifications import sleutels

@@ -33,8 +33,8 @@ from sqlmodel import Session, func, select
 
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
-from engine.instellingen import Instellingen
 from engine.onbestelbaar import markeer_onbestelbaar
+from models.instellingen import Instellingen
 from models.tabellen import Bericht, Gebeurtenis, Ronde, Verzoek
 from notifications import meldingen, opstellen, smtp
 

@@ -15,10 +15,10 @@ from sqlmodel import func, select
 from engine import overzicht
 from engine.catalogus import Catalogus, laad_catalogus
 from engine.database import maak_engine, sessie
-from engine.instellingen import instellingen
 from engine.verzenden import verzend
-from engine.werkdagen import TIJDZONE
+from models.instellingen import instellingen
 from models.tabellen import Gebeurtenis, Ronde
+from models.werkdagen import TIJDZONE
 
 
 def catalogus() -> Catalogus:

@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 
 from engine.agenda import rondestarts
 from engine.catalogus import Catalogus
-from engine.werkdagen import TIJDZONE
+from models.werkdagen import TIJDZONE
 
 TIJDZONE_NAAM = "Europe/Amsterdam"
 HORIZON = relativedelta(years=10)

@@ -7,9 +7,9 @@ from datetime import datetime
 from prefect import flow, get_run_logger, task
 from prefect.states import Completed
 
-from engine.instellingen import instellingen
 from engine.postvak import lees_postvak
 from flows import gedeeld
+from models.instellingen import instellingen
 
 
 @task(name="lees-postvak", retries=2, retry_delay_seconds=30)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from dateutil.relativedelta import relativedelta
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
-from engine.werkdagen import Werkdagen
+from models.werkdagen import Werkdagen
 
 _ISO = re.compile(r"^P(?!$)(?:(?P<jaren>\d+)Y)?(?:(?P<maanden>\d+)M)?(?:(?P<weken>\d+)W)?(?:(?P<dagen>\d+)D)?$")
 _WERKDAGEN = re.compile(r"^(?P<aantal>\d+)\s*werkdag(?:en)?$")

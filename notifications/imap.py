@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
 
-from engine.instellingen import Instellingen
+from models.instellingen import Instellingen
 
 _UID = re.compile(rb"UID (\d+)")
 

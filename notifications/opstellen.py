@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from icalendar import Calendar, Event
 
-from engine.instellingen import Instellingen
+from models.instellingen import Instellingen
 from models.tabellen import Bericht
 from notifications import sleutels
 from notifications.opmaak import html_uit_tekst

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message
 
-from engine.instellingen import Instellingen
+from models.instellingen import Instellingen
 
 _ADRESFOUT = re.compile(r"^\s*5\.[12]\.\d{1,3}\b")
 _ADRESCODES = {550, 551, 552, 553}

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from engine.instellingen import instellingen
+from models.instellingen import instellingen
 from testservers.smtp import Postbode, smtp_server
 
 runner = CliRunner()

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 import pytest
 
 from engine.agenda import agenda
-from engine.werkdagen import TIJDZONE, Werkdagen
+from models.werkdagen import TIJDZONE, Werkdagen
 
 JAREN = range(2027, 2032)
 

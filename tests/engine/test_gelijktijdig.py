@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
-from engine.werkdagen import TIJDZONE
 from models.tabellen import Bericht, Ronde, Verzoek
+from models.werkdagen import TIJDZONE
 
 NU = datetime(2027, 3, 1, 9, 5, tzinfo=TIJDZONE)
 

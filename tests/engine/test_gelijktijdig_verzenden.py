@@ -17,11 +17,11 @@ import pytest
 from sqlmodel import Session, func, select
 
 from engine.bewaking import bewaking
-from engine.instellingen import Instellingen
 from engine.personen import PersoonInvoer, importeer
 from engine.verzenden import verzend
-from engine.werkdagen import TIJDZONE
+from models.instellingen import Instellingen
 from models.tabellen import Bericht
+from models.werkdagen import TIJDZONE
 from testservers.smtp import Postbode, smtp_server
 
 START = datetime(2027, 3, 1, 10, 0, tzinfo=TIJDZONE)

@@ -10,8 +10,8 @@ from sqlmodel import select
 from engine.overzicht import openstaand, ronde_tabel
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
-from engine.werkdagen import TIJDZONE
 from models.tabellen import Persoon
+from models.werkdagen import TIJDZONE
 
 NU = datetime(2027, 3, 1, 10, 0, tzinfo=TIJDZONE)
 KWAADAARDIG = ["[klik](javascript:alert(1))", '"><img src=x onerror=alert(1)>', "![x](http://kwaad.example/p.png)"]

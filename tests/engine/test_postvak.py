@@ -16,8 +16,8 @@ from engine.personen import PersoonInvoer, importeer
 from engine.postvak import verwerk, verwerk_veilig
 from engine.rondes import start_ronde
 from engine.status import rondes_status
-from engine.werkdagen import TIJDZONE
 from models.tabellen import Antwoord, Bericht, Inkomend, Persoon, Verzoek
+from models.werkdagen import TIJDZONE
 
 POST = Path(__file__).parents[1] / "notifications" / "post"
 START = datetime(2027, 3, 1, 9, 0, tzinfo=TIJDZONE)

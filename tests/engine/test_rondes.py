@@ -10,8 +10,8 @@ from engine.bewaking import bewaking
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
 from engine.status import rondes_status
-from engine.werkdagen import TIJDZONE
 from models.tabellen import Bericht, Gebeurtenis, Verzoek
+from models.werkdagen import TIJDZONE
 
 
 def om(tekst: str) -> datetime:
@@ -149,7 +149,7 @@ def test_kwetsbare_functies_inventory_then_gs_decision(org, catalogus):
 
 
 def test_confirming_without_a_waiting_step_is_refused(org, catalogus):
-    with pytest.raises(OnbekendVerzoek, match="no lopende ronde"):
+    with pytest.raises(OnbekendVerzoek, match="geen lopende ronde"):
         bevestig(
             session=org,
             catalogus=catalogus,

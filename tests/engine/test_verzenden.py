@@ -12,13 +12,13 @@ from icalendar import Calendar
 from sqlalchemy import update
 from sqlmodel import select
 
-from engine.instellingen import Instellingen
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
 from engine.uitgaand import zet_bericht_klaar
 from engine.verzenden import verzend
-from engine.werkdagen import TIJDZONE
+from models.instellingen import Instellingen
 from models.tabellen import Bericht, Persoon, Verzoek
+from models.werkdagen import TIJDZONE
 from testservers.smtp import Postbode
 from testservers.smtp import smtp_server as start_smtp
 

@@ -6,8 +6,8 @@ from pathlib import Path
 from dateutil.rrule import rrulestr
 
 from engine.catalogus import STANDAARD_MAP, laad_catalogus
-from engine.werkdagen import Werkdagen
 from flows.plan import plannen
+from models.werkdagen import Werkdagen
 
 VANDAAG = date(2026, 11, 28)
 

@@ -18,11 +18,11 @@ from sqlmodel import select
 from cli.start import prefect_server
 from engine.catalogus import STANDAARD_MAP, laad_catalogus
 from engine.database import maak_engine, sessie
-from engine.instellingen import instellingen
 from engine.personen import PersoonInvoer, importeer
-from engine.werkdagen import TIJDZONE
 from flows.plan import plannen
+from models.instellingen import instellingen
 from models.tabellen import Ronde
+from models.werkdagen import TIJDZONE
 from testservers.smtp import vrije_poort
 
 pytestmark = pytest.mark.traag

@@ -17,8 +17,8 @@ from sqlmodel import func, select
 from cli.start import _prefect, prefect_server
 from engine.database import maak_engine, sessie
 from engine.personen import PersoonInvoer, importeer
-from engine.werkdagen import TIJDZONE
 from models.tabellen import Ronde, Verzoek
+from models.werkdagen import TIJDZONE
 from testservers.postgres import met_schema
 from testservers.smtp import vrije_poort
 

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from engine.werkdagen import Werkdagen
 from models.duur import parse_duur
+from models.werkdagen import Werkdagen
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from cli import motor
 from cli.main import app
-from engine.instellingen import instellingen
+from models.instellingen import instellingen
 
 pytestmark = pytest.mark.traag
 runner = CliRunner()

@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from engine.catalogus import STANDAARD_MAP
-
+STANDAARD_MAP = Path(__file__).resolve().parents[1] / "processen"
+"""The project's own folder of process specs."""
 Beveiliging = Literal["geen", "starttls", "ssl"]
 
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from engine.werkdagen import Werkdagen
+from models.werkdagen import Werkdagen
 
 werkdagen = Werkdagen()
 
