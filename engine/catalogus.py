@@ -8,6 +8,7 @@ A folder holds one `<id>.yaml` per proces, plus `kalender.yaml` (anchors, closin
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ class OngeldigeCatalogus(Gebruikersfout):
 
 def laad_catalogus(map: Path) -> Catalogus:
     if not map.is_dir():
-        raise OngeldigeCatalogus([Probleem(str(map), 1, "(map)", "is not a folder of process specs")])
+        raise OngeldigeCatalogus([Probleem(str(map), 1, "(map)", "is geen map met processpecificaties")])
     lezer = _Lezer(map)
     catalogus = lezer.lees()
     if lezer.problemen or catalogus is None:
@@ -134,11 +135,10 @@ class _Lezer:
             self.problemen.append(Probleem(bestand, fout.regel, fout.veld, fout.bericht))
             return None
         except (OSError, UnicodeDecodeError) as fout:
-            self.problemen.append(Probleem(bestand, 1, "(bestand)", f"cannot be read: {fout}"))
+            self.problemen.append(Probleem(bestand, 1, "(bestand)", _onleesbaar(fout)))
             return None
         if not isinstance(bron.data, dict):
-            soort = "empty" if bron.data is None else f"a {type(bron.data).__name__}, not a mapping of keys"
-            self.problemen.append(Probleem(bestand, 1, "(bestand)", f"the file is {soort}"))
+            self.problemen.append(Probleem(bestand, 1, "(bestand)", _geen_sleutels(bron.data)))
             return None
         try:
             return bestand, bron, model.model_validate(bron.data)
@@ -159,16 +159,16 @@ class _Controle:
             self.lezer.problemen.append(probleem(bestand, bron, pad, bericht))
 
         if proces.id != stam:
-            meld(("id",), f"'{proces.id}' does not match the file name '{stam}'; name the file {proces.id}.yaml")
+            meld(("id",), f"'{proces.id}' past niet bij de bestandsnaam '{stam}'; noem het bestand {proces.id}.yaml")
         eerste = ids.setdefault(proces.id, bestand)
         if eerste != bestand:
-            meld(("id",), f"'{proces.id}' is already the id of {eerste}")
+            meld(("id",), f"'{proces.id}' is al het id van {eerste}")
         self._rol(meld, ("eigenaar",), proces.eigenaar)
         anker = getattr(proces.planning, "anker", None)
         if anker is not None and anker not in self.kalender.ankers:
             meld(
                 ("planning", "anker"),
-                f"unknown anchor '{anker}'{_suggestie(anker, self.kalender.ankers)} (anchors are listed in {KALENDER})",
+                f"onbekend anker '{anker}'{_suggestie(anker, self.kalender.ankers)} (de ankers staan in {KALENDER})",
             )
         if proces.stappen:
             self._stappen(meld, bron.data, proces.stappen)
@@ -178,21 +178,24 @@ class _Controle:
     def _stappen(self, meld, data: dict[str, Any], stappen: list[Stap]) -> None:
         for veld in STAPVELDEN:
             if veld in data:
-                meld((veld,), f"with stappen, write '{veld}' in each stap instead")
+                meld((veld,), f"met stappen hoort '{veld}' in elke stap, niet op het proces")
         gezien: set[str] = set()
         for index, stap in enumerate(stappen):
             if stap.id is None:
-                meld(("stappen", index, "id"), "required, but missing: each stap needs an id")
+                meld(("stappen", index, "id"), "verplicht, maar ontbreekt: elke stap heeft een id nodig")
             elif stap.id in gezien:
-                meld(("stappen", index, "id"), f"'{stap.id}' is used by another stap of this proces")
+                meld(("stappen", index, "id"), f"'{stap.id}' is al het id van een andere stap van dit proces")
             gezien.add(stap.id or "")
             self._stap(meld, ("stappen", index), stap)
 
     def _stap(self, meld, pad: Pad, stap: Stap) -> None:
         if stap.termijn is None:
-            meld(pad + ("termijn",), "required, but missing: how long recipients have to answer (e.g. P4W)")
+            meld(
+                pad + ("termijn",),
+                "verplicht, maar ontbreekt: hoe lang de ontvangers hebben om te antwoorden (bijv. P4W)",
+            )
         if stap.voltooiing == "alle-antwoorden" and stap.doelgroep is None:
-            meld(pad + ("doelgroep",), "required when voltooiing is alle-antwoorden: who must answer?")
+            meld(pad + ("doelgroep",), "verplicht als voltooiing alle-antwoorden is: wie moet er antwoorden?")
         for index, rol in enumerate(stap.doelgroep.rollen if stap.doelgroep else []):
             self._rol(meld, pad + ("doelgroep", "rollen", index), rol)
         if stap.escalatie and stap.escalatie.naar:
@@ -210,22 +213,46 @@ class _Controle:
             if herinnering.ongeveer_dagen >= termijn.ongeveer_dagen:
                 meld(
                     pad + ("herinneringen", index),
-                    f"'{herinnering}' is not before the termijn '{termijn}': a reminder comes before the deadline",
+                    f"'{herinnering}' valt niet vóór de termijn '{termijn}': een herinnering komt vóór de deadline",
                 )
         if stap.escalatie and stap.escalatie.na.ongeveer_dagen > termijn.ongeveer_dagen:
             meld(
                 pad + ("escalatie", "na"),
-                f"'{stap.escalatie.na}' is after the termijn '{termijn}': the ronde has closed by then",
+                f"'{stap.escalatie.na}' valt na de termijn '{termijn}': dan is de ronde al gesloten",
             )
 
     def _rol(self, meld, pad: Pad, rol: str) -> None:
         if rol not in self.rollen.rollen:
-            meld(pad, f"unknown role '{rol}'{_suggestie(rol, self.rollen.rollen)} (roles are listed in {ROLLEN})")
+            meld(pad, f"onbekende rol '{rol}'{_suggestie(rol, self.rollen.rollen)} (de rollen staan in {ROLLEN})")
 
 
 def _suggestie(naam: str, bekend) -> str:
     gelijkend = difflib.get_close_matches(naam, list(bekend), n=1, cutoff=0.6)
-    return f". Did you mean '{gelijkend[0]}'?" if gelijkend else ""
+    return f". Bedoelt u '{gelijkend[0]}'?" if gelijkend else ""
+
+
+_SOORTEN = {list: "een lijst", str: "alleen tekst", int: "alleen een getal", float: "alleen een getal"}
+
+
+def _geen_sleutels(data: Any) -> str:
+    """Why a file that parsed is still no spec: it is empty, or holds something other than keys."""
+    if data is None:
+        return "het bestand is leeg"
+    soort = "alleen true of false" if isinstance(data, bool) else _SOORTEN.get(type(data), "iets anders")
+    return f"het bestand bevat {soort}, geen sleutels met een waarde ('sleutel: waarde')"
+
+
+def _onleesbaar(fout: OSError | UnicodeDecodeError) -> str:
+    if isinstance(fout, UnicodeDecodeError):
+        return f"kan niet worden gelezen: geen UTF-8-tekst (byte {fout.start + 1}); sla het bestand op als UTF-8"
+    redenen = {
+        errno.EACCES: "geen leesrechten",
+        errno.EPERM: "geen leesrechten",
+        errno.ENOENT: "het bestand bestaat niet (meer)",
+        errno.EISDIR: "het is een map, geen bestand",
+    }
+    reden = redenen.get(fout.errno or 0, f"systeemfout {fout.errno}" if fout.errno else "systeemfout")
+    return f"kan niet worden gelezen: {reden}"
 
 
 def weergave_pad(pad: Path) -> str:

@@ -59,29 +59,32 @@ def parse_voorwaarde(waarde: Any) -> Voorwaarde:
     if m := _VLAG.match(tekst):
         kenmerk = _bekend(m["kenmerk"], tekst)
         if KENMERKEN[kenmerk] is not bool:
-            raise ValueError(f"'{tekst}': {kenmerk} is not yes/no; compare it, e.g. 'schaal >= 14'")
+            voorbeeld = f"{kenmerk} >= 14" if KENMERKEN[kenmerk] is int else f"{kenmerk} == X"
+            raise ValueError(f"'{tekst}': {kenmerk} is geen ja/nee-kenmerk; vergelijk het, bijv. '{voorbeeld}'")
         return Voorwaarde(tekst, kenmerk, "==", not m["niet"])
     m = _VERGELIJKING.match(tekst)
     if not m:
-        raise ValueError(f"'{tekst}' is not a condition; write e.g. 'schaal >= 14', 'inhuur' or 'niet inhuur'")
+        raise ValueError(
+            f"'{tekst}' is geen voorwaarde; schrijf bijv. 'schaal >= 14', 'fractie == X', 'inhuur' of 'niet inhuur'"
+        )
     kenmerk = _bekend(m["kenmerk"], tekst)
     soort, op, rauw = KENMERKEN[kenmerk], m["op"], m["waarde"].strip().strip("'\"")
     if soort is bool:
-        raise ValueError(f"'{tekst}': {kenmerk} is yes/no; write '{kenmerk}' or 'niet {kenmerk}'")
+        raise ValueError(f"'{tekst}': {kenmerk} is ja of nee; schrijf '{kenmerk}' of 'niet {kenmerk}'")
     if soort is int:
         if not re.fullmatch(r"-?\d+", rauw):
             raise ValueError(
-                f"'{tekst}': {kenmerk} is a number; compare it with a whole number, e.g. '{kenmerk} >= 14'"
+                f"'{tekst}': {kenmerk} is een getal; vergelijk het met een geheel getal, bijv. '{kenmerk} >= 14'"
             )
         return Voorwaarde(tekst, kenmerk, op, int(rauw))
     if op not in ("==", "!="):
-        raise ValueError(f"'{tekst}': {kenmerk} is text; compare it with == or !=")
+        raise ValueError(f"'{tekst}': {kenmerk} is tekst; vergelijk het met == of !=, bijv. '{kenmerk} == {rauw}'")
     return Voorwaarde(tekst, kenmerk, op, rauw)
 
 
 def _bekend(kenmerk: str, tekst: str) -> str:
     if kenmerk not in KENMERKEN:
-        raise ValueError(f"'{tekst}': unknown attribute '{kenmerk}' (known: {', '.join(KENMERKEN)})")
+        raise ValueError(f"'{tekst}': onbekend kenmerk '{kenmerk}' (bekend: {', '.join(KENMERKEN)})")
     return kenmerk
 
 

@@ -14,7 +14,10 @@ from models.werkdagen import Werkdagen
 
 _ISO = re.compile(r"^P(?!$)(?:(?P<jaren>\d+)Y)?(?:(?P<maanden>\d+)M)?(?:(?P<weken>\d+)W)?(?:(?P<dagen>\d+)D)?$")
 _WERKDAGEN = re.compile(r"^(?P<aantal>\d+)\s*werkdag(?:en)?$")
-_VOORBEELD = "write ISO 8601 like 'P2W' (2 weeks), 'P10D', 'P1M', 'P4Y', or working days like '10 werkdagen'"
+_VOORBEELD = (
+    "schrijf ISO 8601, zoals 'P2W' (2 weken), 'P10D' (10 dagen), 'P1M' (1 maand), 'P4Y' (4 jaar), "
+    "of werkdagen, zoals '10 werkdagen'"
+)
 
 
 @dataclass(frozen=True)
@@ -52,22 +55,22 @@ def parse_duur(waarde: Any) -> Duur:
     if isinstance(waarde, Duur):
         return waarde
     if not isinstance(waarde, str):
-        raise ValueError(f"{waarde!r} is not a duration: {_VOORBEELD}")
+        raise ValueError(f"{waarde!r} is geen duur: {_VOORBEELD}")
     tekst = waarde.strip()
     if tekst.startswith("-"):
-        raise ValueError(f"'{tekst}' is negative: durations count forward and must be longer than zero")
+        raise ValueError(f"'{tekst}' is negatief: een duur telt vooruit en moet langer zijn dan nul")
     if m := _WERKDAGEN.match(tekst):
         aantal = int(m["aantal"])
         if aantal == 0:
-            raise ValueError(f"'{tekst}' is zero: a duration must be longer than zero")
+            raise ValueError(f"'{tekst}' is nul: een duur moet langer zijn dan nul")
         return Duur(tekst, werkdagen=aantal)
     m = _ISO.match(tekst.upper())
     if not m:
-        raise ValueError(f"'{tekst}' is not a duration: {_VOORBEELD}")
+        raise ValueError(f"'{tekst}' is geen duur: {_VOORBEELD}")
     delen = {k: int(v or 0) for k, v in m.groupdict().items()}
     delta = relativedelta(years=delen["jaren"], months=delen["maanden"], days=delen["dagen"] + 7 * delen["weken"])
     if not any(delen.values()):
-        raise ValueError(f"'{tekst}' is zero: a duration must be longer than zero")
+        raise ValueError(f"'{tekst}' is nul: een duur moet langer zijn dan nul")
     return Duur(tekst, delta=delta)
 
 

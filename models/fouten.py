@@ -1,7 +1,7 @@
 """Spec problems as a coordinator reads them: `processen/x.yaml:12: planning.rrule: message`.
 
-Pydantic's errors are translated here: list items are named by their id, union tags are dropped from the
-path, unknown keys get a "did you mean", and every message names the value that was wrong.
+Pydantic's errors are translated here, into Dutch: list items are named by their id, union tags are dropped
+from the path, unknown keys get a "Bedoelt u ...?", and every message names the value that was wrong.
 """
 
 from __future__ import annotations
@@ -44,35 +44,75 @@ def vertaal(fout: ValidationError, model: type[BaseModel], bestand: str, bron: Y
     return sorted(set(problemen))
 
 
+_PYDANTIC: dict[str, str] = {
+    "string_type": "verwacht tekst",
+    "string_too_long": "te lang (hoogstens {max_length} tekens)",
+    "too_long": "te veel: hoogstens {max_length}, nu {actual_length}",
+    "bool_type": "verwacht true of false",
+    "bool_parsing": "verwacht true of false",
+    "int_type": "verwacht een geheel getal",
+    "int_parsing": "verwacht een geheel getal",
+    "int_from_float": "verwacht een geheel getal",
+    "float_type": "verwacht een getal",
+    "float_parsing": "verwacht een getal",
+    "greater_than": "moet groter zijn dan {gt}",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "less_than": "moet kleiner zijn dan {lt}",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "set_type": "verwacht een lijst, bijv. [a, b]",
+    "tuple_type": "verwacht een lijst, bijv. [a, b]",
+}
+"""Pydantic's error types in Dutch; `{...}` are filled from the error's context."""
+
+
 def _bericht(e: dict[str, Any], ouder: Any) -> str:
-    soort, invoer = e["type"], e.get("input")
+    soort, invoer, context = e["type"], e.get("input"), e.get("ctx") or {}
     if soort == "missing":
-        return "required, but missing"
+        return "verplicht, maar ontbreekt"
     if soort == "extra_forbidden":
         return _onbekende_sleutel(str(e["loc"][-1]), ouder)
-    if soort == "value_error":
-        return e["msg"].removeprefix("Value error, ")
+    if soort in ("value_error", "assertion_error"):
+        return e["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if soort.startswith("planning"):
+        return e["msg"]
     if soort == "string_pattern_mismatch":
-        return f"{invoer!r}: use lowercase letters, digits and dashes, starting with a letter"
+        return f"{invoer!r}: gebruik kleine letters, cijfers en streepjes, en begin met een letter"
     if soort in ("model_type", "model_attributes_type", "dict_type"):
-        velden = f" ({', '.join(_sleutels(ouder))})" if _is_model(ouder) else ""
-        return f"{invoer!r}: expected a mapping of keys{velden}"
+        verwacht = _kern(_kind(ouder, e["loc"][-1])) if e["loc"] else None
+        velden = f" ({', '.join(_sleutels(verwacht))})" if _is_model(verwacht) else ""
+        return f"{invoer!r}: verwacht sleutels met een waarde{velden}"
     if soort == "list_type":
-        return f"{invoer!r}: expected a list, e.g. [a, b]"
+        return f"{invoer!r}: verwacht een lijst, bijv. [a, b]"
     if soort.startswith("date") or soort.startswith("time"):
-        return f"{invoer!r}: not a valid {'date (YYYY-MM-DD)' if soort.startswith('date') else 'time (HH:MM)'}"
-    bericht = e["msg"][0].lower() + e["msg"][1:]
-    return bericht if soort.startswith("planning") or invoer is None else f"{invoer!r}: {bericht}"
+        wat = "datum (JJJJ-MM-DD)" if soort.startswith("date") else "tijd (UU:MM)"
+        return f"{invoer!r}: geen geldige {wat}"
+    if soort in ("literal_error", "enum"):
+        keuzes = str(context.get("expected", ""))
+        voor, _, laatste = keuzes.rpartition(" or ")
+        return f"{invoer!r}: kies {f'{voor} of {laatste}' if voor else keuzes}"
+    if soort == "string_too_short":
+        minimum = context.get("min_length", 1)
+        return "mag niet leeg zijn" if minimum == 1 else f"{invoer!r}: te kort (minstens {minimum} tekens)"
+    if soort == "too_short":
+        minimum = context.get("min_length", 1)
+        if minimum == 1:
+            return "de lijst is leeg; noem er minstens één"
+        return f"noem er minstens {minimum} (nu {context.get('actual_length', 0)})"
+    try:
+        bericht = _PYDANTIC[soort].format(**context)
+    except (KeyError, IndexError):
+        return "ongeldige waarde" if invoer is None else f"{invoer!r} is hier geen geldige waarde"
+    return bericht if invoer is None else f"{invoer!r}: {bericht}"
 
 
 def _onbekende_sleutel(sleutel: str, model: Any) -> str:
     if not _is_model(model):
-        return "unknown key"
+        return "onbekende sleutel"
     bekend = _sleutels(model)
     gelijkend = difflib.get_close_matches(sleutel, bekend, n=1, cutoff=0.6)
     if gelijkend:
-        return f"unknown key. Did you mean '{gelijkend[0]}'?"
-    return f"unknown key (known here: {', '.join(bekend)})"
+        return f"onbekende sleutel. Bedoelt u '{gelijkend[0]}'?"
+    return f"onbekende sleutel (hier kunnen staan: {', '.join(bekend)})"
 
 
 def _volg(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Pad, Any]:

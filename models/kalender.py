@@ -26,7 +26,7 @@ class Anker(_Strikt):
     @classmethod
     def _kalendereenheden(cls, duur):
         if duur is not None and duur.werkdagen:
-            raise ValueError(f"'{duur}': repeat anchors in calendar units (P4Y, P3Y), not working days")
+            raise ValueError(f"'{duur}': herhaal een anker in kalendertijd (P4Y, P3Y), niet in werkdagen")
         return duur
 
     def datums_tot(self, tot: date) -> list[date]:

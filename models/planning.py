@@ -39,16 +39,20 @@ class _Soort(BaseModel):
 
 
 _RRULE_BEREIKEN = {
-    "BYMONTH": (1, 12, "a month"),
-    "BYMONTHDAY": (-31, 31, "a day of the month"),
-    "BYHOUR": (0, 23, "an hour"),
-    "BYMINUTE": (0, 59, "a minute"),
-    "BYSECOND": (0, 59, "a second"),
-    "BYYEARDAY": (-366, 366, "a day of the year"),
-    "BYWEEKNO": (-53, 53, "a week number"),
-    "BYSETPOS": (-366, 366, "a position"),
+    "BYMONTH": (1, 12, "maand"),
+    "BYMONTHDAY": (-31, 31, "dag van de maand"),
+    "BYHOUR": (0, 23, "uur"),
+    "BYMINUTE": (0, 59, "minuut"),
+    "BYSECOND": (0, 59, "seconde"),
+    "BYYEARDAY": (-366, 366, "dag van het jaar"),
+    "BYWEEKNO": (-53, 53, "weeknummer"),
+    "BYSETPOS": (-366, 366, "positie"),
 }
 _FREQUENTIES = {"YEARLY", "MONTHLY", "WEEKLY", "DAILY"}
+
+
+class _Uitleg(ValueError):
+    """A problem with an RRULE, already worded for the coordinator."""
 
 
 def _controleer_rrule_delen(regel: str) -> None:
@@ -56,15 +60,18 @@ def _controleer_rrule_delen(regel: str) -> None:
     delen = dict(deel.split("=", 1) for deel in regel.split(";") if "=" in deel)
     freq = delen.get("FREQ")
     if freq is None:
-        raise ValueError("FREQ is missing (e.g. FREQ=YEARLY)")
+        raise _Uitleg("FREQ ontbreekt (bijv. FREQ=YEARLY)")
     if freq not in _FREQUENTIES:
-        raise ValueError(f"FREQ={freq} is not supported here; use one of {', '.join(sorted(_FREQUENTIES))}")
+        raise _Uitleg(f"FREQ={freq} kan hier niet; kies uit {', '.join(sorted(_FREQUENTIES))}")
+    for deel in regel.split(";"):
+        if deel.strip() and "=" not in deel:
+            raise _Uitleg(f"'{deel}' heeft geen waarde: schrijf elk onderdeel als NAAM=WAARDE, gescheiden door ;")
     for sleutel, (laag, hoog, wat) in _RRULE_BEREIKEN.items():
         for item in filter(None, delen.get(sleutel, "").split(",")):
             if not re.fullmatch(r"[+-]?\d+", item) or not laag <= int(item) <= hoog or int(item) == 0 and laag < 0:
-                raise ValueError(f"{sleutel}={item} is not {wat} ({laag if laag > 0 else 1}-{hoog})")
+                raise _Uitleg(f"{sleutel}={item} is geen {wat} ({laag if laag >= 0 else 1}-{hoog})")
     if "INTERVAL" in delen and not (delen["INTERVAL"].isdigit() and int(delen["INTERVAL"]) >= 1):
-        raise ValueError(f"INTERVAL={delen['INTERVAL']} must be a whole number of at least 1")
+        raise _Uitleg(f"INTERVAL={delen['INTERVAL']} moet een geheel getal van minstens 1 zijn")
 
 
 def _maak_rrule(tekst: str) -> rrule:
@@ -74,7 +81,7 @@ def _maak_rrule(tekst: str) -> rrule:
             _controleer_rrule_delen(r.removeprefix("RRULE:"))
     regel = rrulestr("\n".join(regels), dtstart=_RRULE_STANDAARD_START, ignoretz=True, forceset=False)
     if not isinstance(regel, rrule):
-        raise ValueError("give one RRULE (with an optional DTSTART line), not a set of rules")
+        raise _Uitleg("geef één RRULE (eventueel met een DTSTART-regel), geen reeks regels")
     return regel
 
 
@@ -94,11 +101,13 @@ class RRulePlanning(_Soort):
     def _geldig(cls, tekst: str) -> str:
         try:
             regel = _maak_rrule(tekst)
+        except _Uitleg as fout:
+            raise ValueError(f"{tekst!r}: {fout}") from None
         except (ValueError, TypeError) as fout:
-            raise ValueError(f"{tekst!r}: {_schoon(fout)}") from None
+            raise ValueError(f"{tekst!r}: {_rrule_uitleg(fout)}") from None
         start = regel._dtstart  # noqa: SLF001 - dateutil keeps DTSTART only here
         if next(iter(regel.replace(until=start + _ZOEKHORIZON, count=None)), None) is None:
-            raise ValueError(f"{tekst!r}: this rule never produces a date")
+            raise ValueError(f"{tekst!r}: deze regel levert nooit een datum op")
         return tekst
 
     def _alle(self, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
@@ -116,14 +125,14 @@ class CronPlanning(_Soort):
         velden = tekst.split()
         if len(velden) != 5:
             raise ValueError(
-                f"{tekst!r}: a cron expression has 5 fields (minute hour day month weekday), not {len(velden)}"
+                f"{tekst!r}: een cron-uitdrukking heeft 5 velden (minuut uur dag maand weekdag), niet {len(velden)}"
             )
         try:
             croniter(tekst, _RRULE_STANDAARD_START).get_next(datetime)
         except CroniterBadDateError:
-            raise ValueError(f"{tekst!r}: this expression never produces a date") from None
+            raise ValueError(f"{tekst!r}: deze uitdrukking levert nooit een datum op") from None
         except (CroniterBadCronError, ValueError, KeyError) as fout:
-            raise ValueError(f"{tekst!r}: {_schoon(fout)}") from None
+            raise ValueError(f"{tekst!r}: {_cron_uitleg(fout)}") from None
         return tekst
 
     def _alle(self, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
@@ -143,14 +152,16 @@ class AnkerPlanning(_Soort):
     @model_validator(mode="after")
     def _een_richting(self) -> AnkerPlanning:
         if self.voor is not None and self.na is not None:
-            raise ValueError("give either voor or na, not both")
+            raise ValueError("geef voor óf na, niet allebei")
         return self
 
     @field_validator("voor", "na")
     @classmethod
     def _kalendereenheden(cls, duur):
         if duur is not None and duur.werkdagen:
-            raise ValueError(f"'{duur}': anchor offsets are in calendar units (P12M, P6W), not working days")
+            raise ValueError(
+                f"'{duur}': schrijf de afstand tot een anker in kalendertijd (P12M, P6W), niet in werkdagen"
+            )
         return duur
 
     def _alle(self, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
@@ -191,10 +202,62 @@ Planning = Annotated[
     Discriminator(
         _soort,
         custom_error_type="planning_soort",
-        custom_error_message="give exactly one of: rrule, cron, anker (with voor/na), datum",
+        custom_error_message="geef precies één van: rrule, cron, anker (met voor of na), datum",
     ),
 ]
 
 
-def _schoon(fout: Exception) -> str:
-    return str(fout).strip().rstrip(".") or type(fout).__name__
+_RRULE_FOUTEN: list[tuple[str, str]] = [
+    (r"unknown parameter '(.+)'", "onbekend onderdeel '{0}'"),
+    (r"unknown parameter name", "onbekend onderdeel"),
+    (r"invalid '(.+)': ?", "{0} heeft geen waarde"),
+    (r"invalid '(.+)': (.+)", "'{1}' is geen geldige waarde voor {0}"),
+    (r"not enough values to unpack.*", "schrijf elk onderdeel als NAAM=WAARDE, gescheiden door ;"),
+    (r"empty string", "de regel is leeg; schrijf bijv. 'FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1'"),
+    (
+        r"Unknown string format: (.*)",
+        "'{0}' is geen datum en tijd; schrijf bijv. DTSTART:20270301T090000",
+    ),
+    (r"Invalid rrule byxxx generates an empty set.*", "deze combinatie van onderdelen levert nooit een datum op"),
+    (r"Invalid combination of interval.*", "deze combinatie van INTERVAL en BYHOUR/BYMINUTE levert nooit een datum op"),
+    (r"Can't create weekday with n==0", "een weekdag met 0 ervoor bestaat niet; schrijf bijv. 1MO of -1FR"),
+    (r"unsupported property: (.+)", "onbekende regel '{0}': alleen DTSTART en RRULE kunnen hier"),
+    (r"unsupported (?:\w+ )?parm: (.+)", "onbekende toevoeging '{0}'"),
+    (r"Multiple DTSTART.*", "geef maar één DTSTART"),
+    (r"empty property name", "een regel begint met ':'; schrijf DTSTART:... of RRULE:..."),
+]
+"""dateutil's messages about an RRULE in Dutch; `{n}` is the n-th group of the pattern."""
+
+_CRON_VELDEN = ("minuut", "uur", "dag", "maand", "weekdag")
+_CRON_BEREIK = "minuut 0-59, uur 0-23, dag 1-31, maand 1-12, weekdag 0-7, waarbij 0 en 7 zondag zijn"
+_CRON_UITLEG = (
+    "schrijf per veld een getal, een reeks (1-5), een lijst (1,4,7), een stap (*/15) of *, bijv. '0 9 1 3,9 *'"
+)
+
+
+def _rrule_uitleg(fout: Exception) -> str:
+    return _vertaal(fout, _RRULE_FOUTEN, "deze regel wordt niet begrepen; schrijf bijv. 'FREQ=YEARLY;BYMONTH=3'")
+
+
+def _cron_uitleg(fout: Exception) -> str:
+    tekst = str(fout)
+    if m := re.search(r"(step|bands) '(.+?)' in field (\d)", tekst):
+        wat = "stap" if m[1] == "step" else "reeks"
+        return f"{wat} '{m[2]}' in het {_CRON_VELDEN[int(m[3]) % 5]}-veld kan niet; {_CRON_UITLEG}"
+    if "out of range" in tekst or "out of bands" in tekst:
+        return f"een veld valt buiten het bereik ({_CRON_BEREIK})"
+    if "negative numbers" in tekst:
+        return f"negatieve getallen kunnen niet ({_CRON_BEREIK})"
+    if "can never occur" in tekst:
+        return "deze uitdrukking levert nooit een datum op: die dag bestaat niet in die maand"
+    if "day_of_week" in tekst:
+        return "onbekende weekdag; gebruik 0-7 of mon, tue, wed, thu, fri, sat, sun"
+    return f"wordt niet begrepen; {_CRON_UITLEG}"
+
+
+def _vertaal(fout: Exception, vertalingen: list[tuple[str, str]], anders: str) -> str:
+    tekst = str(fout).strip().rstrip(".")
+    for patroon, uitleg in vertalingen:
+        if m := re.fullmatch(patroon, tekst, flags=re.DOTALL):
+            return uitleg.format(*(g.strip() for g in m.groups()))
+    return anders

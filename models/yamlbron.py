@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,16 +76,100 @@ def lees_yaml(pad: Path) -> YamlBron:
     except yaml.MarkedYAMLError as fout:
         markering = fout.problem_mark or fout.context_mark
         regel = markering.line + 1 if markering else 1
-        uitleg = fout.problem or fout.context
+        uitleg = _probleem(fout.problem) or _probleem(fout.context) or _ONBEGREPEN
         if fout.context and fout.context_mark and markering and fout.context_mark.line != markering.line:
-            uitleg += f" ({fout.context} from line {fout.context_mark.line + 1})"
-        raise YamlFout(regel, "yaml", f"not valid YAML: {uitleg}") from None
-    except yaml.YAMLError as fout:
-        raise YamlFout(1, "yaml", f"not valid YAML: {fout}") from None
+            plaats = _YAML_CONTEXTEN.get(fout.context.strip())
+            if plaats:
+                uitleg += f" ({plaats.format(regel=fout.context_mark.line + 1)})"
+        raise YamlFout(regel, "yaml", f"geen geldige YAML: {uitleg}") from None
+    except yaml.reader.ReaderError as fout:
+        raise YamlFout(1, "yaml", f"geen geldige YAML: {_teken(fout)}") from None
+    except yaml.YAMLError:
+        raise YamlFout(1, "yaml", f"geen geldige YAML: {_ONBEGREPEN}") from None
     bron = YamlBron(data=data)
     if knoop is not None:
         _noteer(knoop, (), bron)
     return bron
+
+
+_ONBEGREPEN = "de opbouw klopt hier niet (let op inspringing, dubbele punten, haakjes en aanhalingstekens)"
+
+_TOKENS = {
+    "<block end>": "het einde van het blok",
+    "<block mapping start>": "een nieuwe sleutel",
+    "<block sequence start>": "een nieuwe lijst",
+    "<block entry>": "een lijstregel ('- ')",
+    "<scalar>": "een waarde",
+    "<document start>": "het begin van een document ('---')",
+    "<document end>": "het einde van een document ('...')",
+    "<stream end>": "het einde van het bestand",
+    "<alias>": "een verwijzing ('*')",
+    "<anchor>": "een anker ('&')",
+    "<tag>": "een tag ('!')",
+    "<directive>": "een directive ('%')",
+    "?": "een nieuwe sleutel",
+}
+"""PyYAML's token names (`%r` of `token.id`) as a coordinator reads them."""
+
+_YAML_PROBLEMEN: list[tuple[str, str]] = [
+    (r"expected ',' or '(.)', but got (.+)", "verwacht ',' of '{0}', maar vond {1}"),
+    (
+        r"expected <block end>, but found (.+)",
+        "de inspringing klopt niet: verwacht het einde van het blok, maar vond {0}",
+    ),
+    (r"expected the node content, but found (.+)", "verwacht een waarde, maar vond {0}"),
+    (r"expected '<document start>', but found (.+)", "verwacht het begin van een document ('---'), maar vond {0}"),
+    (r"could not find expected ':'", "verwacht ':' na de sleutel"),
+    (
+        r"mapping values are not allowed here",
+        "hier mag geen ':' staan; klopt de inspringing? Een waarde met een dubbele punt zet u tussen aanhalingstekens",
+    ),
+    (r"mapping keys are not allowed here", "hier mag geen '?' staan"),
+    (r"found character '\\t' that cannot start any token", "gebruik spaties om in te springen, geen tabs"),
+    (r"found character (.+) that cannot start any token", "teken {0} mag hier niet staan"),
+    (
+        r"found unexpected end of stream",
+        "het bestand houdt op voordat het aanhalingsteken is gesloten",
+    ),
+    (r"found unexpected document separator", "'---' midden in tekst tussen aanhalingstekens"),
+    (
+        r"found unknown escape character (.+)",
+        "onbekend teken na '\\': {0}; gebruik enkele aanhalingstekens als de tekst een '\\' bevat",
+    ),
+    (r"found undefined alias '(.+)'", "onbekende verwijzing '*{0}': er staat nergens '&{0}'"),
+    (r"found duplicate anchor '(.+?)';.*", "'&{0}' staat er twee keer"),
+    (r"could not determine a constructor for the tag (.+)", "onbekende tag {0}"),
+    (r"but found another document", "het bestand bevat meer dan één document ('---'); zet elk in een eigen bestand"),
+    (r"found unhashable key", "een lijst of blok kan geen sleutel zijn"),
+]
+"""PyYAML's problems in Dutch; `{n}` is the n-th group of the pattern, token names translated."""
+
+_YAML_CONTEXTEN = {
+    "while parsing a flow sequence": "in de lijst tussen [ ] die op regel {regel} begint",
+    "while parsing a flow mapping": "in het blok tussen {{ }} dat op regel {regel} begint",
+    "while parsing a block mapping": "in het blok dat op regel {regel} begint",
+    "while parsing a block collection": "in de lijst die op regel {regel} begint",
+    "while parsing a block node": "in het blok dat op regel {regel} begint",
+    "while parsing a flow node": "in de waarde op regel {regel}",
+    "while scanning a simple key": "bij de sleutel op regel {regel}",
+    "while scanning a quoted scalar": "in de tekst tussen aanhalingstekens vanaf regel {regel}",
+    "while scanning a double-quoted scalar": "in de tekst tussen aanhalingstekens vanaf regel {regel}",
+    "while scanning a block scalar": "in het tekstblok (| of >) vanaf regel {regel}",
+}
+"""Where PyYAML was when it failed, when that is another line than the problem's."""
+
+
+def _probleem(tekst: str | None) -> str | None:
+    for patroon, uitleg in _YAML_PROBLEMEN:
+        if m := re.fullmatch(patroon, (tekst or "").strip()):
+            return uitleg.format(*(_TOKENS.get(g.strip("'\""), g) for g in m.groups()))
+    return None
+
+
+def _teken(fout: yaml.reader.ReaderError) -> str:
+    if isinstance(fout.character, bytes):
+        return f"het bestand is geen UTF-8-tekst (byte {fout.position + 1}); sla het op als UTF-8"
+    return f"het bestand bevat een teken dat niet mag (#x{fout.character:04x} op positie {fout.position + 1})"
 
 
 def _noteer(knoop: yaml.Node, pad: Pad, bron: YamlBron) -> None:
@@ -98,7 +183,7 @@ def _noteer(knoop: yaml.Node, pad: Pad, bron: YamlBron) -> None:
                 raise YamlFout(
                     regel,
                     bron.veldnaam(pad + (naam,)),
-                    f"duplicate key '{naam}' (first written on line {gezien[naam]})",
+                    f"sleutel '{naam}' staat er twee keer (eerst op regel {gezien[naam]}); laat er één staan",
                 )
             gezien[naam] = regel
             regels[pad + (naam,)] = regel

@@ -1,6 +1,7 @@
 """`integriteit valideer` and `integriteit agenda` as a coordinator uses them."""
 
 import json
+import re
 from pathlib import Path
 
 from icalendar import Calendar
@@ -25,6 +26,12 @@ def test_valideer_lists_each_problem_on_stderr_and_fails():
     assert len(regels) == 21  # one file has two problems
     assert all(regel.count(": ") >= 2 and ".yaml:" in regel for regel in regels)
     assert "Traceback" not in uitkomst.output
+
+
+def test_valideer_speaks_dutch_to_the_coordinator():
+    uitkomst = runner.invoke(app, ["valideer", "--processen", str(ONGELDIG)])
+    engels = re.compile(r"\b(unknown|expected|missing|required|must|should|not|the|did you mean|e\.g)\b", re.I)
+    assert not engels.findall(uitkomst.output)
 
 
 def test_agenda_refuses_to_run_on_invalid_specs():
@@ -75,5 +82,5 @@ def test_agenda_rejects_a_date_that_does_not_exist():
 def test_start_refuses_invalid_specs_with_the_valideer_report_and_starts_nothing():
     uitkomst = runner.invoke(app, ["start", "--processen", str(ONGELDIG)])
     assert uitkomst.exit_code == 1
-    assert "onbekende-sleutel.yaml:8: herinnering: unknown key" in uitkomst.stderr
+    assert "onbekende-sleutel.yaml:8: herinnering: onbekende sleutel" in uitkomst.stderr
     assert "Prefect UI" not in uitkomst.stdout

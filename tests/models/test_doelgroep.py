@@ -25,12 +25,13 @@ def test_any_role_is_enough_and_a_missing_attribute_never_matches():
 @pytest.mark.parametrize(
     ("voorwaarde", "fout"),
     [
-        ("salaris >= 14", "unknown attribute 'salaris'"),
-        ("schaal >= veertien", "schaal is a number"),
-        ("schaal", "schaal is not yes/no"),
-        ("inhuur == ja", "inhuur is yes/no"),
-        ("team > B", "team is text"),
-        ("schaal ~ 3", "is not a condition"),
+        ("salaris >= 14", "onbekend kenmerk 'salaris'"),
+        ("schaal >= veertien", "schaal is een getal"),
+        ("schaal", "schaal is geen ja/nee-kenmerk; vergelijk het, bijv. 'schaal >= 14'"),
+        ("fractie", "fractie is geen ja/nee-kenmerk; vergelijk het, bijv. 'fractie == X'"),
+        ("inhuur == ja", "inhuur is ja of nee; schrijf 'inhuur' of 'niet inhuur'"),
+        ("team > B", "team is tekst; vergelijk het met == of !="),
+        ("schaal ~ 3", "is geen voorwaarde"),
     ],
 )
 def test_bad_conditions_say_what_is_wrong(voorwaarde, fout):

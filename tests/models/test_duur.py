@@ -22,11 +22,11 @@ def test_working_days_skip_weekends_and_holidays():
 @pytest.mark.parametrize(
     ("tekst", "fout"),
     [
-        ("-P2W", "'-P2W' is negative"),
-        ("P0D", "'P0D' is zero"),
-        ("2 weken", "'2 weken' is not a duration"),
-        ("P", "'P' is not a duration"),
-        ("0 werkdagen", "is zero"),
+        ("-P2W", "'-P2W' is negatief"),
+        ("P0D", "'P0D' is nul"),
+        ("2 weken", "'2 weken' is geen duur: schrijf ISO 8601, zoals 'P2W'"),
+        ("P", "'P' is geen duur"),
+        ("0 werkdagen", "is nul"),
     ],
 )
 def test_bad_durations_are_named(tekst, fout):
