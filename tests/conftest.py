@@ -31,6 +31,7 @@ def melding(request) -> Callable[[str], None]:
 
     def meld(tekst: str) -> None:
         with vangst.global_and_fixture_disabled():
+            terminal.write("\n")  # the progress dots may fill the current line
             terminal.write_line(tekst)
 
     return meld

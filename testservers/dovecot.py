@@ -1,9 +1,12 @@
 """A real Dovecot IMAP server, started in the foreground on a free loopback port with a temporary Maildir
-(no systemd); the configuration is the one measured in shared/notes/email.md."""
+(no systemd); the configuration is the one measured in shared/notes/email.md. As root, mail belongs to
+`nobody`; as another user, every Dovecot process runs as that user, without chroot."""
 
 from __future__ import annotations
 
+import grp
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -13,12 +16,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from testservers.benodigdheden import vind
 from testservers.smtp import vrije_poort
 
 GEBRUIKER, WACHTWOORD = "integriteit@example.nl", "secret"
 
 
-DOVECOT_CONF = """
+DOVECOT_CONF = """{als_gebruiker}
 base_dir = {d}/run
 state_dir = {d}/state
 instance_name = test-{poort}
@@ -35,7 +39,7 @@ passdb {{
 }}
 userdb {{
   driver = static
-  args = uid=nobody gid=nogroup home={d}/mail/%u
+  args = uid={uid} gid={gid} home={d}/mail/%u
 }}
 namespace inbox {{
   inbox = yes
@@ -48,7 +52,16 @@ service imap-login {{
   }}
   inet_listener imaps {{
     port = 0
-  }}
+  }}{login_chroot}
+}}
+"""
+# Without root, Dovecot cannot switch users or chroot: it runs all of itself as the current user.
+ALS_GEBRUIKER = """
+default_internal_user = {gebruiker}
+default_internal_group = {groep}
+default_login_user = {gebruiker}
+service anvil {{
+  chroot =
 }}
 """
 
@@ -56,14 +69,14 @@ service imap-login {{
 @contextmanager
 def dovecot() -> Iterator[dict]:
     """Host, port, user and password of a running Dovecot; stopped and removed afterwards."""
-    programma = shutil.which("dovecot") or "/usr/sbin/dovecot"
-    if not Path(programma).exists():
+    programma = vind("dovecot")
+    if programma is None:
         raise RuntimeError("dovecot is not installed: apt-get install -y --no-install-recommends dovecot-imapd")
     d = Path(tempfile.mkdtemp(prefix="dovecot-"))
     d.chmod(0o755)  # Dovecot's auth process must read the users file
     poort = vrije_poort()
     (d / "mail").mkdir()
-    (d / "dovecot.conf").write_text(DOVECOT_CONF.format(d=d, poort=poort))
+    (d / "dovecot.conf").write_text(_configuratie(d, poort))
     (d / "users").write_text(f"{GEBRUIKER}:{{PLAIN}}{WACHTWOORD}\n")
     if os.geteuid() == 0:
         shutil.chown(d / "mail", "nobody", "nogroup")
@@ -75,6 +88,20 @@ def dovecot() -> Iterator[dict]:
         proces.terminate()
         proces.wait(timeout=10)
         shutil.rmtree(d, ignore_errors=True)
+
+
+def _configuratie(d: Path, poort: int) -> str:
+    if os.geteuid() == 0:
+        return DOVECOT_CONF.format(d=d, poort=poort, uid="nobody", gid="nogroup", als_gebruiker="", login_chroot="")
+    gebruiker, groep = pwd.getpwuid(os.geteuid()).pw_name, grp.getgrgid(os.getegid()).gr_name
+    return DOVECOT_CONF.format(
+        d=d,
+        poort=poort,
+        uid=gebruiker,
+        gid=groep,
+        als_gebruiker=ALS_GEBRUIKER.format(gebruiker=gebruiker, groep=groep),
+        login_chroot="\n  chroot =",
+    )
 
 
 def _wacht_op_groet(poort: int, d: Path) -> None:
