@@ -1,30 +1,44 @@
-"""Persons: importing the HR export (CSV) or a YAML list, and selecting a doelgroep.
+"""Persons: importing the HR export (CSV or Excel) or a YAML list, and selecting a doelgroep.
 
 An import is all or nothing: a bad row names its row number, column and reason, and nothing of that file
-is stored. Persons are matched on `extern_id`; a person missing from a new import becomes inactive, with
-their history kept.
+is stored. Reading the file is engine/personen_bestand.py; here each row is validated against the model.
+Persons are matched on `extern_id`; a person missing from a new import becomes inactive, with their history
+kept.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel import Session, func, or_, select
 
 from engine.gebeurtenissen import registreer
+from engine.personen_bestand import OngeldigeImport, Rij, getal, kolomnaam, lees_rijen, toon
 from models.doelgroep import Doelgroep
 from models.tabellen import Persoon
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "organisatie.csv"
 _JA = {"ja", "j", "yes", "y", "true", "1", "waar"}
 _NEE = {"nee", "n", "no", "false", "0", "onwaar", ""}
+# pydantic's reasons, in Dutch; `{invoer}` is the value as written
+_REDENEN = {
+    "extra_forbidden": "onbekende kolom",
+    "string_pattern_mismatch": "{invoer}: geen geldig e-mailadres",  # email is the only field with a pattern
+    "string_too_long": "{lengte} tekens; hoogstens {max_length}",
+    "int_parsing": "{invoer}: geen geheel getal",
+    "int_from_float": "{invoer}: geen geheel getal",
+    "greater_than_equal": "{invoer}: moet minstens {ge} zijn",
+    "less_than_equal": "{invoer}: mag hoogstens {le} zijn",
+    "string_type": "{invoer}: verwacht tekst",
+    "int_type": "{invoer}: verwacht een geheel getal",
+    "bool_type": "{invoer}: verwacht ja of nee",
+    "bool_parsing": "{invoer}: verwacht ja of nee",
+    "list_type": "{invoer}: verwacht een lijst",
+}
 
 
 class PersoonInvoer(BaseModel):
@@ -36,11 +50,11 @@ class PersoonInvoer(BaseModel):
     naam: str = Field(min_length=1, max_length=200)
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
     rollen: list[str] = Field(min_length=1)
-    fractie: str | None = None
-    team: str | None = None
-    afdeling: str | None = None
-    functie: str | None = None
-    leidinggevende: str | None = None
+    fractie: str | None = Field(None, max_length=200)
+    team: str | None = Field(None, max_length=200)
+    afdeling: str | None = Field(None, max_length=200)
+    functie: str | None = Field(None, max_length=200)
+    leidinggevende: str | None = Field(None, max_length=64)
     schaal: int | None = Field(None, ge=1, le=20)
     inhuur: bool = False
     ambtseed: bool = False
@@ -53,7 +67,11 @@ class PersoonInvoer(BaseModel):
     @field_validator("rollen", mode="before")
     @classmethod
     def _rollen(cls, waarde: Any) -> Any:
-        return [r.strip() for r in waarde.split(";") if r.strip()] if isinstance(waarde, str) else waarde
+        if isinstance(waarde, str):
+            waarde = waarde.split(";")
+        if isinstance(waarde, list) and all(isinstance(r, str) for r in waarde):
+            return list(dict.fromkeys(r.strip() for r in waarde if r.strip()))  # once each: the column is 500 long
+        return waarde
 
     @field_validator("inhuur", "ambtseed", mode="before")
     @classmethod
@@ -63,7 +81,7 @@ class PersoonInvoer(BaseModel):
                 return True
             if waarde.strip().lower() in _NEE:
                 return False
-            raise ValueError(f"'{waarde}' is not ja or nee")
+            raise ValueError(f"{toon(waarde)} is geen ja of nee")
         return waarde
 
     @field_validator("fractie", "team", "afdeling", "functie", "leidinggevende", "schaal", mode="before")
@@ -72,12 +90,8 @@ class PersoonInvoer(BaseModel):
         return None if waarde == "" else waarde
 
 
-class OngeldigeImport(Exception):
-    """The file was refused; `problemen` holds one line per bad field: `row 12, column email: reason`."""
-
-    def __init__(self, bestand: str, problemen: list[str]) -> None:
-        super().__init__("\n".join(f"{bestand}: {p}" for p in problemen))
-        self.problemen = problemen
+_KOLOMMEN = list(PersoonInvoer.model_fields)
+_VERPLICHT = {naam for naam, veld in PersoonInvoer.model_fields.items() if veld.is_required()}
 
 
 @dataclass(frozen=True)
@@ -89,30 +103,37 @@ class Importverslag:
 
 
 def lees_bestand(pad: Path, bekende_rollen: set[str]) -> list[PersoonInvoer]:
-    """Every row of a CSV or YAML file, validated; raises OngeldigeImport listing every bad row."""
-    tekst = pad.read_text(encoding="utf-8-sig")
-    rijen = _yaml_rijen(tekst) if pad.suffix.lower() in (".yaml", ".yml") else _csv_rijen(tekst)
+    """Every row of a CSV, Excel or YAML file, validated; raises OngeldigeImport listing every problem."""
     problemen, personen, gezien = [], [], {}
-    for nummer, rij in rijen:
-        try:
-            persoon = PersoonInvoer.model_validate(rij)
-        except ValidationError as fout:
-            problemen += [f"row {nummer}, column {_kolom(e['loc'])}: {_reden(e)}" for e in fout.errors()]
-            continue
-        onbekend = [r for r in persoon.rollen if r not in bekende_rollen]
-        if onbekend:
-            problemen.append(f"row {nummer}, column rollen: unknown role '{onbekend[0]}' (see rollen.yaml)")
-        if persoon.extern_id in gezien:
-            problemen.append(
-                f"row {nummer}, column extern_id: '{persoon.extern_id}' is also on row {gezien[persoon.extern_id]}"
-            )
-        gezien[persoon.extern_id] = nummer
-        personen.append(persoon)
+    for rij in lees_rijen(pad, _KOLOMMEN, _VERPLICHT):
+        persoon, fouten = _controleer(rij, bekende_rollen, gezien)
+        problemen += fouten
+        if persoon:
+            personen.append(persoon)
     if problemen:
         raise OngeldigeImport(str(pad), problemen)
     if not personen:
-        raise OngeldigeImport(str(pad), ["the file has no persons"])
+        raise OngeldigeImport(str(pad), ["het bestand bevat geen personen"])
     return personen
+
+
+def _controleer(rij: Rij, bekende_rollen: set[str], gezien: dict[str, int]) -> tuple[PersoonInvoer | None, list[str]]:
+    """The row as a person, or what is wrong with it; `gezien` collects each extern_id's row."""
+    if rij.problemen:
+        return None, rij.problemen
+    try:
+        persoon = PersoonInvoer.model_validate(rij.velden)
+    except ValidationError as fout:
+        return None, [f"rij {rij.nummer}, kolom {_kolom(e['loc'])}: {_reden(e)}" for e in fout.errors()]
+    problemen = []
+    if onbekend := [rol for rol in persoon.rollen if rol not in bekende_rollen]:
+        problemen.append(f"rij {rij.nummer}, kolom rollen: onbekende rol {toon(onbekend[0])} (zie rollen.yaml)")
+    if persoon.extern_id in gezien:
+        problemen.append(
+            f"rij {rij.nummer}, kolom extern_id: {toon(persoon.extern_id)} staat ook op rij {gezien[persoon.extern_id]}"
+        )
+    gezien[persoon.extern_id] = rij.nummer
+    return persoon, problemen
 
 
 def importeer(session: Session, personen: list[PersoonInvoer], nu: datetime) -> Importverslag:
@@ -157,27 +178,16 @@ def laatste_wijziging(session: Session) -> datetime | None:
     return session.exec(select(func.max(Persoon.bijgewerkt))).one()
 
 
-def _csv_rijen(tekst: str) -> list[tuple[int, dict[str, str]]]:
-    scheiding = ";" if tekst.split("\n", 1)[0].count(";") > tekst.split("\n", 1)[0].count(",") else ","
-    lezer = csv.DictReader(io.StringIO(tekst), delimiter=scheiding)
-    return [(nummer, {k: (v or "") for k, v in rij.items()}) for nummer, rij in enumerate(lezer, start=2)]
-
-
-def _yaml_rijen(tekst: str) -> list[tuple[int, dict[str, Any]]]:
-    data = yaml.safe_load(tekst)
-    lijst = data.get("personen") if isinstance(data, dict) else data
-    if not isinstance(lijst, list):
-        raise OngeldigeImport("yaml", ["expected a list of persons (or a mapping with 'personen:')"])
-    return [(nummer, rij if isinstance(rij, dict) else {"": rij}) for nummer, rij in enumerate(lijst, start=1)]
-
-
 def _kolom(loc: tuple) -> str:
-    return str(loc[0]) if loc else "?"
+    return kolomnaam(loc[0]) if loc else "?"
 
 
 def _reden(e: dict[str, Any]) -> str:
-    if e["type"] == "missing":
-        return "required, but empty or missing"
-    if e["type"] == "extra_forbidden":
-        return "unknown column"
-    return f"{e.get('input')!r}: {e['msg'].removeprefix('Value error, ')}"
+    invoer = e.get("input")
+    if e["type"] in ("missing", "string_too_short", "list_too_short") or invoer is None or invoer == "":
+        return "verplicht, maar leeg of ontbreekt"
+    if e["type"] == "value_error":
+        return str(e["ctx"]["error"])
+    lengte = getal(len(invoer)) if isinstance(invoer, str) else "?"
+    sjabloon = _REDENEN.get(e["type"], "{invoer}: ongeldige waarde")
+    return sjabloon.format(invoer=toon(invoer), lengte=lengte, **e.get("ctx", {}))

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from engine.personen import DEMO, OngeldigeImport, importeer, lees_bestand
-from engine.werkdagen import TIJDZONE
 from models.tabellen import Persoon
+from models.werkdagen import TIJDZONE
 
 NU = datetime(2027, 1, 4, 8, tzinfo=TIJDZONE)
 KOP = "extern_id,naam,email,rollen,fractie,team,afdeling,functie,leidinggevende,schaal,inhuur,ambtseed\n"
@@ -60,10 +60,11 @@ def test_a_bad_file_names_row_column_and_reason_and_imports_nothing(session, rol
     )
     with pytest.raises(OngeldigeImport) as fout:
         lees_bestand(slecht, rollen)
-    problemen = fout.value.problemen
-    assert problemen[0].startswith("row 3, column email: 'geen-adres'")
-    assert problemen[1] == "row 4, column rollen: unknown role 'statenlit' (see rollen.yaml)"
-    assert problemen[2].startswith("row 5, column schaal: 'veertien'")
+    assert fout.value.problemen == [
+        "rij 3, kolom email: 'geen-adres': geen geldig e-mailadres",
+        "rij 4, kolom rollen: onbekende rol 'statenlit' (zie rollen.yaml)",
+        "rij 5, kolom schaal: 'veertien': geen geheel getal",
+    ]
     assert session.exec(select(Persoon)).first() is None
 
 
