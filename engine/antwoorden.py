@@ -16,6 +16,7 @@ from engine import rondes
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer_veel, rij
 from models.gebruikersfouten import Gebruikersfout
+from models.statussen import OPEN, RondeStatus, VerzoekStatus, zet_status
 from models.tabellen import Antwoord, Ronde, Verzoek
 
 
@@ -66,7 +67,7 @@ def registreer_antwoorden(
         r.id: r for r in session.exec(select(Ronde).where(Ronde.id.in_({v.ronde_id for v in verzoeken.values()})))
     }
     te_laat = {
-        t: rondes_per_id[v.ronde_id].status != "lopend" or v.status not in (*rondes.OPEN, "beantwoord")
+        t: rondes_per_id[v.ronde_id].status != RondeStatus.LOPEND or v.status not in (*OPEN, VerzoekStatus.BEANTWOORD)
         for t, v in verzoeken.items()
     }
     tabel = Antwoord.__table__
@@ -105,11 +106,12 @@ def registreer_antwoorden(
             for a, antwoord_id in zip(antwoorden, ids, strict=True)
         ],
     )
-    nu_beantwoord = [v for t, v in verzoeken.items() if not te_laat[t] and v.status in rondes.OPEN]
+    nu_beantwoord = [v for t, v in verzoeken.items() if not te_laat[t] and v.status in OPEN]
     # Counted before the verzoeken change, so the count needs no flush first.
     compleet = rondes.worden_compleet(session, catalogus=catalogus, beantwoord=nu_beantwoord, rondes=rondes_per_id)
     for verzoek in nu_beantwoord:
-        verzoek.status, verzoek.beantwoord, verzoek.laatste_contact = "beantwoord", nu, nu
+        zet_status(verzoek, VerzoekStatus.BEANTWOORD)
+        verzoek.beantwoord, verzoek.laatste_contact = nu, nu
     for ronde in compleet:
         rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
     return [Vastgelegd(antwoord_id, te_laat=te_laat[a.token]) for a, antwoord_id in zip(antwoorden, ids, strict=True)]
@@ -130,7 +132,7 @@ def bevestig(
     wachtend = [s.id or "" for s in spec.fasen if s.voltooiing == "bevestiging" and (stap is None or s.id == stap)]
     ronde = session.exec(
         select(Ronde)
-        .where(Ronde.proces == proces, Ronde.status == "lopend", Ronde.stap.in_(wachtend))
+        .where(Ronde.proces == proces, Ronde.status == RondeStatus.LOPEND, Ronde.stap.in_(wachtend))
         .order_by(Ronde.start.desc())
     ).first()
     if ronde is None:

@@ -20,6 +20,7 @@ from engine.personen import laatste_wijziging, leden
 from engine.uitgaand import zet_escalatie_klaar, zet_verzoeken_klaar
 from engine.vergrendeling import vergrendel
 from models.doelgroep import Doelgroep
+from models.statussen import OPEN, RondeStatus, VerzoekStatus, zet_status
 from models.tabellen import Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
@@ -39,7 +40,7 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
             verslag["gestart"] += bool(start and start.nieuw)
     bekend = {p.id for p in catalogus.processen}
     personen_gewijzigd = laatste_wijziging(session)
-    for ronde in session.exec(select(Ronde).where(Ronde.status == "lopend").order_by(Ronde.id)).all():
+    for ronde in session.exec(select(Ronde).where(Ronde.status == RondeStatus.LOPEND).order_by(Ronde.id)).all():
         if ronde.proces not in bekend:
             continue  # a removed spec: its rondes wait, untouched, until the spec returns
         if vandaag > ronde.deadline:
@@ -62,7 +63,8 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
 
 
 def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondeplan, nu: datetime) -> int:
-    """Send the latest due reminder to every open verzoek; reminders missed during downtime collapse into one."""
+    """Send the latest due reminder to every open verzoek; reminders missed during downtime collapse into one.
+    An escalated verzoek that gets a later reminder stays geescaleerd."""
     vandaag = nu.astimezone(TIJDZONE).date()
     data = plan.herinneringen
     nummer = sum(d <= vandaag for d in data)
@@ -74,7 +76,9 @@ def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondep
     adressering = [(v.id, v.token, p) for v, p in ontvangers]
     zet_verzoeken_klaar(session, catalogus=catalogus, ronde=ronde, adressering=adressering, nu=nu, herinnering=nummer)
     for verzoek, _ in ontvangers:
-        verzoek.status, verzoek.herinneringen, verzoek.laatste_contact = "herinnerd", verzoek.herinneringen + 1, nu
+        if verzoek.status != VerzoekStatus.GEESCALEERD:
+            zet_status(verzoek, VerzoekStatus.HERINNERD)
+        verzoek.herinneringen, verzoek.laatste_contact = verzoek.herinneringen + 1, nu
     return len(ontvangers)
 
 
@@ -90,11 +94,10 @@ def _escaleer(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondep
     if not open_verzoeken:
         return 0
     ontvangers = leden(session, Doelgroep(rollen=[stap.escalatie.naar or proces.eigenaar]))
-    totaal = len(
-        list(session.exec(select(Verzoek.id).where(Verzoek.ronde_id == ronde.id, Verzoek.status != "vervallen")))
-    )
+    meetellend = (Verzoek.ronde_id == ronde.id, Verzoek.status != VerzoekStatus.VERVALLEN)
+    totaal = len(session.exec(select(Verzoek.id).where(*meetellend)).all())
     for verzoek, _ in open_verzoeken:
-        verzoek.status = "geescaleerd"
+        zet_status(verzoek, VerzoekStatus.GEESCALEERD)
     if not ontvangers:
         registreer(
             session, soort="escalatie-zonder-ontvanger", nu=nu, ronde=ronde, rol=stap.escalatie.naar or proces.eigenaar
@@ -117,7 +120,7 @@ def _open(session: Session, ronde: Ronde) -> list[tuple[Verzoek, Persoon]]:
         session.exec(
             select(Verzoek, Persoon)
             .join(Persoon, Persoon.id == Verzoek.persoon_id)
-            .where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(rondes.OPEN))
+            .where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(OPEN))
             .order_by(Verzoek.id)
         )
     )

@@ -14,17 +14,12 @@ from datetime import datetime
 from sqlmodel import Session, func, select
 
 from engine.status import rondes_status
+from models.statussen import Map, RondeStatus, VerzoekStatus
 from models.tabellen import Inkomend, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
-_STATUS = {
-    "open": "open",
-    "herinnerd": "herinnerd",
-    "geescaleerd": "geëscaleerd",
-    "beantwoord": "beantwoord",
-    "verlopen": "verlopen",
-    "vervallen": "vervallen",
-}
+_STATUS = {status: str(status) for status in VerzoekStatus} | {VerzoekStatus.GEESCALEERD: "geëscaleerd"}
+"""A verzoek's status as the coordinator reads it."""
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~:])")
@@ -61,13 +56,13 @@ def voortgang(session: Session, ronde: Ronde) -> tuple[int, int]:
             select(Verzoek.status, func.count()).where(Verzoek.ronde_id == ronde.id).group_by(Verzoek.status)
         ).all()
     )
-    totaal = sum(telling.values()) - telling.get("vervallen", 0)
-    return telling.get("beantwoord", 0), totaal
+    totaal = sum(telling.values()) - telling.get(VerzoekStatus.VERVALLEN, 0)
+    return telling.get(VerzoekStatus.BEANTWOORD, 0), totaal
 
 
 def openstaand(session: Session, nu: datetime) -> str:
     """Markdown: every lopende ronde with its deadline, and what needs the coordinator."""
-    lopend = [r for r in rondes_status(session) if r["status"] == "lopend"]
+    lopend = [r for r in rondes_status(session) if r["status"] == RondeStatus.LOPEND]
     regels = [f"# Openstaand op {nu.astimezone(TIJDZONE):%Y-%m-%d %H:%M}", ""]
     regels += ["| proces | stap | deadline | beantwoord | open | escalaties |", "|---|---|---|---|---|---|"]
     regels += [
@@ -75,7 +70,7 @@ def openstaand(session: Session, nu: datetime) -> str:
         f"{r['open']} | {r['escalaties']} |"
         for r in lopend
     ] or ["| (geen lopende rondes) | | | | | |"]
-    beoordelen = session.exec(select(func.count()).select_from(Inkomend).where(Inkomend.map == "Beoordelen")).one()
+    beoordelen = session.exec(select(func.count()).select_from(Inkomend).where(Inkomend.map == Map.BEOORDELEN)).one()
     onbestelbaar = session.exec(
         select(Persoon.naam).where(Persoon.onbestelbaar, Persoon.actief).order_by(Persoon.naam)
     ).all()

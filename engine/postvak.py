@@ -26,18 +26,19 @@ from engine.onbestelbaar import markeer_onbestelbaar
 from engine.rondes import spec
 from engine.uitgaand import zet_bericht_klaar
 from models.instellingen import Instellingen, instellingen
+from models.statussen import Map, Uitkomst
 from models.tabellen import Bericht, Inkomend, Persoon, Ronde, Verzoek
 from notifications.inkomend import Binnenkomst, datum_in_tekst, lees, stabiel_id
 
-VERWERKT, ONBEKEND, AUTOMATISCH, BEOORDELEN = "Verwerkt", "Onbekend", "Automatisch", "Beoordelen"
-MAPPEN = (VERWERKT, ONBEKEND, AUTOMATISCH, BEOORDELEN)
+VERWERKT, ONBEKEND, AUTOMATISCH, BEOORDELEN = Map.VERWERKT, Map.ONBEKEND, Map.AUTOMATISCH, Map.BEOORDELEN
+MAPPEN = tuple(Map)
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Afhandeling:
-    map: str
-    uitkomst: str
+    map: Map
+    uitkomst: Uitkomst
     nieuw: bool = True
 
 
@@ -75,13 +76,13 @@ def _onleesbaar(session: Session, ruw: bytes, nu: datetime, reden: str) -> None:
             message_id=message_id,
             ontvangen=nu,
             map=BEOORDELEN,
-            uitkomst="onleesbaar",
+            uitkomst=Uitkomst.ONLEESBAAR,
             tekst=reden.replace("\x00", "")[:2000],
             ruw=ruw,
         )
     )
     session.flush()
-    registreer(session, soort="bericht-ontvangen", nu=nu, uitkomst="onleesbaar", reden=reden[:500])
+    registreer(session, soort="bericht-ontvangen", nu=nu, uitkomst=Uitkomst.ONLEESBAAR, reden=reden[:500])
 
 
 def verwerk(*, session: Session, catalogus: Catalogus, ruw: bytes, nu: datetime) -> Afhandeling:
@@ -132,20 +133,20 @@ def _verzoek(session: Session, binnen: Binnenkomst) -> Verzoek | None:
 
 def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, nu) -> tuple[Afhandeling, int | None]:
     if binnen.soort == "afwezig":
-        return Afhandeling(AUTOMATISCH, "afwezig"), None
+        return Afhandeling(AUTOMATISCH, Uitkomst.AFWEZIG), None
     if verzoek is None:
-        return Afhandeling(ONBEKEND, "onbekend"), None
+        return Afhandeling(ONBEKEND, Uitkomst.ONBEKEND), None
     persoon = session.get(Persoon, verzoek.persoon_id)
     if binnen.soort == "doorgestuurd":
-        return Afhandeling(BEOORDELEN, "doorgestuurd"), None
+        return Afhandeling(BEOORDELEN, Uitkomst.DOORGESTUURD), None
     if binnen.route == "onderwerp":  # a subject tag is guessable: only the reply key identifies a verzoek
-        return Afhandeling(BEOORDELEN, "alleen-onderwerp"), None
-    if binnen.twijfel:
-        return Afhandeling(BEOORDELEN, binnen.twijfel), None
+        return Afhandeling(BEOORDELEN, Uitkomst.ALLEEN_ONDERWERP), None
+    if binnen.twijfel:  # afzender-onduidelijk or authenticatie-mislukt
+        return Afhandeling(BEOORDELEN, Uitkomst(binnen.twijfel)), None
     if binnen.afzender != persoon.email.lower():
-        return Afhandeling(BEOORDELEN, "afzender-wijkt-af"), None
+        return Afhandeling(BEOORDELEN, Uitkomst.AFZENDER_WIJKT_AF), None
     if not binnen.tekst:
-        return Afhandeling(BEOORDELEN, "leeg"), None
+        return Afhandeling(BEOORDELEN, Uitkomst.LEEG), None
     ronde = session.get(Ronde, verzoek.ronde_id)
     vastgelegd = registreer_antwoord(
         session=session,
@@ -159,7 +160,7 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
         datum=datum_in_tekst(binnen.tekst) if spec(catalogus, ronde)[1].voltooiing == "bevestiging" else None,
     )
     if vastgelegd.te_laat:
-        return Afhandeling(VERWERKT, "te-laat"), vastgelegd.antwoord_id
+        return Afhandeling(VERWERKT, Uitkomst.TE_LAAT), vastgelegd.antwoord_id
     zet_bericht_klaar(
         session,
         catalogus=catalogus,
@@ -173,7 +174,8 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
         nu=nu,
         verzoek_id=verzoek.id,
     )
-    return Afhandeling(VERWERKT, "geen-wijzigingen" if binnen.geen_wijzigingen else "antwoord"), vastgelegd.antwoord_id
+    uitkomst = Uitkomst.GEEN_WIJZIGINGEN if binnen.geen_wijzigingen else Uitkomst.ANTWOORD
+    return Afhandeling(VERWERKT, uitkomst), vastgelegd.antwoord_id
 
 
 def _bounce(session: Session, catalogus: Catalogus, binnen: Binnenkomst, ruw: bytes, nu: datetime) -> Afhandeling:
@@ -181,7 +183,7 @@ def _bounce(session: Session, catalogus: Catalogus, binnen: Binnenkomst, ruw: by
     write "Undeliverable" and a list of addresses."""
     bericht = _ons_bericht(session, binnen, ruw)
     if bericht is None:
-        return Afhandeling(AUTOMATISCH, "bounce-onbekend")
+        return Afhandeling(AUTOMATISCH, Uitkomst.BOUNCE_ONBEKEND)
     ronde = session.get(Ronde, bericht.ronde_id)
     ontvangers = {a.strip().lower() for a in bericht.aan.split(",")}
     blijvend = [o for o in binnen.onbestelbaar if o.blijvend and o.adres in ontvangers]
@@ -189,7 +191,7 @@ def _bounce(session: Session, catalogus: Catalogus, binnen: Binnenkomst, ruw: by
         markeer_onbestelbaar(
             session, catalogus=catalogus, adres=o.adres, reden=f"bounce, status {o.status}", nu=nu, ronde=ronde
         )
-    return Afhandeling(AUTOMATISCH, "bounce" if blijvend else "bounce-tijdelijk")
+    return Afhandeling(AUTOMATISCH, Uitkomst.BOUNCE if blijvend else Uitkomst.BOUNCE_TIJDELIJK)
 
 
 def _ons_bericht(session: Session, binnen: Binnenkomst, ruw: bytes) -> Bericht | None:

@@ -2,7 +2,8 @@
 
 A ronde (one stap of one occurrence of a proces) moves lopend -> voltooid, or verlopen at its deadline with
 who is missing. A verzoek moves open -> herinnerd -> beantwoord, or on to geescaleerd and verlopen; a person
-who leaves the doelgroep makes it vervallen.
+who leaves the doelgroep makes it vervallen, and one who returns reopens it. The states and their allowed
+transitions are in `models.statussen`; every change here goes through its `zet_status`.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from engine.agenda import plan_stap, rondestarts, stapplan
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
 from engine.uitgaand import zet_verzoeken_klaar
+from models import statussen
 from models.proces import Proces, Stap
+from models.statussen import RondeStatus, VerzoekStatus, zet_status
 from models.tabellen import Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
-OPEN = ("open", "herinnerd", "geescaleerd")
+OPEN = statussen.OPEN
 _TERUGBLIK = timedelta(days=400)
 
 
@@ -143,7 +146,7 @@ def nieuwe_verzoeken(
             "ronde_id": ronde.id,
             "persoon_id": p.id,
             "token": secrets.token_hex(16),  # hex: survives mail servers that lower-case addresses
-            "status": "open",
+            "status": VerzoekStatus.OPEN,
             "aangemaakt": nu,
             "laatste_contact": nu,
             "herinneringen": 0,
@@ -169,10 +172,11 @@ def synchroniseer_doelgroep(
     bestaand = {v.persoon_id: v for v in session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id))}
     for persoon_id, verzoek in bestaand.items():
         if persoon_id not in huidig and verzoek.status in OPEN:
-            verzoek.status, vertrokken = "vervallen", True
+            zet_status(verzoek, VerzoekStatus.VERVALLEN)
+            vertrokken = True
             registreer(session, soort="verzoek-vervallen", nu=nu, ronde=ronde, verzoek=verzoek)
-        elif persoon_id in huidig and verzoek.status == "vervallen":
-            verzoek.status = "open"
+        elif persoon_id in huidig and verzoek.status == VerzoekStatus.VERVALLEN:
+            zet_status(verzoek, VerzoekStatus.OPEN)
             registreer(session, soort="verzoek-heropend", nu=nu, ronde=ronde, verzoek=verzoek)
     nieuwe_verzoeken(
         session,
@@ -188,7 +192,7 @@ def synchroniseer_doelgroep(
 def is_compleet(session: Session, *, catalogus: Catalogus, ronde: Ronde) -> bool:
     """alle-antwoorden: nobody is still open; bevestiging: someone confirmed."""
     if spec(catalogus, ronde)[1].voltooiing == "bevestiging":
-        return _telt(session, ronde, ("beantwoord",)) > 0
+        return _telt(session, ronde, (VerzoekStatus.BEANTWOORD,)) > 0
     return _telt(session, ronde, OPEN) == 0
 
 
@@ -215,9 +219,9 @@ def worden_compleet(
     ]
 
 
-def _telt(session: Session, ronde: Ronde, statussen: tuple[str, ...]) -> int:
+def _telt(session: Session, ronde: Ronde, in_status: tuple[VerzoekStatus, ...]) -> int:
     return session.exec(
-        select(func.count()).select_from(Verzoek).where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(statussen))
+        select(func.count()).select_from(Verzoek).where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(in_status))
     ).one()
 
 
@@ -227,8 +231,9 @@ def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime)
     open_verzoeken = list(session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(OPEN))))
     ontbrekend = [] if compleet else ontbrekende_namen(session, open_verzoeken)
     for verzoek in open_verzoeken:
-        verzoek.status = "vervallen" if compleet else "verlopen"
-    ronde.status, ronde.gesloten = ("voltooid" if compleet else "verlopen"), nu
+        zet_status(verzoek, VerzoekStatus.VERVALLEN if compleet else VerzoekStatus.VERLOPEN)
+    zet_status(ronde, RondeStatus.VOLTOOID if compleet else RondeStatus.VERLOPEN)
+    ronde.gesloten = nu
     registreer(session, soort="ronde-gesloten", nu=nu, ronde=ronde, status=ronde.status, ontbrekend=ontbrekend)
     proces = catalogus.proces(ronde.proces)
     if ronde.stapnummer + 1 < len(proces.fasen):

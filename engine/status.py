@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 from sqlmodel import Session, func, select
 
+from models.statussen import VerzoekStatus
 from models.tabellen import Bericht, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
@@ -26,7 +27,7 @@ def rondes_status(session: Session) -> list[dict]:
 
 
 def _als_dict(ronde: Ronde, statussen: Counter, berichten: Counter) -> dict:
-    vervallen = statussen["vervallen"]
+    vervallen, beantwoord = statussen[VerzoekStatus.VERVALLEN], statussen[VerzoekStatus.BEANTWOORD]
     verzoeken = sum(statussen.values()) - vervallen
     return {
         "proces": ronde.proces,
@@ -35,8 +36,8 @@ def _als_dict(ronde: Ronde, statussen: Counter, berichten: Counter) -> dict:
         "deadline": ronde.deadline.isoformat(),
         "status": ronde.status,
         "verzoeken": verzoeken,
-        "beantwoord": statussen["beantwoord"],
-        "open": verzoeken - statussen["beantwoord"],
+        "beantwoord": beantwoord,
+        "open": verzoeken - beantwoord,
         "vervallen": vervallen,
         "herinneringen": berichten["herinnering"],
         "escalaties": berichten["escalatie"],

@@ -5,11 +5,36 @@ Datetimes are aware: stored in UTC (sqlmodel's UTCDateTime), shown in Amsterdam 
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+from sqlmodel.sql.sqltypes import AutoString
+
+from models.statussen import Map, RondeStatus, Uitkomst, VerzoekStatus, in_sql
+
+
+class Keuze(TypeDecorator):
+    """A column holding one member of a StrEnum: stored as its text (VARCHAR(length), as before the enums), read
+    back as the member. Text that is no member goes to the database unchanged, where a CHECK refuses it.
+
+    Its schema is its `impl`; a migration writes it as `sqlmodel.sql.sqltypes.AutoString(length=...)`."""
+
+    impl = AutoString
+    cache_ok = True
+
+    def __init__(self, keuzes: type[enum.StrEnum], length: int) -> None:
+        super().__init__(length=length)
+        self.keuzes = keuzes
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else str(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.keuzes(value)
 
 
 class Persoon(SQLModel, table=True):
@@ -44,7 +69,10 @@ class Persoon(SQLModel, table=True):
 class Ronde(SQLModel, table=True):
     """One stap of one occurrence of a proces; unique on proces, stap and planned start date."""
 
-    __table_args__ = (UniqueConstraint("proces", "stap", "startdatum", name="uq_ronde_proces_stap_start"),)
+    __table_args__ = (
+        UniqueConstraint("proces", "stap", "startdatum", name="uq_ronde_proces_stap_start"),
+        CheckConstraint(in_sql("status", RondeStatus), name="ck_ronde_status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     proces: str = Field(max_length=100, index=True)
@@ -53,7 +81,9 @@ class Ronde(SQLModel, table=True):
     startdatum: date = Field(description="the planned start day of the ronde's first stap (the period key)")
     start: datetime = Field(description="when this stap started or starts, UTC")
     deadline: date
-    status: str = Field(default="lopend", max_length=20, index=True)
+    status: RondeStatus = Field(
+        default=RondeStatus.LOPEND, max_length=20, index=True, sa_type=Keuze(RondeStatus, length=20)
+    )
     herinnering_nr: int = Field(default=0, description="reminders of the spec handled so far")
     geescaleerd: bool = False
     gesloten: datetime | None = None
@@ -67,13 +97,16 @@ class Verzoek(SQLModel, table=True):
         UniqueConstraint("ronde_id", "persoon_id", name="uq_verzoek_ronde_persoon"),
         # The watch and every answer count a ronde's verzoeken by status.
         Index("ix_verzoek_ronde_status", "ronde_id", "status"),
+        CheckConstraint(in_sql("status", VerzoekStatus), name="ck_verzoek_status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     ronde_id: int = Field(foreign_key="ronde.id", index=True)
     persoon_id: int = Field(foreign_key="persoon.id", index=True)
     token: str = Field(unique=True, index=True, max_length=64)
-    status: str = Field(default="open", max_length=20, index=True)
+    status: VerzoekStatus = Field(
+        default=VerzoekStatus.OPEN, max_length=20, index=True, sa_type=Keuze(VerzoekStatus, length=20)
+    )
     aangemaakt: datetime
     beantwoord: datetime | None = None
     laatste_contact: datetime | None = None
@@ -95,7 +128,13 @@ class Antwoord(SQLModel, table=True):
 
 
 class Bericht(SQLModel, table=True):
-    """The outbox: every outgoing message, rendered, with a key that makes queueing it twice impossible."""
+    """The outbox: every outgoing message, rendered, with a key that makes queueing it twice impossible.
+
+    Its state follows from its timestamps (`models.statussen.berichtstatus`); it is never both sent and refused."""
+
+    __table_args__ = (
+        CheckConstraint("NOT (verzonden IS NOT NULL AND geweigerd IS NOT NULL)", name="ck_bericht_verzonden_geweigerd"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     sleutel: str = Field(unique=True, max_length=200)
@@ -128,13 +167,18 @@ class Vergrendeling(SQLModel, table=True):
 class Inkomend(SQLModel, table=True):
     """Every message read from the reply mailbox, raw, with what was concluded and the folder it went to."""
 
+    __table_args__ = (
+        CheckConstraint(in_sql("map", Map), name="ck_inkomend_map"),
+        CheckConstraint(in_sql("uitkomst", Uitkomst), name="ck_inkomend_uitkomst"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     message_id: str = Field(unique=True, max_length=998)
     ontvangen: datetime
     afzender: str | None = Field(default=None, max_length=300)
     onderwerp: str | None = Field(default=None, max_length=998)
-    map: str = Field(max_length=20, description="Verwerkt, Onbekend, Automatisch or Beoordelen")
-    uitkomst: str = Field(max_length=40)
+    map: Map = Field(max_length=20, sa_type=Keuze(Map, length=20), description="the folder it was moved to")
+    uitkomst: Uitkomst = Field(max_length=40, sa_type=Keuze(Uitkomst, length=40))
     verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id", index=True)
     antwoord_id: int | None = Field(default=None, foreign_key="antwoord.id")
     tekst: str | None = Field(default=None, sa_column=Column(Text), description="the answer without quotes")
