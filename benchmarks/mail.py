@@ -24,13 +24,12 @@ from sqlmodel import select
 from engine.catalogus import STANDAARD_MAP, laad_catalogus
 from engine.database import maak_engine, sessie
 from engine.personen import PersoonInvoer, importeer
-from engine.postvak import MAPPEN, verwerk
+from engine.postvak import lees_postvak
 from engine.rondes import start_ronde
 from engine.verzenden import verzend
 from models.instellingen import Instellingen
 from models.tabellen import Bericht, Verzoek
 from models.werkdagen import TIJDZONE
-from notifications.imap import lees_postvak
 from testservers.dovecot import dovecot
 from testservers.smtp import Postbode, smtp_server
 
@@ -106,13 +105,8 @@ def lezen(engine, catalogus, aantal: int) -> None:
             imap_user=server["user"],
             imap_password=server["password"],
         )
-
-        def verwerk_een(bericht: bytes) -> str:
-            with sessie(engine) as s:
-                return verwerk(session=s, catalogus=catalogus, ruw=bericht, nu=NU).map
-
         begin = time.perf_counter()
-        verslag = lees_postvak(inst, MAPPEN, verwerk_een)
+        verslag = lees_postvak(engine=engine, catalogus=catalogus, inst=inst, nu=NU).mappen
         echt = time.perf_counter() - begin
     print(
         f"read:  {sum(verslag.values())} replies matched and moved in {echt:.1f} s = {len(ruw) / echt:,.0f}/s "

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from engine.catalogus import STANDAARD_MAP, laad_catalogus
-from engine.database import maak_engine, sessie
+from engine.database import database, maak_engine, sessie
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
 from models.instellingen import instellingen
@@ -63,7 +63,6 @@ def _database(pad: Path, aantal: int) -> str:
 
 
 def ronde(werk: Path, aantal: int) -> None:
-    from flows import gedeeld
     from flows.ronde import ronde_flow
 
     catalogus = laad_catalogus(STANDAARD_MAP)
@@ -74,8 +73,7 @@ def ronde(werk: Path, aantal: int) -> None:
     direct = time.perf_counter() - begin
     os.environ["INTEGRITEIT_DATABASE_URL"] = _database(werk / "prefect.db", aantal)
     instellingen.cache_clear()
-    gedeeld.engine.cache_clear()
-    gedeeld.engine()  # migrate before timing, as the direct path did in _database
+    database(instellingen().database_url)  # migrate before timing, as the direct path did in _database
     begin = time.perf_counter()
     ronde_flow(proces="nevenfuncties-statenleden", nu=NU)
     via_prefect = time.perf_counter() - begin

@@ -1,114 +1,78 @@
-"""The engine's commands: persons, rondes, the daily watch, answers, confirmations, status, simulation."""
+"""The engine's commands: persons, rondes, the daily watch, answers, confirmations, mail, status, simulation.
+
+Each command reads its options, calls one use case (engine.diensten) and prints the report in Dutch.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime, time
-from functools import lru_cache
-from imaplib import IMAP4
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import Engine
-from sqlmodel import Session
 
-from cli.specs import ProcessenOptie, laad_of_stop
-from engine.antwoorden import OnbekendVerzoek, registreer_antwoord
-from engine.antwoorden import bevestig as bevestig_stap
-from engine.bewaking import bewaking as draai_bewaking
-from engine.database import maak_engine, sessie
-from engine.personen import DEMO, OngeldigeImport, importeer, lees_bestand
-from engine.postvak import MAPPEN, lees_postvak
-from engine.rondes import start_ronde
-from engine.simulator import simuleer as draai_simulatie
-from engine.status import rondes_status
-from engine.verzenden import verzend as verstuur
-from models.instellingen import instellingen
-from models.werkdagen import TIJDZONE
+from cli.gedeeld import NuOptie, ProcessenOptie, afgehandeld, lees_nu, omgeving
 
-NuOptie = Annotated[
-    str | None,
-    typer.Option("--nu", help="Doe alsof het nu dit moment is (ISO, Amsterdamse tijd; een datum alleen = 12:00)."),
-]
-personen_app = typer.Typer(help="Personen importeren uit een HR-export (CSV) of YAML.", no_args_is_help=True)
-ronde_app = typer.Typer(help="Rondes starten.", no_args_is_help=True)
+personen_app = typer.Typer(
+    help="Personen importeren uit een HR-export (CSV, Excel) of YAML.", no_args_is_help=True, rich_markup_mode=None
+)
+ronde_app = typer.Typer(help="Rondes starten.", no_args_is_help=True, rich_markup_mode=None)
 
 
 def registreer(app: typer.Typer) -> None:
     app.add_typer(personen_app, name="personen")
     app.add_typer(ronde_app, name="ronde")
-    app.command(help="De dagelijkse bewaking: starten, herinneren, escaleren, afsluiten.")(bewaking)
-    app.command(help="Leg een antwoord vast voor het verzoek met dit token.")(antwoord)
-    app.command(help="Bevestig een stap die op de eigenaar wacht (datum en kenmerk).")(bevestig)
-    app.command(help="De stand van elke ronde.")(status)
-    app.command(help="Verstuur de berichten die klaarstaan (via INTEGRITEIT_SMTP_HOST).")(verzend)
-    app.command(help="Lees de antwoorden uit het postvak (via INTEGRITEIT_IMAP_HOST).")(postvak)
-    app.command(help="Simuleer jaren op een nagebootste klok met de demo-organisatie.")(simuleer)
+    personen_app.command("importeer", help="Importeer personen; wie ontbreekt wordt inactief (geschiedenis blijft).")(
+        afgehandeld(personen_importeer)
+    )
+    ronde_app.command("start", help="Start de ronde die nu aan de beurt is (een tweede keer doet niets).")(
+        afgehandeld(ronde_start)
+    )
+    for opdracht, uitleg in (
+        (bewaking, "De dagelijkse bewaking: starten, herinneren, escaleren, afsluiten."),
+        (antwoord, "Leg een antwoord vast voor het verzoek met dit token."),
+        (bevestig, "Bevestig een stap die op de eigenaar wacht (datum en kenmerk)."),
+        (status, "De stand van elke ronde."),
+        (verzend, "Verstuur de berichten die klaarstaan (via INTEGRITEIT_SMTP_HOST)."),
+        (postvak, "Lees de antwoorden uit het postvak (via INTEGRITEIT_IMAP_HOST)."),
+        (simuleer, "Simuleer jaren op een nagebootste klok met de demo-organisatie."),
+    ):
+        app.command(help=uitleg)(afgehandeld(opdracht))
 
 
-def lees_nu(nu: str | None) -> datetime:
-    if nu is None:
-        return datetime.now(TIJDZONE)
-    try:
-        moment = (
-            datetime.fromisoformat(nu) if "T" in nu or " " in nu else datetime.combine(date.fromisoformat(nu), time(12))
-        )
-    except ValueError:
-        raise typer.BadParameter(
-            f"'{nu}' is geen datum of tijdstip; schrijf bijv. 2027-03-01T09:30", param_hint="'--nu'"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=TIJDZONE)
-
-
-@lru_cache
-def _engine(url: str) -> Engine:
-    return maak_engine(url)
-
-
-@contextmanager
-def database() -> Iterator[Session]:
-    """A session on the configured database, migrated once per command."""
-    with sessie(_engine(instellingen().database_url)) as s:
-        yield s
-
-
-@personen_app.command("importeer", help="Importeer personen; wie ontbreekt wordt inactief (geschiedenis blijft).")
 def personen_importeer(
-    bestand: Annotated[Path | None, typer.Argument(help="CSV (HR-export) of YAML.", show_default=False)] = None,
+    bestand: Annotated[
+        Path | None, typer.Argument(help="CSV of Excel (HR-export) of YAML.", show_default=False)
+    ] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Laad de synthetische demo-organisatie.")] = False,
     processen: ProcessenOptie = None,
     nu: NuOptie = None,
 ) -> None:
+    from engine.diensten import importeer_personen
+    from engine.personen import OngeldigeImport
+
     if (bestand is None) == (not demo):
         raise typer.BadParameter("geef een BESTAND of --demo (één van beide)")
-    pad = DEMO if demo else bestand
-    catalogus = laad_of_stop(processen)
     try:
-        rijen = lees_bestand(pad, set(catalogus.rollen.rollen))
+        verslag = importeer_personen(omgeving(processen), bestand=bestand, nu=lees_nu(nu)).uitkomst
     except (OngeldigeImport, OSError) as fout:
         typer.echo(f"{fout}\nNiets geïmporteerd.", err=True)
         raise typer.Exit(1) from None
-    with database() as s:
-        verslag = importeer(s, rijen, lees_nu(nu))
+    gelezen = verslag.nieuw + verslag.gewijzigd + verslag.ongewijzigd
     typer.echo(
-        f"{len(rijen)} personen gelezen: {verslag.nieuw} nieuw, {verslag.gewijzigd} gewijzigd, "
+        f"{gelezen} personen gelezen: {verslag.nieuw} nieuw, {verslag.gewijzigd} gewijzigd, "
         f"{verslag.ongewijzigd} ongewijzigd, {verslag.inactief} inactief gemaakt."
     )
 
 
-@ronde_app.command("start", help="Start de ronde die nu aan de beurt is (een tweede keer doet niets).")
 def ronde_start(proces: str, processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
-    catalogus = laad_of_stop(processen)
-    try:
-        spec = catalogus.proces(proces)
-    except KeyError as fout:
-        raise typer.BadParameter(fout.args[0], param_hint="'PROCES'") from None
+    from engine.diensten import start_ronde
+    from models.werkdagen import TIJDZONE
+
     moment = lees_nu(nu)
-    with database() as s:
-        start = start_ronde(session=s, catalogus=catalogus, proces=spec, nu=moment)
+    verslag = start_ronde(omgeving(processen), proces=proces, nu=moment)
+    start = verslag.uitkomst
     if start is None:
         typer.echo(f"Voor {proces} is op {moment:%Y-%m-%d %H:%M} geen ronde aan de beurt.", err=True)
         raise typer.Exit(1)
@@ -116,57 +80,47 @@ def ronde_start(proces: str, processen: ProcessenOptie = None, nu: NuOptie = Non
     if start.nieuw:
         typer.echo(f"Ronde {proces} {r.startdatum} gestart: deadline {r.deadline}.")
     else:
-        typer.echo(
-            f"Ronde {proces} {r.startdatum} liep al (gestart {r.start.astimezone(TIJDZONE):%Y-%m-%d %H:%M}); "
-            "niets gedaan."
-        )
-    _verstuur_als_smtp(catalogus, moment)
+        gestart = r.start.astimezone(TIJDZONE)
+        typer.echo(f"Ronde {proces} {r.startdatum} liep al (gestart {gestart:%Y-%m-%d %H:%M}); niets gedaan.")
+    _meld_verzending(verslag.verzending)
 
 
 def bewaking(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
-    catalogus = laad_of_stop(processen)
-    moment = lees_nu(nu)
-    with database() as s:
-        verslag = draai_bewaking(session=s, catalogus=catalogus, nu=moment)
-    typer.echo(", ".join(f"{verslag[k]} {k}" for k in ("gestart", "herinneringen", "escalaties", "gesloten")))
-    _verstuur_als_smtp(catalogus, moment)
+    from engine.diensten import bewaak
+
+    verslag = bewaak(omgeving(processen), nu=lees_nu(nu))
+    typer.echo(", ".join(f"{verslag.uitkomst[k]} {k}" for k in ("gestart", "herinneringen", "escalaties", "gesloten")))
+    _meld_verzending(verslag.verzending)
 
 
 def verzend(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
-    catalogus = laad_of_stop(processen)
-    if not instellingen().smtp_host:
+    from engine.diensten import verzend as verzend_outbox
+
+    omg = omgeving(processen)
+    if not omg.inst.smtp_host:
         typer.echo("Geen SMTP-server ingesteld (INTEGRITEIT_SMTP_HOST); de berichten blijven klaarstaan.", err=True)
         raise typer.Exit(1)
-    _verstuur_als_smtp(catalogus, lees_nu(nu))
+    _meld_verzending(verzend_outbox(omg, nu=lees_nu(nu)))
 
 
 def postvak(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
-    inst = instellingen()
-    if not inst.imap_host:
+    from imaplib import IMAP4
+
+    from engine.diensten import lees_postvak
+    from engine.postvak import MAPPEN
+
+    omg = omgeving(processen)
+    if not omg.inst.imap_host:
         typer.echo("Geen IMAP-server ingesteld (INTEGRITEIT_IMAP_HOST).", err=True)
         raise typer.Exit(1)
-    catalogus = laad_of_stop(processen)
-    moment = lees_nu(nu)
     try:
-        verslag = lees_postvak(engine=_engine(inst.database_url), catalogus=catalogus, inst=inst, nu=moment)
+        verslag = lees_postvak(omg, nu=lees_nu(nu))
     except (OSError, IMAP4.error) as fout:
         typer.echo(f"Het postvak kon niet worden gelezen: {fout}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"{sum(verslag.values())} berichten gelezen: " + ", ".join(f"{verslag[m]} {m}" for m in MAPPEN))
-    _verstuur_als_smtp(catalogus, moment)
-
-
-def _verstuur_als_smtp(catalogus, moment: datetime) -> None:
-    """Send what is queued when an SMTP server is configured, and say what happened; a storing fails the
-    command (exit 1), so a scheduler notices that mail waits."""
-    if not instellingen().smtp_host:
-        return
-    with database() as s:
-        verslag = verstuur(session=s, catalogus=catalogus, nu=moment, inst=instellingen())
-    typer.echo(f"Verzonden: {verslag.verzonden}, geweigerd: {verslag.geweigerd}, wachtend: {verslag.uitgesteld}.")
-    if verslag.storing:
-        typer.echo(f"SMTP-storing, alles blijft klaarstaan. De server zei: {verslag.storing}", err=True)
-        raise typer.Exit(1)
+    mappen = verslag.uitkomst
+    typer.echo(f"{sum(mappen.values())} berichten gelezen: " + ", ".join(f"{mappen[m]} {m}" for m in MAPPEN))
+    _meld_verzending(verslag.verzending)
 
 
 def antwoord(
@@ -176,22 +130,20 @@ def antwoord(
     processen: ProcessenOptie = None,
     nu: NuOptie = None,
 ) -> None:
+    from engine.antwoorden import Invoer
+    from engine.diensten import beantwoord
+
     if geen_wijzigingen == (tekst is not None):
         raise typer.BadParameter("geef --geen-wijzigingen of --tekst (één van beide)")
-    catalogus = laad_of_stop(processen)
-    with database() as s, _bekend():
-        vastgelegd = registreer_antwoord(
-            session=s,
-            catalogus=catalogus,
-            token=token,
-            nu=lees_nu(nu),
-            kanaal="cli",
-            geen_wijzigingen=geen_wijzigingen,
-            tekst=tekst,
-        )
-    typer.echo(
-        "Antwoord vastgelegd, maar te laat: de ronde is al gesloten." if vastgelegd.te_laat else "Antwoord vastgelegd."
+    verslag = beantwoord(
+        omgeving(processen),
+        invoer=[Invoer(token, geen_wijzigingen=geen_wijzigingen, tekst=tekst)],
+        nu=lees_nu(nu),
+        kanaal="cli",
     )
+    te_laat = verslag.uitkomst[0].te_laat
+    typer.echo("Antwoord vastgelegd, maar te laat: de ronde is al gesloten." if te_laat else "Antwoord vastgelegd.")
+    _meld_verzending(verslag.verzending)
 
 
 def bevestig(
@@ -202,24 +154,22 @@ def bevestig(
     processen: ProcessenOptie = None,
     nu: NuOptie = None,
 ) -> None:
-    catalogus = laad_of_stop(processen)
-    with database() as s, _bekend():
-        bevestig_stap(
-            session=s,
-            catalogus=catalogus,
-            proces=proces,
-            stap=stap,
-            nu=lees_nu(nu),
-            datum=datum.date(),
-            kenmerk=kenmerk,
-        )
+    from engine.diensten import bevestig as bevestig_stap
+
+    verslag = bevestig_stap(
+        omgeving(processen), proces=proces, stap=stap, nu=lees_nu(nu), datum=datum.date(), kenmerk=kenmerk
+    )
     typer.echo(f"Bevestiging voor {proces} vastgelegd ({datum:%Y-%m-%d}).")
+    _meld_verzending(verslag.verzending)
 
 
-def status(als_json: Annotated[bool, typer.Option("--json")] = False, nu: NuOptie = None) -> None:
-    lees_nu(nu)  # status reads what is stored; --nu is accepted for symmetry and checked
-    with database() as s:
-        rondes = rondes_status(s)
+def status(
+    als_json: Annotated[bool, typer.Option("--json", help="Als JSON, voor andere programma's.")] = False,
+    processen: ProcessenOptie = None,
+) -> None:
+    from engine.diensten import rondes_status
+
+    rondes = rondes_status(omgeving(processen))
     if als_json:
         typer.echo(json.dumps({"rondes": rondes}, ensure_ascii=False, indent=2))
         return
@@ -231,18 +181,27 @@ def status(als_json: Annotated[bool, typer.Option("--json")] = False, nu: NuOpti
 
 
 def simuleer(
-    van: Annotated[datetime, typer.Option("--van", formats=["%Y-%m-%d"])],
-    tot: Annotated[datetime, typer.Option("--tot", formats=["%Y-%m-%d"])],
-    antwoordkans: Annotated[float, typer.Option("--antwoordkans", min=0.0, max=1.0)] = 0.8,
-    zaad: Annotated[int, typer.Option("--zaad")] = 1,
-    als_json: Annotated[bool, typer.Option("--json")] = False,
+    van: Annotated[datetime, typer.Option("--van", formats=["%Y-%m-%d"], help="Eerste dag (JJJJ-MM-DD).")],
+    tot: Annotated[datetime, typer.Option("--tot", formats=["%Y-%m-%d"], help="Laatste dag (JJJJ-MM-DD).")],
+    antwoordkans: Annotated[
+        float, typer.Option("--antwoordkans", min=0.0, max=1.0, help="Kans dat iemand op tijd antwoordt.")
+    ] = 0.8,
+    zaad: Annotated[int, typer.Option("--zaad", help="Zelfde zaad, zelfde uitkomst.")] = 1,
+    als_json: Annotated[bool, typer.Option("--json", help="Als JSON, voor andere programma's.")] = False,
     processen: ProcessenOptie = None,
 ) -> None:
+    from engine.diensten import catalogus
+    from engine.simulator import simuleer as draai_simulatie
+    from models.instellingen import instellingen
+
     if tot < van:
         raise typer.BadParameter(f"{tot:%Y-%m-%d} ligt vóór --van", param_hint="'--tot'")
-    catalogus = laad_of_stop(processen)
     uitkomst = draai_simulatie(
-        catalogus=catalogus, van=van.date(), tot=tot.date(), antwoordkans=antwoordkans, zaad=zaad
+        catalogus=catalogus(processen or instellingen().processen),
+        van=van.date(),
+        tot=tot.date(),
+        antwoordkans=antwoordkans,
+        zaad=zaad,
     )
     if als_json:
         typer.echo(json.dumps(uitkomst, ensure_ascii=False, indent=2))
@@ -259,10 +218,13 @@ def simuleer(
     typer.echo("berichten: " + ", ".join(f"{n} {soort}" for soort, n in uitkomst["berichten"].items()))
 
 
-@contextmanager
-def _bekend() -> Iterator[None]:
-    try:
-        yield
-    except (OnbekendVerzoek, KeyError) as fout:
-        typer.echo(str(fout.args[0]), err=True)
-        raise typer.Exit(1) from None
+def _meld_verzending(verzending) -> None:
+    """Say what sending did; a storing fails the command (exit 1), so a scheduler notices that mail waits."""
+    if verzending is None:
+        return
+    typer.echo(
+        f"Verzonden: {verzending.verzonden}, geweigerd: {verzending.geweigerd}, wachtend: {verzending.uitgesteld}."
+    )
+    if verzending.storing:
+        typer.echo(f"SMTP-storing, alles blijft klaarstaan. De server zei: {verzending.storing}", err=True)
+        raise typer.Exit(1)

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from datetime import date, datetime
@@ -21,32 +20,29 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import func, select
 
-from cli.specs import ProcessenOptie, laad_of_stop
-from engine.database import maak_engine, sessie
-from engine.personen import DEMO, importeer, lees_bestand
-from models.instellingen import instellingen
-from models.tabellen import Persoon
-from models.werkdagen import TIJDZONE
-from notifications.mailvanger import mailvanger
+from cli.gedeeld import ProcessenOptie, afgehandeld, omgeving
+from models.gebruikersfouten import Configuratiefout
 
 MAILMAP = Path("data/mail")
 
 
 def registreer(app: typer.Typer) -> None:
-    app.command(help="Start de motor: Prefect (met UI), alle deployments, de bewaking en het postvak.")(start)
-    app.command(help="Zet alle deployments in een Prefect-werkpool, voor workers op meer machines.")(werkpool)
+    app.command(help="Start de motor: Prefect (met UI), alle deployments, de bewaking en het postvak.")(
+        afgehandeld(start)
+    )
+    app.command(help="Zet alle deployments in een Prefect-werkpool, voor workers op meer machines.")(
+        afgehandeld(werkpool)
+    )
 
 
 def werkpool(
     processen: ProcessenOptie = None,
     pool: Annotated[str, typer.Option("--pool", help="Naam van de werkpool (type process).")] = "integriteit",
 ) -> None:
-    catalogus = laad_of_stop(processen)
     if not os.environ.get("PREFECT_API_URL"):
         raise typer.BadParameter("zet PREFECT_API_URL naar de gedeelde Prefect-server", param_hint="PREFECT_API_URL")
-    _database_klaar(catalogus)
+    catalogus = _database_klaar(processen)
     from flows.plan import plannen
     from flows.serveren import naar_werkpool, verwijder_verouderde
 
@@ -65,10 +61,12 @@ def start(
     processen: ProcessenOptie = None,
     poort: Annotated[int, typer.Option("--poort", help="Poort van de lokale Prefect-server en UI.")] = 4200,
 ) -> None:
-    catalogus = laad_of_stop(processen)
+    from models.instellingen import instellingen
+    from notifications.mailvanger import mailvanger
+
+    catalogus = _database_klaar(processen)
     if processen:
         os.environ["INTEGRITEIT_PROCESSEN"] = str(processen.resolve())
-    _database_klaar(catalogus)
     signal.signal(signal.SIGTERM, _stop)
     with ExitStack() as stapel:
         if not instellingen().smtp_host:
@@ -98,15 +96,17 @@ def start(
     typer.echo("Gestopt.")
 
 
-def _database_klaar(catalogus) -> None:
-    engine = maak_engine(instellingen().database_url)
-    with sessie(engine) as s:
-        if s.exec(select(func.count()).select_from(Persoon)).one() == 0:
-            personen = lees_bestand(DEMO, set(catalogus.rollen.rollen))
-            importeer(s, personen, datetime.now(TIJDZONE))
-            typer.echo(f"Lege database: de synthetische demo-organisatie is geladen ({len(personen)} personen).")
-    engine.dispose()
-    typer.echo(f"Database: {instellingen().database_url}")
+def _database_klaar(processen):
+    """The catalogue, once the database is migrated and, when empty, filled with the demo organisation."""
+    from engine.diensten import importeer_personen, is_leeg
+    from models.werkdagen import TIJDZONE
+
+    omg = omgeving(processen)
+    if is_leeg(omg):
+        verslag = importeer_personen(omg, bestand=None, nu=datetime.now(TIJDZONE)).uitkomst
+        typer.echo(f"Lege database: de synthetische demo-organisatie is geladen ({verslag.nieuw} personen).")
+    typer.echo(f"Database: {omg.inst.database_url}")
+    return omg.catalogus
 
 
 @contextmanager
@@ -136,17 +136,22 @@ def prefect_server(poort: int) -> Iterator[str]:
 
 
 def _wacht_op(url: str, proces: subprocess.Popen, seconden: float = 180) -> None:
+    import urllib.request
+
     einde = time.monotonic() + seconden
     while time.monotonic() < einde:
         if proces.poll() is not None:
-            raise typer.Exit(f"De Prefect-server stopte bij het starten (code {proces.returncode}).")
+            raise Configuratiefout(
+                f"De Prefect-server stopte bij het starten (code {proces.returncode}); is de poort al in gebruik? "
+                "Kies een andere met --poort."
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as antwoord:
                 if antwoord.status == 200:
                     return
         except OSError:
             time.sleep(0.5)
-    raise typer.Exit(f"De Prefect-server antwoordde niet binnen {seconden:.0f} s op {url}.")
+    raise Configuratiefout(f"De Prefect-server antwoordde niet binnen {seconden:.0f} s op {url}.")
 
 
 def _beeindig(proces: subprocess.Popen) -> None:

@@ -53,13 +53,13 @@ def plan_stap(proces: Proces, stap: Stap, start: datetime, werkdagen: Werkdagen)
 def stapplan(catalogus: Catalogus, proces_id: str, stapnummer: int, start: datetime) -> Rondeplan:
     """`plan_stap` by ids, cached: the daily watch asks for the same plans every day."""
     proces = catalogus.proces(proces_id)
-    return plan_stap(proces, proces.fasen[stapnummer], start, catalogus.werkdagen)
+    return plan_stap(proces, proces.alle_stappen[stapnummer], start, catalogus.werkdagen)
 
 
 def plan_ronde(proces: Proces, start: datetime, werkdagen: Werkdagen) -> list[Rondeplan]:
     """Every stap of a ronde, each starting the working day after the previous one's deadline at the latest."""
     plannen = []
-    for stap in proces.fasen:
+    for stap in proces.alle_stappen:
         plan = plan_stap(proces, stap, start, werkdagen)
         plannen.append(plan)
         volgende = werkdagen.eerstvolgende(plan.deadline + timedelta(days=1))

@@ -129,7 +129,9 @@ def bevestig(
 ) -> Vastgelegd:
     """Confirm the lopende stap of `proces` that waits for its eigenaar (e.g. the GS decision)."""
     spec = catalogus.proces(proces)
-    wachtend = [s.id or "" for s in spec.fasen if s.voltooiing == "bevestiging" and (stap is None or s.id == stap)]
+    wachtend = [
+        s.id or "" for s in spec.alle_stappen if s.voltooiing == "bevestiging" and (stap is None or s.id == stap)
+    ]
     ronde = session.exec(
         select(Ronde)
         .where(Ronde.proces == proces, Ronde.status == RondeStatus.LOPEND, Ronde.stap.in_(wachtend))

@@ -173,7 +173,7 @@ class _Controle:
         if proces.stappen:
             self._stappen(meld, bron.data, proces.stappen)
         else:
-            self._stap(meld, (), proces.fasen[0])
+            self._stap(meld, (), proces.alle_stappen[0])
 
     def _stappen(self, meld, data: dict[str, Any], stappen: list[Stap]) -> None:
         for veld in STAPVELDEN:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
+
+from models.instellingen import Instellingen
 
 MIGRATIES = Path(__file__).resolve().parents[1] / "models" / "migraties"
 
@@ -33,10 +36,17 @@ def migreer(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+@lru_cache
+def database(url: str) -> Engine:
+    """The engine for `url`, migrated once per process."""
+    return maak_engine(url)
+
+
 @contextmanager
-def sessie(engine: Engine) -> Iterator[Session]:
-    """A session that commits when the block succeeds and rolls back when it fails."""
-    with Session(engine, expire_on_commit=False) as s:
+def sessie(engine: Engine, inst: Instellingen | None = None) -> Iterator[Session]:
+    """A unit of work: commits when the block succeeds, rolls back when it fails. The settings it is given
+    travel with it to the core (see `instellingen_van`)."""
+    with Session(engine, expire_on_commit=False, info={"instellingen": inst} if inst else None) as s:
         try:
             yield s
             s.commit()
@@ -51,3 +61,9 @@ def _sqlite_pragmas(verbinding, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def instellingen_van(session: Session) -> Instellingen:
+    """The settings of this unit of work: the ones its use case passed in; without them (a test that drives the
+    core directly) the defaults and the environment."""
+    return session.info.get("instellingen") or Instellingen()

@@ -7,6 +7,7 @@ Rows are inserted with one statement per batch (no ORM objects): a ronde of 1,50
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -39,9 +40,30 @@ def rij(
     }
 
 
+DOMEIN = {
+    "ronde-gestart": "gestart",
+    "herinnering-klaargezet": "herinnerd",
+    "escalatie-klaargezet": "geescaleerd",
+    "antwoord": "beantwoord",
+    "ronde-gesloten": "gesloten",
+}
+"""The audit kinds that are also domain events (a use case reports them; the flows emit them to Prefect)."""
+
+
 def registreer_veel(session: Session, rijen: list[dict[str, Any]]) -> None:
-    if rijen:
-        session.execute(insert(Gebeurtenis.__table__), rijen)
+    """Record the rows, and count the domain events among them on the unit of work (`gebeurd`)."""
+    if not rijen:
+        return
+    session.execute(insert(Gebeurtenis.__table__), rijen)
+    telling = session.info.setdefault("gebeurd", Counter())
+    for r in rijen:
+        if r["soort"] in DOMEIN and r["ronde_id"] is not None:
+            telling[(r["ronde_id"], DOMEIN[r["soort"]])] += 1
+
+
+def gebeurd(session: Session) -> Counter:
+    """(ronde id, domain event) -> how often, for everything this unit of work recorded."""
+    return session.info.get("gebeurd", Counter())
 
 
 def registreer(session: Session, *, soort: str, nu: datetime, verzoek: Verzoek | None = None, **velden: Any) -> None:

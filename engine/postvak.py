@@ -18,14 +18,15 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
+from engine import gebeurtenissen
 from engine.antwoorden import registreer_antwoord
 from engine.catalogus import Catalogus
-from engine.database import sessie
+from engine.database import instellingen_van, sessie
 from engine.gebeurtenissen import registreer
 from engine.onbestelbaar import markeer_onbestelbaar
 from engine.rondes import spec
 from engine.uitgaand import zet_bericht_klaar
-from models.instellingen import Instellingen, instellingen
+from models.instellingen import Instellingen
 from models.statussen import Map, Uitkomst
 from models.tabellen import Bericht, Inkomend, Persoon, Ronde, Verzoek
 from notifications.inkomend import Binnenkomst, datum_in_tekst, lees, stabiel_id
@@ -42,27 +43,49 @@ class Afhandeling:
     nieuw: bool = True
 
 
-def lees_postvak(*, engine: Engine, catalogus: Catalogus, inst: Instellingen, nu: datetime) -> Counter:
-    """Read the reply mailbox: every message handled in a transaction of its own, committed, then moved to its
-    folder; how many went to each folder."""
+@dataclass(frozen=True)
+class Postvakverslag:
+    mappen: Counter  # folder -> how many messages went there
+    gebeurd: Counter  # (ronde id, domain event) -> how often, over all messages
+
+
+def lees_postvak(*, engine: Engine, catalogus: Catalogus, inst: Instellingen, nu: datetime) -> Postvakverslag:
+    """Read the reply mailbox: every message handled in a unit of work of its own, committed, then moved to
+    its folder."""
     from notifications import imap  # imap_tools is imported only where the mailbox is read
 
-    return imap.lees_postvak(
-        inst, MAPPEN, lambda ruw: verwerk_veilig(engine=engine, catalogus=catalogus, ruw=ruw, nu=nu)
+    gebeurd: Counter = Counter()
+    mappen = imap.lees_postvak(
+        inst,
+        MAPPEN,
+        lambda ruw: verwerk_veilig(engine=engine, catalogus=catalogus, inst=inst, ruw=ruw, nu=nu, gebeurd=gebeurd),
     )
+    return Postvakverslag(mappen, gebeurd)
 
 
-def verwerk_veilig(*, engine: Engine, catalogus: Catalogus, ruw: bytes, nu: datetime) -> str:
-    """Handle one message and say its folder. Nothing about one message (broken MIME, absurd headers, a value
-    the database refuses) may stop the others: whatever fails lands in Beoordelen with the reason."""
+def verwerk_veilig(
+    *,
+    engine: Engine,
+    catalogus: Catalogus,
+    ruw: bytes,
+    nu: datetime,
+    inst: Instellingen | None = None,
+    gebeurd: Counter | None = None,
+) -> str:
+    """Handle one message and say its folder; `gebeurd` gathers the domain events. Nothing about one message
+    (broken MIME, absurd headers, a value the database refuses, a removed spec) may stop the others: whatever
+    fails lands in Beoordelen with the reason."""
     try:
-        with sessie(engine) as s:
-            return verwerk(session=s, catalogus=catalogus, ruw=ruw, nu=nu).map
+        with sessie(engine, inst) as s:
+            afhandeling = verwerk(session=s, catalogus=catalogus, ruw=ruw, nu=nu)
+        if gebeurd is not None:
+            gebeurd.update(gebeurtenissen.gebeurd(s))
+        return afhandeling.map
     except (OperationalError, InterfaceError):
         raise  # the database itself is gone: stop, the message stays in the inbox for the next poll
     except Exception as fout:  # noqa: BLE001 - any other failure belongs to this message
         log.exception("incoming message could not be handled; it goes to %s", BEOORDELEN)
-        with sessie(engine) as s:
+        with sessie(engine, inst) as s:
             _onleesbaar(s, ruw, nu, f"{type(fout).__name__}: {fout}")
         return BEOORDELEN
 
@@ -198,7 +221,7 @@ def _ons_bericht(session: Session, binnen: Binnenkomst, ruw: bytes) -> Bericht |
     """The message of ours a bounce returns: by the Message-ID of the returned original, or else by any
     Message-ID of our domain quoted in its text (non-standard bounces)."""
     kandidaten = [binnen.origineel] if binnen.origineel else []
-    domein = re.escape(instellingen().antwoorddomein.encode())
+    domein = re.escape(instellingen_van(session).antwoorddomein.encode())
     kandidaten += [m.decode() for m in re.findall(rb"<[^<>\s@]{1,200}@" + domein + rb">", ruw, re.IGNORECASE)]
     if not kandidaten:
         return None

@@ -75,7 +75,7 @@ def start_ronde(
     start = te_starten(catalogus, proces, nu)
     if start is None or (gestart is not None and (proces.id, _dag(start)) in gestart):
         return None
-    eerste = proces.fasen[0].id or ""
+    eerste = proces.alle_stappen[0].id or ""
     bestaand = _ronde(session, proces.id, eerste, start)
     if bestaand is not None:
         return Start(bestaand, nieuw=False)
@@ -100,7 +100,7 @@ def begin_stap(
     nu: datetime,
     vorige_ontbrekend: list[str] | None = None,
 ) -> Ronde:
-    stap = proces.fasen[stapnummer]
+    stap = proces.alle_stappen[stapnummer]
     plan = plan_stap(proces, stap, start, catalogus.werkdagen)
     ronde = Ronde(
         proces=proces.id,
@@ -236,7 +236,7 @@ def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime)
     ronde.gesloten = nu
     registreer(session, soort="ronde-gesloten", nu=nu, ronde=ronde, status=ronde.status, ontbrekend=ontbrekend)
     proces = catalogus.proces(ronde.proces)
-    if ronde.stapnummer + 1 < len(proces.fasen):
+    if ronde.stapnummer + 1 < len(proces.alle_stappen):
         begin_stap(
             session,
             catalogus=catalogus,
@@ -256,7 +256,7 @@ def ontbrekende_namen(session: Session, verzoeken: list[Verzoek]) -> list[str]:
 
 def spec(catalogus: Catalogus, ronde: Ronde) -> tuple[Proces, Stap]:
     proces = catalogus.proces(ronde.proces)
-    return proces, proces.fasen[ronde.stapnummer]
+    return proces, proces.alle_stappen[ronde.stapnummer]
 
 
 def _volgende_start(catalogus: Catalogus, ronde: Ronde, nu: datetime) -> datetime:

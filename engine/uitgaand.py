@@ -14,8 +14,8 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from engine.catalogus import Catalogus
+from engine.database import instellingen_van
 from engine.gebeurtenissen import registreer_veel, rij
-from models.instellingen import instellingen
 from models.proces import Proces, Stap
 from models.tabellen import Bericht, Persoon, Ronde
 from notifications import sleutels
@@ -39,10 +39,11 @@ def zet_verzoeken_klaar(
     proces, stap = _spec(catalogus, ronde)
     soort = "herinnering" if herinnering else "verzoek"
     sjabloon = stap.sjablonen.naam(soort, stap.voltooiing)
-    basis = _context(proces, stap, ronde) | (extra or {})
+    inst = instellingen_van(session)
+    basis = _context(proces, stap, ronde, inst.afzender_naam) | (extra or {})
     onderwerp = f"{'Herinnering: ' if herinnering else ''}{proces.titel} (uiterlijk {lange_datum(ronde.deadline)})"
-    formulieren = f"{instellingen().basis_url.rstrip('/')}/antwoord"
-    domein = instellingen().antwoorddomein
+    formulieren = f"{inst.basis_url.rstrip('/')}/antwoord"
+    domein = inst.antwoorddomein
     berichten = [
         _bericht(
             catalogus,
@@ -115,7 +116,7 @@ def zet_bericht_klaar(
     bericht = _bericht(
         catalogus,
         sjabloon,
-        _context(proces, stap, ronde) | context,
+        _context(proces, stap, ronde, instellingen_van(session).afzender_naam) | context,
         nu=nu,
         sleutel=sleutel,
         soort=soort,
@@ -123,7 +124,7 @@ def zet_bericht_klaar(
         verzoek_id=verzoek_id,
         aan=aan,
         onderwerp=onderwerp,
-        message_id=sleutels.message_id(soort, None, secrets.token_hex(8), instellingen().antwoorddomein),
+        message_id=sleutels.message_id(soort, None, secrets.token_hex(8), instellingen_van(session).antwoorddomein),
     )
     _leg_vast(session, [bericht], ronde, nu, personen=[None])
     return True
@@ -188,14 +189,14 @@ def _leg_vast(
 
 def _spec(catalogus: Catalogus, ronde: Ronde) -> tuple[Proces, Stap]:
     proces = catalogus.proces(ronde.proces)
-    return proces, proces.fasen[ronde.stapnummer]
+    return proces, proces.alle_stappen[ronde.stapnummer]
 
 
-def _context(proces: Proces, stap: Stap, ronde: Ronde) -> dict[str, Any]:
+def _context(proces: Proces, stap: Stap, ronde: Ronde, afzender: str) -> dict[str, Any]:
     return {
         "proces": {"id": proces.id, "titel": proces.titel, "bron": proces.bron},
         "stap": {"id": stap.id, "titel": stap.titel},
         "start": lange_datum(ronde.startdatum),
         "deadline": lange_datum(ronde.deadline),
-        "afzender": instellingen().afzender_naam,
+        "afzender": afzender,
     }

@@ -26,13 +26,9 @@ from prefect.input import RunInput
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, Completed
 from pydantic import Field
-from sqlmodel import select
 
-from engine.antwoorden import bevestig
-from engine.database import sessie
-from engine.rondes import spec
+from engine import diensten
 from flows import gedeeld
-from models.tabellen import Ronde
 
 DEPLOYMENT = "bevestiging/bevestiging"
 
@@ -58,35 +54,25 @@ def bevestiging_flow(ronde_id: int, proces: str, stap: str = ""):
     if not _lopend(ronde_id):  # confirmed another way while this run waited
         return Completed(name="OVERGESLAGEN", message="Deze stap was al op een andere manier bevestigd.")
     moment = gedeeld.nu_of(None)
-    with sessie(gedeeld.engine()) as s:
-        bevestig(
-            session=s,
-            catalogus=gedeeld.catalogus(),
-            proces=proces,
-            stap=stap or None,
-            nu=moment,
-            datum=invoer.datum,
-            kenmerk=invoer.kenmerk or None,
-        )
+    verslag = diensten.bevestig(
+        gedeeld.omgeving(),
+        proces=proces,
+        stap=stap or None,
+        nu=moment,
+        datum=invoer.datum,
+        kenmerk=invoer.kenmerk or None,
+        verzenden=False,
+    )
+    gedeeld.meld(verslag.gebeurtenissen)
     gedeeld.toon_ronde(ronde_id)
-    gedeeld.meld_wat_er_gebeurde(moment)
     gedeeld.verstuur(moment)
     zorg_voor_bevestigingen()  # the confirmation may have started a next stap that waits too
     return f"bevestigd op {invoer.datum}"
 
 
-def wachtende_rondes() -> list[Ronde]:
-    """Lopende rondes whose stap waits for the eigenaar's confirmation."""
-    catalogus = gedeeld.catalogus()
-    bekend = {p.id for p in catalogus.processen}
-    with sessie(gedeeld.engine()) as s:
-        lopend = s.exec(select(Ronde).where(Ronde.status == "lopend")).all()
-        return [r for r in lopend if r.proces in bekend and spec(catalogus, r)[1].voltooiing == "bevestiging"]
-
-
 def zorg_voor_bevestigingen() -> None:
     """One waiting confirmation run per waiting ronde (the idempotency key makes a second call a no-op)."""
-    for ronde in wachtende_rondes():
+    for ronde in diensten.wachtende_bevestigingen(gedeeld.omgeving()):
         try:
             run_deployment(
                 DEPLOYMENT,
@@ -115,6 +101,4 @@ def ruim_bevestigingen_op() -> None:
 
 
 def _lopend(ronde_id: int) -> bool:
-    with sessie(gedeeld.engine()) as s:
-        ronde = s.get(Ronde, ronde_id)
-        return ronde is not None and ronde.status == "lopend"
+    return diensten.is_lopend(gedeeld.omgeving(), ronde_id)

@@ -6,27 +6,26 @@ from datetime import datetime
 
 from prefect import flow, get_run_logger, task
 
-from engine.bewaking import bewaking
-from engine.database import sessie
+from engine import diensten
 from flows import gedeeld
 from flows.bevestiging import ruim_bevestigingen_op, zorg_voor_bevestigingen
 
 
 @task(name="bewaking", retries=2, retry_delay_seconds=30)
-def bewaak(nu: datetime) -> dict:
-    with sessie(gedeeld.engine()) as s:
-        return dict(bewaking(session=s, catalogus=gedeeld.catalogus(), nu=nu))
+def bewaak(nu: datetime) -> diensten.Verslag:
+    return diensten.bewaak(gedeeld.omgeving(), nu=nu, verzenden=False)
 
 
 @flow(name="bewaking", flow_run_name=gedeeld.run_naam("bewaking"))
 def bewaking_flow(nu: datetime | None = None) -> dict:
     moment = gedeeld.nu_of(nu)
     verslag = bewaak(moment)
-    get_run_logger().info("bewaking: %s", ", ".join(f"{v} {k}" for k, v in verslag.items()) or "niets te doen")
+    telling = dict(verslag.uitkomst)
+    get_run_logger().info("bewaking: %s", ", ".join(f"{v} {k}" for k, v in telling.items()) or "niets te doen")
+    gedeeld.meld(verslag.gebeurtenissen)
     gedeeld.verstuur(moment)
     gedeeld.toon_lopende_rondes()
     gedeeld.toon_openstaand(moment)
-    gedeeld.meld_wat_er_gebeurde(moment)
     zorg_voor_bevestigingen()
     ruim_bevestigingen_op()
-    return verslag
+    return telling

@@ -51,7 +51,7 @@ def _proces(catalogus: Catalogus, proces_id: str, vandaag: date) -> Deploymentpl
     tags = [
         "proces",
         f"eigenaar:{proces.eigenaar}",
-        *(f"register:{s.register_naam}" for s in proces.fasen if s.register_naam),
+        *(f"register:{s.register_naam}" for s in proces.alle_stappen if s.register_naam),
     ]
     return Deploymentplan(
         naam=proces.id,

@@ -7,15 +7,15 @@ from datetime import datetime
 from prefect import flow, get_run_logger, task
 from prefect.states import Completed
 
-from engine.postvak import lees_postvak
+from engine import diensten
 from flows import gedeeld
 from models.instellingen import instellingen
 
 
 @task(name="lees-postvak", retries=2, retry_delay_seconds=30)
-def lees(nu: datetime) -> dict:
+def lees(nu: datetime) -> diensten.Verslag:
     """Safe to retry: a message read twice is recognised by its Message-ID."""
-    return dict(lees_postvak(engine=gedeeld.engine(), catalogus=gedeeld.catalogus(), inst=instellingen(), nu=nu))
+    return diensten.lees_postvak(gedeeld.omgeving(), nu=nu, verzenden=False)
 
 
 @flow(name="postvak", flow_run_name=gedeeld.run_naam("postvak"))
@@ -24,9 +24,10 @@ def postvak_flow(nu: datetime | None = None):
         return Completed(name="OVERGESLAGEN", message="Geen IMAP-server ingesteld (INTEGRITEIT_IMAP_HOST).")
     moment = gedeeld.nu_of(nu)
     verslag = lees(moment)
-    get_run_logger().info("postvak: %s", ", ".join(f"{v} {k}" for k, v in verslag.items()) or "leeg")
-    if verslag:
+    mappen = dict(verslag.uitkomst)
+    get_run_logger().info("postvak: %s", ", ".join(f"{v} {k}" for k, v in mappen.items()) or "leeg")
+    if mappen:
+        gedeeld.meld(verslag.gebeurtenissen)
         gedeeld.verstuur(moment)
         gedeeld.toon_lopende_rondes()
-        gedeeld.meld_wat_er_gebeurde(moment)
-    return verslag
+    return mappen

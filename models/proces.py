@@ -94,7 +94,7 @@ class Proces(_StapVelden):
     stappen: list[Stap] | None = Field(None, min_length=1, description="Stages, in order, for multi-stage processes.")
 
     @property
-    def fasen(self) -> list[Stap]:
+    def alle_stappen(self) -> list[Stap]:
         """The stages as the engine sees them: `stappen`, or the proces itself as one stage without an id."""
         if self.stappen:
             return list(self.stappen)

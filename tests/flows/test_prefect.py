@@ -65,14 +65,10 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def eigen_database(tmp_path, monkeypatch):
-    from flows import gedeeld
-
     monkeypatch.setenv("INTEGRITEIT_DATABASE_URL", f"sqlite:///{tmp_path / 'motor.db'}")
     instellingen.cache_clear()
-    gedeeld.engine.cache_clear()
     yield instellingen().database_url
     instellingen.cache_clear()
-    gedeeld.engine.cache_clear()
 
 
 def wacht(voorwaarde, seconden: float = 90, stap: float = 0.5):

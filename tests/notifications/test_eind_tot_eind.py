@@ -14,7 +14,6 @@ import pytest
 from imap_tools import MailBoxUnencrypted
 from typer.testing import CliRunner
 
-from cli import motor
 from cli.main import app
 from models.instellingen import instellingen
 
@@ -48,11 +47,9 @@ def omgeving(tmp_path, monkeypatch, smtp_server, imap_server):
     }.items():
         monkeypatch.setenv(f"INTEGRITEIT_{naam}", waarde)
     instellingen.cache_clear()
-    motor._engine.cache_clear()
     (tmp_path / "personen.csv").write_text(PERSONEN, encoding="utf-8")
     yield tmp_path, postbode
     instellingen.cache_clear()
-    motor._engine.cache_clear()
 
 
 def cli(*argumenten: str):
@@ -145,6 +142,7 @@ def test_replies_without_message_id_are_counted_once_after_a_crash_between_commi
     cli("personen", "importeer", str(map / "personen.csv"))
     cli("ronde", "start", "nevenfuncties-statenleden", "--nu", "2027-03-01T09:30")
     verzoeken = [b for b in postbode.berichten if b["To"] != "griffie@example.org"]
+    eerder = aantallen_per_map(imap_server)  # the mailbox is shared by the tests of this session
     with postvak(imap_server) as mb:
         for verzoek in verzoeken:
             mb.append(antwoord_op(verzoek, verzoek["To"], "Geen wijzigingen.", met_id=False), "INBOX")
@@ -154,12 +152,13 @@ def test_replies_without_message_id_are_counted_once_after_a_crash_between_commi
         [sys.executable, "-c", DOOD_VOOR_VERPLAATSEN], env=os.environ | {"PYTHONHASHSEED": "random"}, cwd=os.getcwd()
     )
     assert gedood.returncode == 9
-    assert aantallen_per_map(imap_server)["INBOX"] == len(verzoeken)  # committed, never moved
+    assert aantallen_per_map(imap_server)["INBOX"] == eerder["INBOX"] + len(verzoeken)  # committed, never moved
     cli("postvak", "--nu", "2027-03-03T12:05")
 
     ronde = json.loads(cli("status", "--json").stdout)["rondes"][0]
     assert (ronde["verzoeken"], ronde["beantwoord"]) == (5, 5)
-    assert aantallen_per_map(imap_server) == {"INBOX": 0, "Verwerkt": 5, "Automatisch": 0, "Beoordelen": 0}
+    nu = aantallen_per_map(imap_server)
+    assert {m: nu[m] - eerder[m] for m in nu} == {"INBOX": 0, "Verwerkt": 5, "Automatisch": 0, "Beoordelen": 0}
     cli("verzend", "--nu", "2027-03-03T12:10")
     bevestigd = [b["To"] for b in postbode.berichten if b["Subject"].startswith("Ontvangen:")]
     assert sorted(bevestigd) == sorted(v["To"] for v in verzoeken)  # one confirmation each

@@ -1,0 +1,89 @@
+"""What every command shares: the common options, reading `--nu`, the use cases' environment, and the one
+place where what a user got wrong (`Gebruikersfout`) becomes a Dutch message and an exit code.
+
+Only typer and the standard library are imported at the top: `integriteit --help` must answer at once, so
+the engine (sqlalchemy, pydantic, jinja2, alembic...) is imported where a command runs.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from models.gebruikersfouten import Gebruikersfout
+
+ProcessenOptie = Annotated[
+    Path | None,
+    typer.Option("--processen", help="Map met processpecificaties (standaard: de processen/ van het project)."),
+]
+NuOptie = Annotated[
+    str | None,
+    typer.Option("--nu", help="Doe alsof het nu dit moment is (ISO, Amsterdamse tijd; een datum alleen = 12:00)."),
+]
+
+
+def afgehandeld(opdracht: Callable[..., Any]) -> Callable[..., Any]:
+    """The command, with what the user got wrong printed to stderr (in Dutch) and its exit code."""
+
+    @functools.wraps(opdracht)
+    def omhulsel(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return opdracht(*args, **kwargs)
+        except Gebruikersfout as fout:
+            _meld(fout)
+            raise typer.Exit(fout.exitcode) from None
+
+    return omhulsel
+
+
+def catalogus_of_fout(processen: Path | None):
+    """The catalogue of `--processen` or the configured folder; OngeldigeCatalogus when it has problems."""
+    from engine.diensten import catalogus
+    from models.instellingen import instellingen
+
+    return catalogus(processen or instellingen().processen)
+
+
+def omgeving(processen: Path | None = None):
+    """The use cases' environment from the settings; the catalogue from `--processen` when given."""
+    from engine.diensten import Omgeving
+
+    return Omgeving.uit_instellingen(processen=processen)
+
+
+def lees_nu(nu: str | None) -> datetime:
+    from models.werkdagen import TIJDZONE
+
+    if nu is None:
+        return datetime.now(TIJDZONE)
+    try:
+        moment = (
+            datetime.fromisoformat(nu) if "T" in nu or " " in nu else datetime.combine(date.fromisoformat(nu), time(12))
+        )
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{nu}' is geen datum of tijdstip; schrijf bijv. 2027-03-01T09:30", param_hint="'--nu'"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=TIJDZONE)
+
+
+def _meld(fout: Gebruikersfout) -> None:
+    from engine.catalogus import OngeldigeCatalogus
+
+    if not isinstance(fout, OngeldigeCatalogus):
+        typer.echo(str(fout), err=True)
+        return
+    for probleem in fout.problemen:
+        typer.echo(str(probleem), err=True)
+    fout_bestanden = {b: n for b, n in fout.bestanden.items() if n}
+    for bestand, aantal in fout_bestanden.items():
+        typer.echo(f"✘ {bestand} ({aantal} {'probleem' if aantal == 1 else 'problemen'})")
+    typer.echo(
+        f"{len(fout.problemen)} {'probleem' if len(fout.problemen) == 1 else 'problemen'} in "
+        f"{len(fout_bestanden)} van {len(fout.bestanden)} bestanden; niets draait tot ze zijn opgelost."
+    )

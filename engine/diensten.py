@@ -1,0 +1,235 @@
+"""The use cases: one function for everything a person or a schedule can ask of the engine.
+
+Every shell calls these and only translates what they report: the CLI into text, the Prefect flows into
+artifacts and events, the web app into pages; the simulator drives the same functions on a simulated clock.
+A use case opens its own unit of work (`Omgeving.werk`), commits it, and reports what happened: its outcome,
+the domain events it caused (ronde gestart, herinnerd, beantwoord, geescaleerd, gesloten; with the ronde),
+and what sending did when it sent. No shell opens a session of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from sqlalchemy import Engine
+from sqlmodel import Session, func, select
+
+from engine import antwoorden, bewaking, overzicht, personen, postvak, rondes, status, verzenden
+from engine.catalogus import Catalogus, laad_catalogus
+from engine.database import database, sessie
+from engine.gebeurtenissen import gebeurd
+from models.instellingen import Instellingen, instellingen
+from models.statussen import RondeStatus
+from models.tabellen import Persoon, Ronde
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Domeingebeurtenis:
+    """Something that happened to a ronde, with how often (e.g. 49 reminders queued in one ronde)."""
+
+    soort: str  # gestart, herinnerd, beantwoord, geescaleerd, gesloten
+    ronde_id: int
+    proces: str
+    stap: str
+    startdatum: date
+    aantal: int
+
+
+@dataclass
+class Verslag(Generic[T]):
+    """What a use case did: its outcome, the domain events it caused, and what sending did (if it sent)."""
+
+    uitkomst: T
+    gebeurtenissen: list[Domeingebeurtenis] = field(default_factory=list)
+    verzending: verzenden.Verzendverslag | None = None
+
+
+@dataclass(frozen=True)
+class Omgeving:
+    """What every use case works with: the engine's database, the catalogue of specs, the settings."""
+
+    engine: Engine
+    catalogus: Catalogus
+    inst: Instellingen
+
+    @classmethod
+    def uit_instellingen(cls, inst: Instellingen | None = None, processen: Path | None = None) -> Omgeving:
+        """The configured environment: the database migrated once per process, the catalogue loaded once and
+        again only when its files changed. Raises OngeldigeCatalogus on an invalid folder."""
+        inst = inst or instellingen()
+        return cls(database(inst.database_url), catalogus(processen or inst.processen), inst)
+
+    @contextmanager
+    def werk(self) -> Iterator[Session]:
+        with sessie(self.engine, self.inst) as s:
+            yield s
+
+
+def catalogus(map: Path) -> Catalogus:
+    """The catalogue of `map`, loaded again only when a file in it changed (a long-running server, a web app)."""
+    sleutel = (map.resolve(), _vingerafdruk(map))
+    if _catalogi.get(sleutel[0], (None, None))[0] != sleutel[1]:
+        _catalogi[sleutel[0]] = (sleutel[1], laad_catalogus(map))
+    return _catalogi[sleutel[0]][1]
+
+
+_catalogi: dict[Path, tuple[tuple, Catalogus]] = {}
+
+
+def _vingerafdruk(map: Path) -> tuple:
+    """Name, size and modification time of every file below `map` (specs, kalender, rollen, templates)."""
+    if not map.is_dir():
+        return ()
+    return tuple(
+        sorted(
+            (os.path.join(pad, naam), (s := os.stat(os.path.join(pad, naam))).st_size, s.st_mtime_ns)
+            for pad, _, namen in os.walk(map)
+            for naam in namen
+        )
+    )
+
+
+def start_ronde(omg: Omgeving, *, proces: str, nu: datetime, verzenden: bool = True) -> Verslag[rondes.Start | None]:
+    """Start the ronde of `proces` that is due at `nu`; a second start finds it and changes nothing.
+    Raises OnbekendProces."""
+    spec = omg.catalogus.proces(proces)
+    with omg.werk() as s:
+        start = rondes.start_ronde(session=s, catalogus=omg.catalogus, proces=spec, nu=nu)
+    return _verslag(omg, s, start, nu, verzenden)
+
+
+def bewaak(omg: Omgeving, *, nu: datetime, verzenden: bool = True) -> Verslag[Counter]:
+    """The daily watch: start what was missed, keep doelgroepen current, remind, escalate, close."""
+    with omg.werk() as s:
+        telling = bewaking.bewaking(session=s, catalogus=omg.catalogus, nu=nu)
+    return _verslag(omg, s, telling, nu, verzenden)
+
+
+def beantwoord(
+    omg: Omgeving, *, invoer: list[antwoorden.Invoer], nu: datetime, kanaal: str, verzenden: bool = True
+) -> Verslag[list[antwoorden.Vastgelegd]]:
+    """Record answers (one is a batch of one), whatever channel they came through. Raises OnbekendVerzoek."""
+    with omg.werk() as s:
+        vastgelegd = antwoorden.registreer_antwoorden(
+            session=s, catalogus=omg.catalogus, antwoorden=invoer, nu=nu, kanaal=kanaal
+        )
+    return _verslag(omg, s, vastgelegd, nu, verzenden)
+
+
+def bevestig(
+    omg: Omgeving,
+    *,
+    proces: str,
+    nu: datetime,
+    datum: date,
+    kenmerk: str | None = None,
+    stap: str | None = None,
+    verzenden: bool = True,
+) -> Verslag[antwoorden.Vastgelegd]:
+    """The eigenaar confirms the stap that waits for it, with the date and reference of the decision."""
+    omg.catalogus.proces(proces)
+    with omg.werk() as s:
+        vastgelegd = antwoorden.bevestig(
+            session=s, catalogus=omg.catalogus, proces=proces, stap=stap, nu=nu, datum=datum, kenmerk=kenmerk
+        )
+    return _verslag(omg, s, vastgelegd, nu, verzenden)
+
+
+def verzend(omg: Omgeving, *, nu: datetime) -> verzenden.Verzendverslag:
+    """Send the outbox over SMTP (nothing without a server: the messages wait)."""
+    with omg.werk() as s:
+        return verzenden.verzend(session=s, catalogus=omg.catalogus, nu=nu, inst=omg.inst)
+
+
+def lees_postvak(omg: Omgeving, *, nu: datetime, verzenden: bool = True) -> Verslag[Counter]:
+    """Read the reply mailbox: each message matched and recorded, then moved to its folder; the count per
+    folder."""
+    gelezen = postvak.lees_postvak(engine=omg.engine, catalogus=omg.catalogus, inst=omg.inst, nu=nu)
+    verslag = Verslag(gelezen.mappen, _gebeurtenissen(omg, gelezen.gebeurd))
+    if verzenden and omg.inst.smtp_host:
+        verslag.verzending = verzend(omg, nu=nu)
+    return verslag
+
+
+def importeer_personen(omg: Omgeving, *, bestand: Path | None, nu: datetime) -> Verslag[personen.Importverslag]:
+    """Import persons from a file (None: the synthetic demo organisation); all or nothing. Raises
+    OngeldigeImport, naming every bad row and column."""
+    rijen = personen.lees_bestand(bestand or personen.DEMO, set(omg.catalogus.rollen.rollen))
+    with omg.werk() as s:
+        return Verslag(personen.importeer(s, rijen, nu))
+
+
+def is_leeg(omg: Omgeving) -> bool:
+    """No persons at all: a fresh database."""
+    with omg.werk() as s:
+        return s.exec(select(func.count()).select_from(Persoon)).one() == 0
+
+
+def rondes_status(omg: Omgeving) -> list[dict]:
+    """Every ronde with its counts: verzoeken, beantwoord, open, herinneringen, escalaties."""
+    with omg.werk() as s:
+        return status.rondes_status(s)
+
+
+def ronde_overzicht(omg: Omgeving, ronde_id: int) -> tuple[Ronde, list[dict], int, int]:
+    """A ronde with its rows (who, role, status, last contact, reminders) and (answered, total)."""
+    with omg.werk() as s:
+        ronde = s.get(Ronde, ronde_id)
+        return ronde, overzicht.ronde_tabel(s, ronde), *overzicht.voortgang(s, ronde)
+
+
+def openstaand(omg: Omgeving, nu: datetime) -> str:
+    """The coordinator's list of what runs and what needs attention, as Markdown."""
+    with omg.werk() as s:
+        return overzicht.openstaand(s, nu)
+
+
+def lopende_rondes(omg: Omgeving) -> list[Ronde]:
+    with omg.werk() as s:
+        return list(s.exec(select(Ronde).where(Ronde.status == RondeStatus.LOPEND).order_by(Ronde.id)))
+
+
+def wachtende_bevestigingen(omg: Omgeving) -> list[Ronde]:
+    """Lopende rondes whose stap waits for its eigenaar's confirmation."""
+    bekend = {p.id for p in omg.catalogus.processen}
+    return [
+        r
+        for r in lopende_rondes(omg)
+        if r.proces in bekend and rondes.spec(omg.catalogus, r)[1].voltooiing == "bevestiging"
+    ]
+
+
+def is_lopend(omg: Omgeving, ronde_id: int) -> bool:
+    with omg.werk() as s:
+        ronde = s.get(Ronde, ronde_id)
+        return ronde is not None and ronde.status == RondeStatus.LOPEND
+
+
+def _verslag(omg: Omgeving, s: Session, uitkomst: T, nu: datetime, verzenden: bool) -> Verslag[T]:
+    verslag = Verslag(uitkomst, _gebeurtenissen(omg, gebeurd(s)))
+    if verzenden and omg.inst.smtp_host:
+        verslag.verzending = verzend(omg, nu=nu)
+    return verslag
+
+
+def _gebeurtenissen(omg: Omgeving, telling: Counter) -> list[Domeingebeurtenis]:
+    """The counted events with their rondes; an event of a ronde that was rolled back (another worker started
+    the same ronde a moment earlier) has no ronde and is dropped."""
+    if not telling:
+        return []
+    with omg.werk() as s:
+        rondes_per_id = {r.id: r for r in s.exec(select(Ronde).where(Ronde.id.in_({i for i, _ in telling})))}
+    return [
+        Domeingebeurtenis(soort, r.id, r.proces, r.stap, r.startdatum, aantal)
+        for (ronde_id, soort), aantal in sorted(telling.items())
+        if (r := rondes_per_id.get(ronde_id)) is not None
+    ]
