@@ -171,6 +171,12 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
     if not binnen.tekst:
         return Afhandeling(BEOORDELEN, Uitkomst.LEEG), None
     ronde = session.get(Ronde, verzoek.ronde_id)
+    # an owner who confirms by email writes the date of the meeting or decision in the reply; without a full
+    # date the confirmation cannot count, and the coordinator asks for it
+    bevestiging = spec(catalogus, ronde)[1].voltooiing == "bevestiging"
+    datum = datum_in_tekst(binnen.tekst) if bevestiging else None
+    if bevestiging and datum is None:
+        return Afhandeling(BEOORDELEN, Uitkomst.ZONDER_DATUM), None
     vastgelegd = registreer_antwoord(
         session=session,
         catalogus=catalogus,
@@ -179,8 +185,7 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
         kanaal="email",
         geen_wijzigingen=binnen.geen_wijzigingen,
         tekst=None if binnen.geen_wijzigingen else binnen.tekst,
-        # an owner who confirms by email writes the date of the meeting or decision in the reply
-        datum=datum_in_tekst(binnen.tekst) if spec(catalogus, ronde)[1].voltooiing == "bevestiging" else None,
+        datum=datum,
     )
     if vastgelegd.te_laat:
         return Afhandeling(VERWERKT, Uitkomst.TE_LAAT), vastgelegd.antwoord_id

@@ -1,7 +1,8 @@
 """The simulator: the real core, day by day on a simulated clock, over a fresh database with the demo organisation.
 
-Each recipient answers with probability `antwoordkans`, on a random day before the deadline, through the same
-`registreer_antwoorden` as a real answer (a day's answers together). The same `zaad` gives the same result.
+It drives the same use cases as production (engine.diensten: the daily watch, recording answers), only on a
+simulated clock. Each recipient answers with probability `antwoordkans`, on a random day before the deadline
+(a day's answers together). The same `zaad` gives the same result.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from pathlib import Path
 
 from sqlmodel import func, select
 
-from engine.antwoorden import Invoer, registreer_antwoorden
-from engine.bewaking import bewaking
+from engine import diensten
+from engine.antwoorden import Invoer
 from engine.catalogus import Catalogus
-from engine.database import maak_engine, sessie
-from engine.personen import DEMO, importeer, lees_bestand
+from engine.database import maak_engine
+from engine.diensten import Omgeving
 from engine.status import rondes_status
+from models.instellingen import Instellingen
 from models.tabellen import Bericht, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
@@ -27,30 +29,26 @@ MIDDAG = time(12, 0)
 
 
 def simuleer(*, catalogus: Catalogus, van: date, tot: date, antwoordkans: float, zaad: int) -> dict:
+    """Run the use cases day by day from `van` to `tot` over a fresh database; every ronde and message count."""
     rng = random.Random(zaad)
     with tempfile.TemporaryDirectory(prefix="integriteit-simulatie-") as map:
-        engine = maak_engine(f"sqlite:///{Path(map) / 'simulatie.db'}")
-        with sessie(engine) as s:
-            importeer(s, lees_bestand(DEMO, set(catalogus.rollen.rollen)), _moment(van - timedelta(days=1)))
+        omg = Omgeving(maak_engine(f"sqlite:///{Path(map) / 'simulatie.db'}"), catalogus, Instellingen())
+        diensten.importeer_personen(omg, bestand=None, nu=_moment(van - timedelta(days=1)))
         gepland: dict[date, list[str]] = defaultdict(list)
         laatste_verzoek = 0
         dag = van
         while dag <= tot:
             nu = _moment(dag)
-            with sessie(engine) as s:
-                bewaking(session=s, catalogus=catalogus, nu=nu)
+            diensten.bewaak(omg, nu=nu, verzenden=False)
+            with omg.werk() as s:
                 laatste_verzoek = _plan_antwoorden(s, rng, antwoordkans, dag, laatste_verzoek, gepland)
-                if tokens := gepland.pop(dag, []):
-                    antwoorden = [
-                        Invoer(t, geen_wijzigingen=True, datum=dag, kenmerk=f"simulatie {dag}") for t in tokens
-                    ]
-                    registreer_antwoorden(
-                        session=s, catalogus=catalogus, antwoorden=antwoorden, nu=nu, kanaal="simulatie"
-                    )
+            if tokens := gepland.pop(dag, []):
+                invoer = [Invoer(t, geen_wijzigingen=True, datum=dag, kenmerk=f"simulatie {dag}") for t in tokens]
+                diensten.beantwoord(omg, invoer=invoer, nu=nu, kanaal="simulatie", verzenden=False)
             dag += timedelta(days=1)
-        with sessie(engine) as s:
+        with omg.werk() as s:
             uitkomst = {"rondes": rondes_status(s), "berichten": _berichten(s)}
-        engine.dispose()
+        omg.engine.dispose()
     return uitkomst
 
 

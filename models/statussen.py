@@ -110,6 +110,8 @@ class Uitkomst(enum.StrEnum):
     """Een antwoord zonder eigen tekst."""
     ONLEESBAAR = "onleesbaar"
     """Niet te verwerken; de reden staat bij het bericht."""
+    ZONDER_DATUM = "zonder-datum"
+    """Een bevestiging per e-mail zonder volledige datum (dag, maand en jaar) van vergadering of besluit."""
 
 
 OPEN: tuple[VerzoekStatus, ...] = (VerzoekStatus.OPEN, VerzoekStatus.HERINNERD, VerzoekStatus.GEESCALEERD)

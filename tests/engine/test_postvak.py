@@ -133,7 +133,9 @@ def test_a_genuine_answer_gets_a_short_confirmation(session, catalogus, ronde):
     assert ontvangst.aan == "jan@example.org" and "niets is gewijzigd" in ontvangst.tekst
 
 
-def test_an_owner_confirms_by_email_with_the_date_in_the_reply(session, catalogus):
+@pytest.fixture
+def eigenaarstaak(session, catalogus) -> Verzoek:
+    """The griffie's task to put integrity on the September agenda of PS (a stap that waits for a date)."""
     importeer(
         session,
         [PersoonInvoer(extern_id="G1", naam="Griffie", email="griffie@example.org", rollen=["statengriffie"])],
@@ -145,14 +147,34 @@ def test_an_owner_confirms_by_email_with_the_date_in_the_reply(session, catalogu
         proces=catalogus.proces("agendering-integriteit-ps"),
         nu=datetime(2027, 9, 1, 9, 30, tzinfo=TIJDZONE),
     ).ronde
-    verzoek = session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id)).one()
-    ruw = (
+    return session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id)).one()
+
+
+def bevestiging_per_mail(verzoek: Verzoek, tekst: str) -> bytes:
+    return (
         f"From: griffie@example.org\nTo: integriteit+{verzoek.token}@example.nl\nSubject: Re: agenda\n"
-        "Message-ID: <bevestiging@example.org>\n\nStaat op de agenda van de PS-vergadering van 27 september 2027.\n"
-    )
-    verwerk(session=session, catalogus=catalogus, ruw=ruw.encode(), nu=datetime(2027, 9, 2, 12, tzinfo=TIJDZONE))
+        f"Message-ID: <bevestiging@example.org>\n\n{tekst}\n"
+    ).encode()
+
+
+def agendering(session) -> dict:
+    return next(r for r in rondes_status(session) if r["proces"] == "agendering-integriteit-ps")
+
+
+def test_an_owner_confirms_by_email_with_the_date_in_the_reply(session, catalogus, eigenaarstaak):
+    ruw = bevestiging_per_mail(eigenaarstaak, "Staat op de agenda van de PS-vergadering van 27 september 2027.")
+    verwerk(session=session, catalogus=catalogus, ruw=ruw, nu=datetime(2027, 9, 2, 12, tzinfo=TIJDZONE))
     assert session.exec(select(Antwoord.datum)).one() == date(2027, 9, 27)
-    assert next(r for r in rondes_status(session) if r["proces"] == "agendering-integriteit-ps")["status"] == "voltooid"
+    assert agendering(session)["status"] == "voltooid"
+
+
+@pytest.mark.parametrize("tekst", ["Is geregeld, staat op de agenda.", "Staat op de agenda van 18 mei."])
+def test_an_owners_confirmation_without_a_full_date_waits_for_the_coordinator(session, catalogus, eigenaarstaak, tekst):
+    ruw = bevestiging_per_mail(eigenaarstaak, tekst)
+    afhandeling = verwerk(session=session, catalogus=catalogus, ruw=ruw, nu=datetime(2027, 9, 2, 12, tzinfo=TIJDZONE))
+    assert (afhandeling.map, afhandeling.uitkomst) == ("Beoordelen", "zonder-datum")
+    assert session.exec(select(Antwoord)).all() == []
+    assert agendering(session)["status"] == "lopend"
 
 
 def test_a_forged_bounce_marks_nobody_undeliverable(session, catalogus, ronde):

@@ -35,6 +35,7 @@ UITKOMST = (
     "alleen-onderwerp",
     "leeg",
     "onleesbaar",
+    "zonder-datum",
 )
 
 
