@@ -1,0 +1,153 @@
+"""A real browser for the tests: Debian's Chromium driven by Selenium through Debian's chromedriver, headless,
+with a fresh profile per browser; an ASGI app served by uvicorn on a free loopback port in a thread; and
+axe-core's accessibility scan of the page in the browser.
+
+Nothing here downloads a browser or a driver: the paths are given (see `zorg_voor_chromium`), so Selenium
+Manager is never asked. Chromium runs with the flags this machine needs (as root: --no-sandbox; a closed
+network: no background connections, no QUIC, no component updates or sync).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.by import By
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+VLAGGEN = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",  # /dev/shm may be small in a container: Chromium then crashes on big pages
+)
+AXE = Path(__file__).resolve().parents[1] / "tests" / "web" / "axe" / "axe.min.js"
+"""axe-core, vendored unmodified (tests/web/axe/README.md says which version and from where)."""
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ERNSTIG = {"serious", "critical"}
+
+
+@contextmanager
+def chromium(
+    programma: str = CHROMIUM, driver_programma: str = CHROMEDRIVER, breedte: int = 1280, hoogte: int = 900
+) -> Iterator[WebDriver]:
+    """A headless Chromium with an empty profile in a temporary folder; quit and removed afterwards."""
+    profiel = tempfile.mkdtemp(prefix="chromium-profiel-")
+    opties = Options()
+    opties.binary_location = programma
+    for vlag in (*VLAGGEN, f"--user-data-dir={profiel}", f"--window-size={breedte},{hoogte}", "--lang=nl-NL"):
+        opties.add_argument(vlag)
+    driver = None
+    try:
+        driver = webdriver.Chrome(options=opties, service=Service(executable_path=driver_programma))
+        driver.set_page_load_timeout(30)
+        driver.set_script_timeout(60)  # axe.run on a large page takes a few seconds
+        yield driver
+    finally:
+        if driver is not None:
+            driver.quit()
+        shutil.rmtree(profiel, ignore_errors=True)
+
+
+@contextmanager
+def serveer(maak_app: Callable[[str], Any], wachttijd: float = 15) -> Iterator[str]:
+    """Serve the ASGI app that `maak_app(basis_url)` returns with uvicorn, in a thread, on a free loopback port;
+    yields the base URL (http://127.0.0.1:PORT, no trailing slash). The app gets its own address before it is
+    made, for the links it puts in mails. Stopped (and the thread joined) afterwards."""
+    sok = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sok.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sok.bind(("127.0.0.1", 0))  # bound here and handed over: no other process can take the port in between
+    basis_url = f"http://127.0.0.1:{sok.getsockname()[1]}"
+    try:
+        config = uvicorn.Config(maak_app(basis_url), log_level="warning", lifespan="auto", access_log=False)
+        server = uvicorn.Server(config)
+        draad = threading.Thread(target=server.run, kwargs={"sockets": [sok]}, name="uvicorn-test", daemon=True)
+        draad.start()
+        einde = time.monotonic() + wachttijd
+        while not server.started:
+            if not draad.is_alive() or time.monotonic() > einde:
+                server.should_exit = True
+                raise RuntimeError(f"uvicorn did not start serving {basis_url} within {wachttijd} s")
+            time.sleep(0.02)
+        try:
+            yield basis_url
+        finally:
+            server.should_exit = True
+            draad.join(wachttijd)
+    finally:
+        sok.close()
+
+
+def axe_overtredingen(driver: WebDriver, tags: list[str] = WCAG_21_AA, script: Path = AXE) -> list[dict]:
+    """Run axe-core on the page the browser shows (injected when the page does not have it yet) for these tags;
+    its violations, each with id, impact, help, helpUrl and the offending nodes."""
+    if not driver.execute_script("return typeof window.axe === 'object'"):
+        driver.execute_script(script.read_text(encoding="utf-8"))
+    uitkomst = driver.execute_async_script(
+        """
+        const [tags, klaar] = arguments;
+        axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+            .then(r => klaar(JSON.stringify(r.violations)), e => klaar(JSON.stringify({fout: String(e)})));
+        """,
+        tags,
+    )
+    overtredingen = json.loads(uitkomst)
+    if isinstance(overtredingen, dict):
+        raise RuntimeError(f"axe.run failed: {overtredingen['fout']}")
+    return overtredingen
+
+
+def beschrijf(overtredingen: list[dict]) -> str:
+    """One line per violation and an indented line per offending element, for a test's output or failure."""
+    regels = []
+    for o in overtredingen:
+        regels.append(f"{o['impact']}: {o['id']}: {o['help']} ({len(o['nodes'])}x) {o['helpUrl']}")
+        regels += [f"    {', '.join(map(str, n['target']))}: {n.get('failureSummary', '')!r}" for n in o["nodes"]]
+    return "\n".join(regels)
+
+
+def invoer_zonder_label(driver: WebDriver) -> list[str]:
+    """Every visible form control (input, select, textarea; not buttons or hidden inputs) without a label: no
+    <label for=id>, no enclosing <label>, no aria-label(ledby). Each as tag#id[name]."""
+    return driver.execute_script(
+        """
+        const zonder = [];
+        for (const el of document.querySelectorAll('input, select, textarea')) {
+            if (['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type)) continue;
+            const gelabeld = (el.labels && el.labels.length > 0)
+                || (el.getAttribute('aria-label') || '').trim() !== ''
+                || (el.getAttribute('aria-labelledby') || '').split(/\\s+/).some(i => i && document.getElementById(i));
+            if (!gelabeld) zonder.push(`${el.tagName.toLowerCase()}#${el.id}[${el.name}]`);
+        }
+        return zonder;
+        """
+    )
+
+
+def actief_element(driver: WebDriver) -> str:
+    """The element with the keyboard focus, as tag#id[name] "text", for a failing keyboard test."""
+    el = driver.switch_to.active_element
+    return f'{el.tag_name}#{el.get_attribute("id")}[{el.get_attribute("name")}] "{el.text[:40]}"'
+
+
+def tekst(driver: WebDriver) -> str:
+    return driver.find_element(By.TAG_NAME, "body").text
