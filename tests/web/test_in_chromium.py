@@ -13,6 +13,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
@@ -71,7 +73,19 @@ def proefapp(basis_url: str) -> Starlette:
         inhoud = '<input name="x"><p style="color:#eee;background:#fff">bijna onzichtbaar</p>'
         return HTMLResponse(PAGINA.format(titel="Slecht", inhoud=inhoud))
 
-    return Starlette(routes=[Route("/", formulier, methods=["GET", "POST"]), Route("/slecht", slecht)])
+    # as strict as the real app: the page may run no script of its own, yet the test's scripts (axe) must run
+    return Starlette(
+        routes=[Route("/", formulier, methods=["GET", "POST"]), Route("/slecht", slecht)],
+        middleware=[Middleware(GeenScripts)],
+    )
+
+
+class GeenScripts(BaseHTTPMiddleware):
+    async def dispatch(self, request, volgende):
+        antwoord = await volgende(request)
+        if request.url.path == "/":  # not on /slecht: its inline style must apply
+            antwoord.headers["Content-Security-Policy"] = "default-src 'self'; script-src 'none'; form-action 'self'"
+        return antwoord
 
 
 def test_the_browser_fills_a_form_served_by_uvicorn_with_the_keyboard_only(browser):
