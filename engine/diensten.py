@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from engine import antwoorden, bewaking, overzicht, personen, postvak, rondes, status, verzenden
+from engine import antwoorden, bewaking, overzicht, personen, postvak, registers, rondes, status, verzenden
 from engine.catalogus import Catalogus, laad_catalogus
 from engine.database import database, sessie
 from engine.gebeurtenissen import gebeurd
@@ -233,3 +233,144 @@ def _gebeurtenissen(omg: Omgeving, telling: Counter) -> list[Domeingebeurtenis]:
         for (ronde_id, soort), aantal in sorted(telling.items())
         if (r := rondes_per_id.get(ronde_id)) is not None
     ]
+
+
+# From answer to register (issue 10): the personal page of a verzoek, answers and proposals, the eigenaar's
+# review, and the register as it stood on a day. The core is engine/registers.py.
+
+
+def pagina(omg: Omgeving, *, token: str, nu: datetime) -> registers.Persoonlijkepagina:
+    """The personal page of the verzoek with this token: who, what is asked, by when, whether it still takes
+    answers, and the register's entries for pre-filling. Raises OnbekendVerzoek."""
+    with omg.werk() as s:
+        return registers.pagina(s, catalogus=omg.catalogus, token=token, nu=nu)
+
+
+def geen_wijzigingen(
+    omg: Omgeving, *, token: str, nu: datetime, kanaal: str, verzenden: bool = True
+) -> Verslag[registers.Ingediend]:
+    """"Geen wijzigingen": the answer counts for the ronde and the current entries are confirmed; a second
+    time changes nothing (`al_beantwoord`). Raises OnbekendVerzoek, VerzoekGesloten."""
+    with omg.werk() as s:
+        uitkomst = registers.geen_wijzigingen(s, catalogus=omg.catalogus, token=token, nu=nu, kanaal=kanaal)
+    return _verslag(omg, s, uitkomst, nu, verzenden)
+
+
+def dien_in(
+    omg: Omgeving,
+    *,
+    token: str,
+    wijzigingen: list[dict],
+    nu: datetime,
+    kanaal: str,
+    toelichting: str | None = None,
+    verzenden: bool = True,
+) -> Verslag[registers.Ingediend]:
+    """Changes to the register as proposals for the eigenaar (`regel` in an entry: a new version of that entry,
+    e.g. with `tot` to end it; without: a new entry); the answer counts for the ronde. Raises OngeldigeInvoer
+    (per (index, field) a Dutch message; nothing stored), OnbekendVerzoek, VerzoekGesloten."""
+    with omg.werk() as s:
+        uitkomst = registers.dien_in(
+            s,
+            catalogus=omg.catalogus,
+            token=token,
+            wijzigingen=wijzigingen,
+            nu=nu,
+            kanaal=kanaal,
+            toelichting=toelichting,
+        )
+    return _verslag(omg, s, uitkomst, nu, verzenden)
+
+
+def melding(
+    omg: Omgeving, *, persoon_id: int, register: str, invoer: list[dict], nu: datetime, kanaal: str
+) -> Verslag[registers.Ingediend]:
+    """Entries reported without a verzoek (a gift when it is received), as proposals. Raises OngeldigeInvoer."""
+    with omg.werk() as s:
+        uitkomst = registers.melding(
+            s, catalogus=omg.catalogus, persoon_id=persoon_id, register=register, invoer=invoer, nu=nu, kanaal=kanaal
+        )
+    return _verslag(omg, s, uitkomst, nu, False)
+
+
+def voorstellen(omg: Omgeving, *, rollen: set[str]) -> list[registers.Voorstel]:
+    """The proposals waiting for these roles (eigenaar roles; the integriteitscoordinator sees all)."""
+    with omg.werk() as s:
+        return registers.voorstellen(s, catalogus=omg.catalogus, rollen=rollen)
+
+
+def aanvaard(
+    omg: Omgeving, *, versie_id: int, door_persoon_id: int, nu: datetime, velden: dict | None = None
+) -> Verslag[registers.Versie]:
+    """The eigenaar accepts a proposal, as is or edited (`velden`). Raises OnbekendVoorstel, AlBeoordeeld,
+    GeenBevoegdheid, OngeldigeInvoer."""
+    with omg.werk() as s:
+        uitkomst = registers.aanvaard(
+            s, catalogus=omg.catalogus, versie_id=versie_id, door_persoon_id=door_persoon_id, nu=nu, velden=velden
+        )
+    return Verslag(uitkomst)
+
+
+def verwerk_tekst(
+    omg: Omgeving, *, versie_id: int, door_persoon_id: int, wijzigingen: list[dict], nu: datetime
+) -> Verslag[list[registers.Versie]]:
+    """The eigenaar turns a free-text proposal (a reply by email) into accepted entries."""
+    with omg.werk() as s:
+        uitkomst = registers.verwerk_tekst(
+            s,
+            catalogus=omg.catalogus,
+            versie_id=versie_id,
+            door_persoon_id=door_persoon_id,
+            wijzigingen=wijzigingen,
+            nu=nu,
+        )
+    return Verslag(uitkomst)
+
+
+def stuur_terug(
+    omg: Omgeving,
+    *,
+    versie_id: int,
+    door_persoon_id: int,
+    opmerking: str,
+    nu: datetime,
+    link: str | None = None,
+    verzenden: bool = True,
+) -> Verslag[registers.Teruggestuurd]:
+    """The eigenaar sends a proposal back with a remark; the person gets a mail with it and their link."""
+    with omg.werk() as s:
+        uitkomst = registers.stuur_terug(
+            s,
+            catalogus=omg.catalogus,
+            versie_id=versie_id,
+            door_persoon_id=door_persoon_id,
+            opmerking=opmerking,
+            nu=nu,
+            link=link,
+        )
+    return _verslag(omg, s, uitkomst, nu, verzenden)
+
+
+def register_op(
+    omg: Omgeving, *, persoon_id: int, register: str, peildatum: date | datetime
+) -> list[registers.Versie]:
+    """What the person's register said on that day: per entry the latest version accepted by then."""
+    with omg.werk() as s:
+        return registers.register_op(s, persoon_id=persoon_id, register=register, peildatum=peildatum)
+
+
+def geschiedenis(omg: Omgeving, *, regel: str) -> list[registers.Versie]:
+    """Every version of one entry, oldest first."""
+    with omg.werk() as s:
+        return registers.geschiedenis(s, regel=regel)
+
+
+def mag_beoordelen(omg: Omgeving, persoon: Persoon) -> bool:
+    """Whether the person reviews proposals: an eigenaar role of some proces, or the integriteitscoordinator."""
+    return registers.mag_beoordelen(omg.catalogus, persoon)
+
+
+def persoon_met_email(omg: Omgeving, *, email: str) -> Persoon | None:
+    """The one active person with this address (any case), or None."""
+    with omg.werk() as s:
+        return registers.persoon_met_email(s, email)

@@ -46,6 +46,7 @@ DOMEIN = {
     "escalatie-klaargezet": "geescaleerd",
     "antwoord": "beantwoord",
     "ronde-gesloten": "gesloten",
+    "register-voorstel": "voorstel",
 }
 """The audit kinds that are also domain events (a use case reports them; the flows emit them to Prefect)."""
 

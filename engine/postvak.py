@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
-from engine import gebeurtenissen
+from engine import gebeurtenissen, registers
 from engine.antwoorden import registreer_antwoord
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van, sessie
@@ -186,6 +186,19 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
         geen_wijzigingen=binnen.geen_wijzigingen,
         tekst=None if binnen.geen_wijzigingen else binnen.tekst,
         datum=datum,
+    )
+    # "geen wijzigingen" confirms the register as it stands; free text waits as a proposal for the eigenaar
+    registers.na_antwoord(
+        session,
+        catalogus=catalogus,
+        verzoek=verzoek,
+        ronde=ronde,
+        antwoord_id=vastgelegd.antwoord_id,
+        geen_wijzigingen=binnen.geen_wijzigingen,
+        tekst=binnen.tekst,
+        te_laat=vastgelegd.te_laat,
+        nu=nu,
+        kanaal="email",
     )
     if vastgelegd.te_laat:
         return Afhandeling(VERWERKT, Uitkomst.TE_LAAT), vastgelegd.antwoord_id

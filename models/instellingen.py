@@ -44,6 +44,13 @@ class Instellingen(BaseSettings):
     imap_tls: Beveiliging = "ssl"
     imap_map: str = "INBOX"
 
+    nagrace_dagen: int = Field(
+        14,
+        ge=0,
+        description="Days a closed ronde's personal page still takes (late) answers; after that it says whom to "
+        "contact.",
+    )
+
     meldingen: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Apprise URLs for alerts to the coordinator and owners (whitespace-separated, or a JSON list).",

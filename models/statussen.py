@@ -114,6 +114,20 @@ class Uitkomst(enum.StrEnum):
     """Een bevestiging per e-mail zonder volledige datum (dag, maand en jaar) van vergadering of besluit."""
 
 
+class Regelstatus(enum.StrEnum):
+    """Where one version of one register entry stands (`Registerregel.status`)."""
+
+    VOORGESTELD = "voorgesteld"
+    """Ingediend door de persoon (of uit een e-mail): wacht op de eigenaar."""
+    AANVAARD = "aanvaard"
+    """Door de eigenaar aanvaard: dit is wat het register over deze regel zegt."""
+    TERUGGESTUURD = "teruggestuurd"
+    """Door de eigenaar teruggestuurd, met een opmerking; de persoon dient opnieuw in."""
+    VERVANGEN = "vervangen"
+    """Opgevolgd door een nieuwere versie: een aanvaarde versie na aanvaarding van de volgende, een voorstel
+    wanneer de persoon het vóór de beoordeling opnieuw indient (of de eigenaar het bewerkt aanvaardt)."""
+
+
 OPEN: tuple[VerzoekStatus, ...] = (VerzoekStatus.OPEN, VerzoekStatus.HERINNERD, VerzoekStatus.GEESCALEERD)
 """A verzoek still waiting for its answer: what reminders, escalations and the close look at."""
 
@@ -143,12 +157,26 @@ RONDE_OVERGANGEN: Mapping[RondeStatus, frozenset[RondeStatus]] = MappingProxyTyp
 )
 """Ronde: lopend -> voltooid | verlopen; a closed ronde never reopens (a late answer is only recorded)."""
 
+_G = Regelstatus
+REGEL_OVERGANGEN: Mapping[Regelstatus, frozenset[Regelstatus]] = MappingProxyType(
+    {
+        # the eigenaar accepts; sends it back; a newer proposal (or the eigenaar's edit) replaces it
+        _G.VOORGESTELD: frozenset({_G.AANVAARD, _G.TERUGGESTUURD, _G.VERVANGEN}),
+        _G.AANVAARD: frozenset({_G.VERVANGEN}),  # a newer version of the entry is accepted
+        _G.TERUGGESTUURD: frozenset(),  # the person submits a new version
+        _G.VERVANGEN: frozenset(),
+    }
+)
+"""Registerregel: voorgesteld -> aanvaard -> vervangen, or teruggestuurd; a version is never changed, a change
+is a new version."""
+
 _OVERGANGEN: dict[type[enum.StrEnum], Mapping] = {
     RondeStatus: RONDE_OVERGANGEN,
     VerzoekStatus: VERZOEK_OVERGANGEN,
+    Regelstatus: REGEL_OVERGANGEN,
 }
 
-S = TypeVar("S", RondeStatus, VerzoekStatus)
+S = TypeVar("S", RondeStatus, VerzoekStatus, Regelstatus)
 
 
 class OngeldigeOvergang(Exception):
@@ -182,7 +210,7 @@ class _MetStatus(Protocol):
 
 
 def zet_status(rij: _MetStatus, nieuw: S) -> None:
-    """Give a ronde or verzoek the status `nieuw`, when the transition tables allow it."""
+    """Give a ronde, verzoek or register version the status `nieuw`, when the transition tables allow it."""
     rij.status = overgang(rij.status, nieuw)
 
 

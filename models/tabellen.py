@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
-from models.statussen import Map, RondeStatus, Uitkomst, VerzoekStatus, in_sql
+from models.statussen import Map, Regelstatus, RondeStatus, Uitkomst, VerzoekStatus, in_sql
 
 
 class Keuze(TypeDecorator):
@@ -199,40 +198,37 @@ class Gebeurtenis(SQLModel, table=True):
     details: str | None = Field(default=None, sa_column=Column(Text))
 
 
-class Nevenfunctie(SQLModel, table=True):
-    """Register entry: a side position; public for PS, GS and cvdK, and for staff from scale 14 by function."""
+class Registerregel(SQLModel, table=True):
+    """One version of one entry of a person's register (nevenfuncties, financiele-belangen, geschenken).
+
+    Nothing is overwritten: a change, an end (`tot`) or the eigenaar's edit is a new version of the same `regel`.
+    A version counts once the eigenaar accepted it (`beoordeeld` set, status aanvaard, or vervangen by a later
+    accepted one). A reply by email with free text is a version with `tekst` and no `velden` yet: the eigenaar
+    turns it into entries. `velden` is JSON, valid for the register's model in `models.registers`."""
+
+    __table_args__ = (
+        UniqueConstraint("regel", "versie", name="uq_registerregel_regel_versie"),
+        Index("ix_registerregel_persoon_register", "persoon_id", "register"),
+        CheckConstraint(in_sql("status", Regelstatus), name="ck_registerregel_status"),
+        CheckConstraint("velden IS NOT NULL OR tekst IS NOT NULL", name="ck_registerregel_inhoud"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    persoon_id: int = Field(foreign_key="persoon.id", index=True)
-    omschrijving: str = Field(max_length=500)
-    organisatie: str | None = Field(default=None, max_length=300)
-    betaald: bool = False
-    qq: bool = Field(default=False, description="held by virtue of the office (qualitate qua)")
-    beperkingen: str | None = Field(default=None, sa_column=Column(Text))
-    vanaf: date | None = None
-    tot: date | None = None
+    regel: str = Field(max_length=32, index=True, description="the entry's stable key across its versions")
+    versie: int = Field(description="1, 2, ... per regel")
+    persoon_id: int = Field(foreign_key="persoon.id")
+    # `register` is also a method of pydantic's metaclass, so the attribute carries another name (as in Proces).
+    register_naam: str = Field(sa_column=Column("register", AutoString(length=40), nullable=False))
+    proces: str | None = Field(default=None, max_length=100, description="whose eigenaar reviews it")
+    velden: str | None = Field(default=None, sa_column=Column(Text), description="the entry's fields, JSON")
+    tekst: str | None = Field(default=None, sa_column=Column(Text), description="free text (a reply by email)")
+    status: Regelstatus = Field(
+        default=Regelstatus.VOORGESTELD, max_length=20, index=True, sa_type=Keuze(Regelstatus, length=20)
+    )
+    ingediend: datetime
+    kanaal: str = Field(max_length=20, description="web, email, cli, eigenaar")
+    verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id", index=True)
     antwoord_id: int | None = Field(default=None, foreign_key="antwoord.id")
-
-
-class FinancieelBelang(SQLModel, table=True):
-    """Register entry: a financial interest relevant to the office."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    persoon_id: int = Field(foreign_key="persoon.id", index=True)
-    omschrijving: str = Field(max_length=500)
-    vanaf: date | None = None
-    tot: date | None = None
-    antwoord_id: int | None = Field(default=None, foreign_key="antwoord.id")
-
-
-class Geschenk(SQLModel, table=True):
-    """Register entry: a gift received; over EUR 50 it is reported and handed in, with its destination."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    persoon_id: int = Field(foreign_key="persoon.id", index=True)
-    omschrijving: str = Field(max_length=500)
-    gever: str = Field(max_length=300)
-    waarde: Decimal | None = Field(default=None, max_digits=10, decimal_places=2)
-    ontvangen: date | None = None
-    bestemming: str | None = Field(default=None, max_length=300)
-    antwoord_id: int | None = Field(default=None, foreign_key="antwoord.id")
+    beoordeeld: datetime | None = Field(default=None, description="accepted or sent back, by the eigenaar")
+    beoordelaar_id: int | None = Field(default=None, foreign_key="persoon.id")
+    opmerking: str | None = Field(default=None, sa_column=Column(Text), description="the eigenaar's remark")

@@ -25,7 +25,9 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -147,6 +149,49 @@ def actief_element(driver: WebDriver) -> str:
     """The element with the keyboard focus, as tag#id[name] "text", for a failing keyboard test."""
     el = driver.switch_to.active_element
     return f'{el.tag_name}#{el.get_attribute("id")}[{el.get_attribute("name")}] "{el.text[:40]}"'
+
+
+def vul_in_met_toetsenbord(
+    driver: WebDriver, waarden: dict[str, str | bool], knop: str, stappen: int = 400
+) -> list[str]:
+    """Fill a form as someone without a mouse: from the top of the page press Tab until the focus is on a field
+    of `waarden` (id -> text to type over what is there, or True/False for a checkbox: Space toggles it), and so
+    on until the focus reaches the button with id `knop`; then Enter. Fails when the button comes before every
+    field was reached, or never comes. The ids the focus passed, in order."""
+    te_doen, pad = dict(waarden), []
+    toetsen = ActionChains(driver)
+    driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+    for _ in range(stappen):
+        toetsen.send_keys(Keys.TAB).perform()
+        el = driver.switch_to.active_element
+        id_ = el.get_attribute("id") or f"<{el.tag_name}>"
+        pad.append(id_)
+        if id_ in te_doen:
+            waarde = te_doen.pop(id_)
+            if el.get_attribute("type") == "checkbox":
+                if el.is_selected() != waarde:
+                    toetsen.send_keys(Keys.SPACE).perform()
+            else:
+                toetsen.key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys(Keys.BACKSPACE)
+                toetsen.send_keys(str(waarde)).perform()
+        elif id_ == knop:
+            if te_doen:
+                raise AssertionError(f"Tab reached #{knop} before {sorted(te_doen)}; the focus went {pad}")
+            toetsen.send_keys(Keys.ENTER).perform()
+            return pad
+    raise AssertionError(f"Tab never reached #{knop} in {stappen} steps; the focus went {pad}")
+
+
+def schermafdruk(driver: WebDriver, pad: Path, hoogste: int = 6000) -> None:
+    """A PNG of the whole page, not only what the window shows: the window is made as tall as the page."""
+    breedte, hoogte = driver.get_window_size()["width"], driver.get_window_size()["height"]
+    pagina = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(breedte, min(max(pagina + 120, hoogte), hoogste))  # + the window's own frame
+    try:
+        pad.parent.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(pad))
+    finally:
+        driver.set_window_size(breedte, hoogte)
 
 
 def tekst(driver: WebDriver) -> str:

@@ -1,0 +1,948 @@
+"""From answer to register: a person's entries as versions, proposed by the person and reviewed by the eigenaar.
+
+Nothing is overwritten. A person proposes (the web form, a reply by email, a gift reported when received); the
+proposal waits as a `voorgesteld` version; the eigenaar accepts it (as is, or edited: then the edit is a version
+of its own) or sends it back with a remark. Accepting makes the version the register's and the one before it
+`vervangen`. What the register said on a day is, per entry, the latest version accepted on or before that day,
+unless it had ended (`tot`) before it.
+
+Plain functions over a session; `engine.diensten` wraps them in units of work for the shells.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from sqlalchemy import update
+from sqlmodel import Session, func, select
+
+from engine import antwoorden
+from engine.antwoorden import OnbekendVerzoek
+from engine.catalogus import Catalogus
+from engine.database import instellingen_van
+from engine.gebeurtenissen import registreer
+from engine.rondes import spec
+from engine.uitgaand import zet_bericht_klaar
+from models.gebruikersfouten import Gebruikersfout
+from models.proces import Proces
+from models.registers import REGISTERS, TITELS, alleen_eigenaar, fouten_nl
+from models.statussen import Regelstatus, RondeStatus, VerzoekStatus, overgang
+from models.tabellen import Antwoord, Persoon, Registerregel, Ronde, Verzoek
+from models.werkdagen import TIJDZONE
+
+COORDINATOR = "integriteitscoordinator"
+"""The role that sees and reviews every proposal, whatever the proces."""
+
+Paginastatus = Literal["open", "beantwoord", "te-laat", "gesloten"]
+
+
+class OngeldigeInvoer(Gebruikersfout):
+    """Entries that do not fit their register; `fouten` holds one Dutch message per (entry index, field), the
+    field '' for the entry as a whole. Nothing was stored."""
+
+    def __init__(self, fouten: dict[tuple[int, str], str], register: str | None = None) -> None:
+        self.fouten = fouten
+        model = REGISTERS.get(register or "")
+        regels = []
+        for (index, veld), bericht in sorted(fouten.items()):
+            titel = model.model_fields[veld].title if model and veld in model.model_fields else veld
+            regels.append(f"regel {index + 1}{', ' + titel if titel else ''}: {bericht}")
+        super().__init__("Niet opgeslagen; dit klopt nog niet:\n" + "\n".join(regels))
+
+
+class VerzoekGesloten(Gebruikersfout):
+    """The ronde closed longer ago than the grace period: the page takes nothing more."""
+
+
+class OnbekendVoorstel(Gebruikersfout):
+    """No register version with this id."""
+
+
+class AlBeoordeeld(Gebruikersfout):
+    """The proposal was accepted, sent back or replaced already."""
+
+
+class GeenBevoegdheid(Gebruikersfout):
+    """The person is not the eigenaar of this proposal's proces (nor the integriteitscoordinator)."""
+
+
+@dataclass(frozen=True)
+class Versie:
+    """One version of one register entry, its `velden` as Python values (date, Decimal, bool, str, None)."""
+
+    id: int
+    regel: str
+    versie: int
+    persoon_id: int
+    register: str
+    proces: str | None
+    velden: dict[str, Any] | None
+    tekst: str | None
+    status: Regelstatus
+    ingediend: datetime
+    kanaal: str
+    verzoek_id: int | None
+    antwoord_id: int | None
+    beoordeeld: datetime | None
+    beoordelaar_id: int | None
+    opmerking: str | None
+
+    @property
+    def tot(self) -> date | None:
+        tot = (self.velden or {}).get("tot")
+        return date.fromisoformat(tot) if isinstance(tot, str) else tot
+
+
+@dataclass(frozen=True)
+class Persoonlijkepagina:
+    """What a verzoek's personal page shows and may take."""
+
+    token: str
+    persoon_id: int
+    naam: str
+    proces: str
+    titel: str
+    omschrijving: str | None
+    bron: str
+    stap: str | None
+    gevraagd: Literal["register", "bevestiging", "antwoord"]
+    """register: update the register's entries; bevestiging: the eigenaar confirms a task with a date and
+    reference; antwoord: a plain answer (free text, or "geen wijzigingen" / done)."""
+    register: str | None
+    register_titel: str | None
+    invullen: tuple[str, ...]
+    """For a confirmation or a plain answer: the answer's fields to fill ('datum', 'kenmerk', 'tekst')."""
+    deadline: date
+    status: Paginastatus
+    """open; beantwoord; te-laat (after the deadline: still taken, marked late; after the ronde closed it no
+    longer counts for the ronde); gesloten (closed longer than INTEGRITEIT_NAGRACE_DAGEN ago: nothing taken)."""
+    beantwoord: datetime | None
+    open_tot: date | None
+    """The last day the page takes answers, once the ronde closed; None while it runs."""
+    eigenaar: str
+    contact: list[str]
+    """Names of the eigenaar role's persons: whom to contact, e.g. when the page is gesloten."""
+    regels: list[Versie]
+    """The accepted entries that have not ended before today (pre-fill)."""
+    voorstellen: list[Versie]
+    """Proposals that wait for the eigenaar (including free text from an email)."""
+    teruggestuurd: list[Versie]
+    """Versions the eigenaar sent back, with the remark, and not submitted again since."""
+
+
+@dataclass(frozen=True)
+class Ingediend:
+    """What an answer or a proposal did."""
+
+    al_beantwoord: bool = False
+    """"Geen wijzigingen" on a verzoek answered before: nothing changed."""
+    te_laat: bool = False
+    """After the deadline, or after the ronde closed (then recorded, not counted)."""
+    antwoord_id: int | None = None
+    voorstellen: tuple[int, ...] = ()
+    """The ids of the new `voorgesteld` versions."""
+    ongewijzigd: int = 0
+    """Entries submitted exactly as they stood (not proposed again)."""
+
+
+@dataclass(frozen=True)
+class Voorstel:
+    """A pending proposal for the eigenaar: the new version beside the accepted one it would replace."""
+
+    nieuw: Versie
+    oud: Versie | None
+    """None for a new entry, or for free text (`nieuw.tekst`) that the eigenaar turns into entries."""
+    naam: str
+    register_titel: str
+    proces_titel: str | None
+
+
+@dataclass(frozen=True)
+class Teruggestuurd:
+    versie: Versie
+    bericht: bool
+    """Whether a mail to the person was queued (there is no ronde to send it in for a person never asked)."""
+
+
+# The personal page of a verzoek
+
+
+def verzoek_bij_token(session: Session, token: str, *, op_slot: bool = False) -> tuple[Verzoek, Ronde, Persoon]:
+    vraag = select(Verzoek).where(Verzoek.token == token)
+    verzoek = session.exec(vraag.with_for_update() if op_slot else vraag).first() if token else None
+    if verzoek is None:
+        raise OnbekendVerzoek("Deze link hoort bij geen verzoek. Controleer of u de hele link uit de e-mail gebruikt.")
+    return verzoek, session.get(Ronde, verzoek.ronde_id), session.get(Persoon, verzoek.persoon_id)
+
+
+def pagina(session: Session, *, catalogus: Catalogus, token: str, nu: datetime) -> Persoonlijkepagina:
+    verzoek, ronde, persoon = verzoek_bij_token(session, token)
+    proces, stap = spec(catalogus, ronde)
+    register = stap.register_naam
+    status, open_tot, beantwoord = _status(session, verzoek, ronde, nu)
+    regels, voorstellen, teruggestuurd = _stand(session, persoon.id, register, nu.astimezone(TIJDZONE).date())
+    gevraagd = "register" if register else ("bevestiging" if stap.voltooiing == "bevestiging" else "antwoord")
+    return Persoonlijkepagina(
+        token=token,
+        persoon_id=persoon.id,
+        naam=persoon.naam,
+        proces=proces.id,
+        titel=proces.titel,
+        omschrijving=proces.omschrijving,
+        bron=proces.bron,
+        stap=stap.titel or stap.id,
+        gevraagd=gevraagd,
+        register=register,
+        register_titel=TITELS.get(register) if register else None,
+        invullen={"register": (), "bevestiging": ("datum", "kenmerk", "tekst"), "antwoord": ("tekst",)}[gevraagd],
+        deadline=ronde.deadline,
+        status=status,
+        beantwoord=beantwoord,
+        open_tot=open_tot,
+        eigenaar=catalogus.rollen.rollen.get(proces.eigenaar, proces.eigenaar),
+        contact=contactpersonen(session, catalogus, proces),
+        regels=regels,
+        voorstellen=voorstellen,
+        teruggestuurd=teruggestuurd,
+    )
+
+
+def _status(
+    session: Session, verzoek: Verzoek, ronde: Ronde, nu: datetime
+) -> tuple[Paginastatus, date | None, datetime | None]:
+    nagrace = instellingen_van(session).nagrace_dagen
+    open_tot = (ronde.gesloten + timedelta(days=nagrace)).astimezone(TIJDZONE).date() if ronde.gesloten else None
+    eerste = session.exec(select(func.min(Antwoord.ontvangen)).where(Antwoord.verzoek_id == verzoek.id)).one()
+    beantwoord = verzoek.beantwoord or eerste
+    vandaag = nu.astimezone(TIJDZONE).date()
+    if (open_tot is not None and vandaag > open_tot) or (
+        verzoek.status == VerzoekStatus.VERVALLEN and ronde.status == RondeStatus.LOPEND
+    ):
+        return "gesloten", open_tot, beantwoord
+    if beantwoord is not None:
+        return "beantwoord", open_tot, beantwoord
+    if ronde.status != RondeStatus.LOPEND or vandaag > ronde.deadline:
+        return "te-laat", open_tot, None
+    return "open", None, None
+
+
+def contactpersonen(session: Session, catalogus: Catalogus, proces: Proces) -> list[str]:
+    """The active holders of the proces's eigenaar role, or the role's description when nobody holds it."""
+    kandidaten = session.exec(
+        select(Persoon).where(Persoon.actief, Persoon.rollen.contains(proces.eigenaar)).order_by(Persoon.naam)
+    )
+    namen = [p.naam for p in kandidaten if proces.eigenaar in p.rolset]
+    return namen or [catalogus.rollen.rollen.get(proces.eigenaar, proces.eigenaar)]
+
+
+def _open_voor_invoer(session: Session, catalogus: Catalogus, verzoek: Verzoek, ronde: Ronde, nu: datetime) -> None:
+    status, open_tot, _ = _status(session, verzoek, ronde, nu)
+    if status == "gesloten":
+        proces = catalogus.proces(ronde.proces)
+        wanneer = f" sinds {open_tot:%d-%m-%Y}" if open_tot else ""
+        raise VerzoekGesloten(
+            f"'{proces.titel}' is gesloten{wanneer}; hier kan niets meer worden ingediend. Neem contact op met "
+            f"{', '.join(contactpersonen(session, catalogus, proces))}."
+        )
+
+
+# Answers and proposals
+
+
+def geen_wijzigingen(session: Session, *, catalogus: Catalogus, token: str, nu: datetime, kanaal: str) -> Ingediend:
+    """Record "geen wijzigingen" and confirm the current entries; a verzoek answered before changes nothing."""
+    verzoek, ronde, _ = verzoek_bij_token(session, token, op_slot=True)
+    _open_voor_invoer(session, catalogus, verzoek, ronde, nu)
+    stap = spec(catalogus, ronde)[1]
+    if stap.voltooiing == "bevestiging":
+        raise OngeldigeInvoer({(0, "datum"): "Deze taak vraagt de datum en het kenmerk van het besluit."})
+    eerder = session.exec(select(Antwoord.id).where(Antwoord.verzoek_id == verzoek.id)).first()
+    if verzoek.status == VerzoekStatus.BEANTWOORD or eerder is not None:
+        return Ingediend(al_beantwoord=True)
+    te_laat = nu.astimezone(TIJDZONE).date() > ronde.deadline
+    vastgelegd = antwoorden.registreer_antwoorden(
+        session=session,
+        catalogus=catalogus,
+        antwoorden=[antwoorden.Invoer(token, geen_wijzigingen=True)],
+        nu=nu,
+        kanaal=kanaal,
+    )[0]
+    if stap.register_naam:
+        bevestig_huidige(session, verzoek=verzoek, ronde=ronde, register=stap.register_naam, nu=nu, kanaal=kanaal)
+    return Ingediend(te_laat=te_laat or vastgelegd.te_laat, antwoord_id=vastgelegd.antwoord_id)
+
+
+def dien_in(
+    session: Session,
+    *,
+    catalogus: Catalogus,
+    token: str,
+    wijzigingen: list[dict[str, Any]],
+    nu: datetime,
+    kanaal: str,
+    toelichting: str | None = None,
+) -> Ingediend:
+    """Propose changes to the register of the verzoek's stap: each entry validated (OngeldigeInvoer, nothing
+    stored), stored as a `voorgesteld` version, and the answer recorded. Entries sent exactly as they stand are
+    skipped; when nothing is left (and no toelichting) it is "geen wijzigingen"."""
+    verzoek, ronde, persoon = verzoek_bij_token(session, token, op_slot=True)
+    _open_voor_invoer(session, catalogus, verzoek, ronde, nu)
+    register = spec(catalogus, ronde)[1].register_naam
+    if register is None:
+        raise OngeldigeInvoer({(0, ""): "Dit verzoek vraagt niet om een register bij te werken."})
+    nieuw, ongewijzigd = controleer(session, persoon_id=persoon.id, register=register, wijzigingen=wijzigingen)
+    toelichting = (toelichting or "").replace("\x00", "").strip() or None
+    if not nieuw and toelichting is None:
+        uitkomst = geen_wijzigingen(session, catalogus=catalogus, token=token, nu=nu, kanaal=kanaal)
+        return Ingediend(uitkomst.al_beantwoord, uitkomst.te_laat, uitkomst.antwoord_id, (), ongewijzigd)
+    vastgelegd = antwoorden.registreer_antwoorden(
+        session=session,
+        catalogus=catalogus,
+        antwoorden=[antwoorden.Invoer(token, tekst=toelichting)],
+        nu=nu,
+        kanaal=kanaal,
+    )[0]
+    te_laat = vastgelegd.te_laat or nu.astimezone(TIJDZONE).date() > ronde.deadline
+    ids = _stel_voor(
+        session,
+        nieuw,
+        persoon_id=persoon.id,
+        register=register,
+        proces=ronde.proces,
+        nu=nu,
+        kanaal=kanaal,
+        verzoek_id=verzoek.id,
+        antwoord_id=vastgelegd.antwoord_id,
+    )
+    if ids:
+        registreer(
+            session,
+            soort="register-voorstel",
+            nu=nu,
+            ronde=ronde,
+            verzoek=verzoek,
+            register=register,
+            versies=ids,
+            kanaal=kanaal,
+            te_laat=te_laat,
+        )
+    return Ingediend(False, te_laat, vastgelegd.antwoord_id, tuple(ids), ongewijzigd)
+
+
+def melding(
+    session: Session,
+    *,
+    catalogus: Catalogus,
+    persoon_id: int,
+    register: str,
+    invoer: list[dict[str, Any]],
+    nu: datetime,
+    kanaal: str,
+) -> Ingediend:
+    """A proposal without a verzoek (a gift reported when it is received): reviewed by the eigenaar of the
+    proces whose doelgroep the person is in for this register, or by the coordinator when there is none."""
+    persoon = session.get(Persoon, persoon_id)
+    if persoon is None or not persoon.actief:
+        raise OnbekendVerzoek("Deze persoon is niet (meer) bekend.")
+    if register not in REGISTERS:
+        raise OngeldigeInvoer({(0, ""): f"Onbekend register '{register}'; bekend: {', '.join(REGISTERS)}."})
+    nieuw, ongewijzigd = controleer(session, persoon_id=persoon_id, register=register, wijzigingen=invoer)
+    proces = proces_voor(catalogus, persoon, register)
+    ids = _stel_voor(session, nieuw, persoon_id=persoon_id, register=register, proces=proces, nu=nu, kanaal=kanaal)
+    if ids:
+        registreer(
+            session,
+            soort="register-voorstel",
+            nu=nu,
+            persoon_id=persoon_id,
+            proces=proces,
+            register=register,
+            versies=ids,
+            kanaal=kanaal,
+        )
+    return Ingediend(voorstellen=tuple(ids), ongewijzigd=ongewijzigd)
+
+
+def na_antwoord(
+    session: Session,
+    *,
+    catalogus: Catalogus,
+    verzoek: Verzoek,
+    ronde: Ronde,
+    antwoord_id: int,
+    geen_wijzigingen: bool,
+    tekst: str | None,
+    te_laat: bool,
+    nu: datetime,
+    kanaal: str,
+) -> None:
+    """What an answer recorded elsewhere (a reply by email) means for the register of its stap: "geen
+    wijzigingen" confirms the current entries; free text becomes a proposal the eigenaar turns into entries."""
+    register = spec(catalogus, ronde)[1].register_naam
+    if register is None:
+        return
+    if geen_wijzigingen:
+        bevestig_huidige(session, verzoek=verzoek, ronde=ronde, register=register, nu=nu, kanaal=kanaal)
+        return
+    if not tekst:
+        return
+    rij = Registerregel(
+        regel=uuid.uuid4().hex,
+        versie=1,
+        persoon_id=verzoek.persoon_id,
+        register_naam=register,
+        proces=ronde.proces,
+        tekst=tekst,
+        status=Regelstatus.VOORGESTELD,
+        ingediend=nu,
+        kanaal=kanaal,
+        verzoek_id=verzoek.id,
+        antwoord_id=antwoord_id,
+    )
+    session.add(rij)
+    session.flush()
+    registreer(
+        session,
+        soort="register-voorstel",
+        nu=nu,
+        ronde=ronde,
+        verzoek=verzoek,
+        register=register,
+        versies=[rij.id],
+        kanaal=kanaal,
+        te_laat=te_laat,
+    )
+
+
+def bevestig_huidige(
+    session: Session, *, verzoek: Verzoek, ronde: Ronde, register: str, nu: datetime, kanaal: str
+) -> None:
+    """The person says the register is right as it stands: an audit event naming the versions confirmed."""
+    huidig = register_op(session, persoon_id=verzoek.persoon_id, register=register, peildatum=nu)
+    registreer(
+        session,
+        soort="register-bevestigd",
+        nu=nu,
+        ronde=ronde,
+        verzoek=verzoek,
+        register=register,
+        versies=[v.id for v in huidig],
+        kanaal=kanaal,
+    )
+
+
+Controle = tuple[str | None, dict[str, Any], Registerregel | None]
+"""A checked entry: its regel (None: new), its fields as JSON values, and the version it follows."""
+
+
+def controleer(
+    session: Session,
+    *,
+    persoon_id: int,
+    register: str,
+    wijzigingen: list[dict[str, Any]],
+    eigenaar: bool = False,
+) -> tuple[list[Controle], int]:
+    """Validate entries against the register's model and the person's existing entries; raises OngeldigeInvoer
+    with every problem. The fields only the eigenaar fills are kept from the version before (a person cannot set
+    them) unless `eigenaar`. Returns the entries that change something, and how many did not."""
+    model = REGISTERS[register]
+    van_eigenaar = alleen_eigenaar(model)
+    per_regel = _versies_per_regel(session, persoon_id, register)
+    fouten: dict[tuple[int, str], str] = {}
+    gecontroleerd: list[Controle] = []
+    ongewijzigd = 0
+    for index, wijziging in enumerate(wijzigingen):
+        if not isinstance(wijziging, dict):
+            fouten[(index, "")] = "Deze regel is leeg of onleesbaar."
+            continue
+        velden = dict(wijziging)
+        regel = str(velden.pop("regel", "") or "").strip() or None
+        if regel is not None and regel not in per_regel:
+            fouten[(index, "regel")] = "Deze regel staat niet in uw register; vernieuw de pagina en probeer opnieuw."
+            continue
+        versies = per_regel.get(regel, [])
+        geldend = next((v for v in versies if v.status == Regelstatus.AANVAARD), None)
+        hangend = next((v for v in versies if v.status == Regelstatus.VOORGESTELD), None)
+        if not eigenaar:
+            bron = json.loads(geldend.velden) if geldend and geldend.velden else {}
+            velden = {k: w for k, w in velden.items() if k not in van_eigenaar} | {k: bron.get(k) for k in van_eigenaar}
+        try:
+            json_velden = model.model_validate(velden).model_dump(mode="json")
+        except ValidationError as fout:
+            fouten |= {(index, veld): bericht for veld, bericht in fouten_nl(fout).items()}
+            continue
+        vorige = hangend or geldend
+        if vorige is not None and json.loads(vorige.velden) == json_velden:
+            ongewijzigd += 1
+            continue
+        gecontroleerd.append((regel, json_velden, versies[0] if versies else None))
+    if fouten:
+        raise OngeldigeInvoer(fouten, register)
+    return gecontroleerd, ongewijzigd
+
+
+def _versies_per_regel(
+    session: Session, persoon_id: int, register: str, met_tekst: bool = False
+) -> dict[str, list[Registerregel]]:
+    """Every version of the person's register, per regel, newest first; free text only `met_tekst`."""
+    per_regel: dict[str, list[Registerregel]] = defaultdict(list)
+    vraag = select(Registerregel).where(Registerregel.persoon_id == persoon_id, Registerregel.register_naam == register)
+    if not met_tekst:
+        vraag = vraag.where(Registerregel.velden.is_not(None))
+    for rij in session.exec(vraag.order_by(Registerregel.regel, Registerregel.versie.desc())):
+        per_regel[rij.regel].append(rij)
+    return per_regel
+
+
+def _stel_voor(
+    session: Session,
+    gecontroleerd: list[Controle],
+    *,
+    persoon_id: int,
+    register: str,
+    proces: str | None,
+    nu: datetime,
+    kanaal: str,
+    verzoek_id: int | None = None,
+    antwoord_id: int | None = None,
+    status: Regelstatus = Regelstatus.VOORGESTELD,
+    beoordelaar_id: int | None = None,
+) -> list[int]:
+    """Store the checked entries as new versions; a proposal still waiting for the same regel is replaced."""
+    rijen = []
+    for regel, velden, laatste in gecontroleerd:
+        if laatste is not None and laatste.status == Regelstatus.VOORGESTELD:
+            laatste.status = overgang(laatste.status, Regelstatus.VERVANGEN)
+        rij = Registerregel(
+            regel=regel or uuid.uuid4().hex,
+            versie=laatste.versie + 1 if laatste else 1,
+            persoon_id=persoon_id,
+            register_naam=register,
+            proces=proces,
+            velden=json.dumps(velden, ensure_ascii=False, sort_keys=True),
+            status=status,
+            ingediend=nu,
+            kanaal=kanaal,
+            verzoek_id=verzoek_id,
+            antwoord_id=antwoord_id,
+            beoordeeld=nu if status == Regelstatus.AANVAARD else None,
+            beoordelaar_id=beoordelaar_id,
+        )
+        session.add(rij)
+        rijen.append(rij)
+    session.flush()
+    return [r.id for r in rijen]
+
+
+def proces_voor(catalogus: Catalogus, persoon: Persoon, register: str) -> str | None:
+    """The active proces that asks this person for this register (its eigenaar reviews a melding)."""
+    for proces in catalogus.processen:
+        if proces.actief and any(
+            stap.register_naam == register and proces.ontvangers(stap).omvat(persoon.rolset, persoon.kenmerken)
+            for stap in proces.alle_stappen
+        ):
+            return proces.id
+    return None
+
+
+# The eigenaar's review
+
+
+def beoordeelt(catalogus: Catalogus, rollen: set[str]) -> set[str] | None:
+    """The processen whose proposals these roles review; None: all (the coordinator)."""
+    if COORDINATOR in rollen:
+        return None
+    return {p.id for p in catalogus.processen if p.eigenaar in rollen}
+
+
+def mag_beoordelen(catalogus: Catalogus, persoon: Persoon) -> bool:
+    """Whether the person reviews proposals at all: an eigenaar role of some proces, or the coordinator."""
+    processen = beoordeelt(catalogus, persoon.rolset)
+    return persoon.actief and (processen is None or bool(processen))
+
+
+def voorstellen(session: Session, *, catalogus: Catalogus, rollen: set[str]) -> list[Voorstel]:
+    """The pending proposals these roles review, oldest first, each beside the version it would replace."""
+    processen = beoordeelt(catalogus, rollen)
+    if processen is not None and not processen:
+        return []
+    vraag = select(Registerregel, Persoon).join(Persoon, Persoon.id == Registerregel.persoon_id)
+    vraag = vraag.where(Registerregel.status == Regelstatus.VOORGESTELD)
+    if processen is not None:
+        vraag = vraag.where(Registerregel.proces.in_(processen))
+    rijen = list(session.exec(vraag.order_by(Registerregel.ingediend, Registerregel.id)))
+    regels = {r.regel for r, _ in rijen}
+    geldend = {
+        r.regel: r
+        for r in session.exec(
+            select(Registerregel).where(Registerregel.regel.in_(regels), Registerregel.status == Regelstatus.AANVAARD)
+        )
+    }
+    titels = {p.id: p.titel for p in catalogus.processen}
+    return [
+        Voorstel(
+            nieuw=versie(r),
+            oud=versie(geldend[r.regel]) if r.regel in geldend else None,
+            naam=persoon.naam,
+            register_titel=TITELS.get(r.register_naam, r.register_naam),
+            proces_titel=titels.get(r.proces) if r.proces else None,
+        )
+        for r, persoon in rijen
+    ]
+
+
+def _te_beoordelen(session: Session, catalogus: Catalogus, versie_id: int, door_persoon_id: int) -> Registerregel:
+    rij = session.exec(select(Registerregel).where(Registerregel.id == versie_id).with_for_update()).first()
+    if rij is None:
+        raise OnbekendVoorstel(f"Er is geen voorstel met nummer {versie_id}.")
+    door = session.get(Persoon, door_persoon_id)
+    processen = beoordeelt(catalogus, door.rolset) if door is not None and door.actief else set()
+    if processen is not None and rij.proces not in processen:
+        raise GeenBevoegdheid("U beoordeelt de voorstellen van dit register niet.")
+    if rij.status != Regelstatus.VOORGESTELD:
+        raise AlBeoordeeld(f"Dit voorstel is al beoordeeld (het is {rij.status}).")
+    return rij
+
+
+def _markeer(session: Session, rij: Registerregel, nieuw: Regelstatus, **waarden: Any) -> None:
+    """Move a version from voorgesteld on, only when it still is (another eigenaar may have just done so)."""
+    overgang(rij.status, nieuw)
+    gelukt = session.execute(
+        update(Registerregel)
+        .where(Registerregel.id == rij.id, Registerregel.status == Regelstatus.VOORGESTELD)
+        .values(status=nieuw, **waarden)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if gelukt != 1:
+        raise AlBeoordeeld("Dit voorstel is zojuist door iemand anders beoordeeld.")
+    session.refresh(rij)
+
+
+def aanvaard(
+    session: Session,
+    *,
+    catalogus: Catalogus,
+    versie_id: int,
+    door_persoon_id: int,
+    nu: datetime,
+    velden: dict[str, Any] | None = None,
+) -> Versie:
+    """Accept a proposal; with `velden` the eigenaar's edit (eigenaar-only fields included) is accepted as a
+    version of its own and the person's proposal stays as it was, replaced. The version accepted before
+    becomes vervangen. Free text (no fields) needs `velden`: it becomes a new entry."""
+    rij = _te_beoordelen(session, catalogus, versie_id, door_persoon_id)
+    if rij.velden is None and velden is None:
+        raise OngeldigeInvoer({(0, ""): "Dit voorstel is vrije tekst: vul de velden in, of zet de tekst om in regels."})
+    if velden is not None:
+        wijziging = velden | ({"regel": rij.regel} if rij.velden is not None else {})
+        gecontroleerd, _ = controleer(
+            session, persoon_id=rij.persoon_id, register=rij.register_naam, wijzigingen=[wijziging], eigenaar=True
+        )
+        if not gecontroleerd:  # exactly the accepted version: accept the proposal as it stands below
+            velden = None
+        elif rij.velden is not None and json.loads(rij.velden) == gecontroleerd[0][1]:
+            velden = None  # exactly what was proposed
+    if velden is None:
+        _markeer(session, rij, Regelstatus.AANVAARD, beoordeeld=nu, beoordelaar_id=door_persoon_id)
+        aanvaarde = rij
+    else:
+        _markeer(
+            session,
+            rij,
+            Regelstatus.AANVAARD if rij.velden is None else Regelstatus.VERVANGEN,
+            beoordeeld=nu if rij.velden is None else None,
+            beoordelaar_id=door_persoon_id,
+        )
+        (nieuw_id,) = _stel_voor(
+            session,
+            gecontroleerd,
+            persoon_id=rij.persoon_id,
+            register=rij.register_naam,
+            proces=rij.proces,
+            nu=nu,
+            kanaal="eigenaar",
+            verzoek_id=rij.verzoek_id,
+            antwoord_id=rij.antwoord_id,
+            status=Regelstatus.AANVAARD,
+            beoordelaar_id=door_persoon_id,
+        )
+        aanvaarde = session.get(Registerregel, nieuw_id)
+    _vervang_eerdere(session, aanvaarde)
+    registreer(
+        session,
+        soort="register-aanvaard",
+        nu=nu,
+        persoon_id=rij.persoon_id,
+        verzoek_id=rij.verzoek_id,
+        proces=rij.proces,
+        register=rij.register_naam,
+        voorstel=rij.id,
+        versie=aanvaarde.id,
+        bewerkt=aanvaarde.id != rij.id,
+        door=door_persoon_id,
+    )
+    return versie(aanvaarde)
+
+
+def verwerk_tekst(
+    session: Session,
+    *,
+    catalogus: Catalogus,
+    versie_id: int,
+    door_persoon_id: int,
+    wijzigingen: list[dict[str, Any]],
+    nu: datetime,
+) -> list[Versie]:
+    """The eigenaar turns a free-text proposal (a reply by email) into entries: each new or changed entry is
+    accepted at once (kanaal eigenaar), and the text is marked aanvaard. An empty list: nothing to change."""
+    rij = _te_beoordelen(session, catalogus, versie_id, door_persoon_id)
+    gecontroleerd, _ = controleer(
+        session, persoon_id=rij.persoon_id, register=rij.register_naam, wijzigingen=wijzigingen, eigenaar=True
+    )
+    _markeer(session, rij, Regelstatus.AANVAARD, beoordeeld=nu, beoordelaar_id=door_persoon_id)
+    ids = _stel_voor(
+        session,
+        gecontroleerd,
+        persoon_id=rij.persoon_id,
+        register=rij.register_naam,
+        proces=rij.proces,
+        nu=nu,
+        kanaal="eigenaar",
+        verzoek_id=rij.verzoek_id,
+        antwoord_id=rij.antwoord_id,
+        status=Regelstatus.AANVAARD,
+        beoordelaar_id=door_persoon_id,
+    )
+    aanvaard_ = [session.get(Registerregel, i) for i in ids]
+    for a in aanvaard_:
+        _vervang_eerdere(session, a)
+    registreer(
+        session,
+        soort="register-aanvaard",
+        nu=nu,
+        persoon_id=rij.persoon_id,
+        verzoek_id=rij.verzoek_id,
+        proces=rij.proces,
+        register=rij.register_naam,
+        voorstel=rij.id,
+        versies=ids,
+        door=door_persoon_id,
+    )
+    return [versie(a) for a in aanvaard_]
+
+
+def _vervang_eerdere(session: Session, aanvaard_: Registerregel) -> None:
+    """The version accepted before `aanvaard_` (same regel) is vervangen; so is a proposal it overtook."""
+    for eerder in session.exec(
+        select(Registerregel).where(
+            Registerregel.regel == aanvaard_.regel,
+            Registerregel.id != aanvaard_.id,
+            Registerregel.status.in_((Regelstatus.AANVAARD, Regelstatus.VOORGESTELD)),
+            Registerregel.versie < aanvaard_.versie,
+        )
+    ):
+        eerder.status = overgang(eerder.status, Regelstatus.VERVANGEN)
+    session.flush()
+
+
+def stuur_terug(
+    session: Session,
+    *,
+    catalogus: Catalogus,
+    versie_id: int,
+    door_persoon_id: int,
+    opmerking: str,
+    nu: datetime,
+    link: str | None = None,
+) -> Teruggestuurd:
+    """Send a proposal back with a remark: the person gets a mail with the remark and their link (`link`, e.g.
+    the standing personal link; else the verzoek's answer link)."""
+    opmerking = (opmerking or "").replace("\x00", "").strip()
+    if not opmerking:
+        raise OngeldigeInvoer({(0, "opmerking"): "Schrijf erbij wat er moet veranderen."})
+    rij = _te_beoordelen(session, catalogus, versie_id, door_persoon_id)
+    _markeer(
+        session, rij, Regelstatus.TERUGGESTUURD, beoordeeld=nu, beoordelaar_id=door_persoon_id, opmerking=opmerking
+    )
+    persoon = session.get(Persoon, rij.persoon_id)
+    door = session.get(Persoon, door_persoon_id)
+    verzoek = session.get(Verzoek, rij.verzoek_id) if rij.verzoek_id else _laatste_verzoek(session, rij)
+    ronde = session.get(Ronde, verzoek.ronde_id) if verzoek else _laatste_ronde(session, rij.proces)
+    inst = instellingen_van(session)
+    link = link or (f"{inst.basis_url.rstrip('/')}/antwoord/{verzoek.token}" if verzoek else None)
+    titel = TITELS.get(rij.register_naam, rij.register_naam)
+    bericht = ronde is not None and zet_bericht_klaar(
+        session,
+        catalogus=catalogus,
+        ronde=ronde,
+        soort="teruggestuurd",
+        sjabloon="standaard/teruggestuurd",
+        context={
+            "persoon": persoon,
+            "beoordelaar": door.naam if door else "De eigenaar",
+            "register": titel,
+            "opmerking": opmerking,
+            "velden": weergave(rij.register_naam, json.loads(rij.velden)) if rij.velden else [],
+            "tekst": rij.tekst,
+            "link": link,
+        },
+        aan=[persoon],
+        onderwerp=f"Teruggestuurd: uw opgave {titel.lower()}",
+        sleutel=f"teruggestuurd:{rij.id}",
+        nu=nu,
+        verzoek_id=verzoek.id if verzoek else None,
+    )
+    registreer(
+        session,
+        soort="register-teruggestuurd",
+        nu=nu,
+        ronde=ronde,
+        persoon_id=rij.persoon_id,
+        verzoek_id=verzoek.id if verzoek else None,
+        register=rij.register_naam,
+        versie=rij.id,
+        door=door_persoon_id,
+        bericht=bool(bericht),
+    )
+    return Teruggestuurd(versie(rij), bool(bericht))
+
+
+def _laatste_verzoek(session: Session, rij: Registerregel) -> Verzoek | None:
+    """The person's latest verzoek in the proces (a melding has none of its own): the ronde to send in."""
+    if rij.proces is None:
+        return None
+    return session.exec(
+        select(Verzoek)
+        .join(Ronde, Ronde.id == Verzoek.ronde_id)
+        .where(Verzoek.persoon_id == rij.persoon_id, Ronde.proces == rij.proces)
+        .order_by(Ronde.start.desc())
+    ).first()
+
+
+def _laatste_ronde(session: Session, proces: str | None) -> Ronde | None:
+    if proces is None:
+        return None
+    return session.exec(select(Ronde).where(Ronde.proces == proces).order_by(Ronde.start.desc())).first()
+
+
+def weergave(register: str, velden: dict[str, Any]) -> list[tuple[str, str]]:
+    """The fields of an entry as (title, text) for a message: ja/nee, 1-3-2027, € 75,50; empty ones left out."""
+    model = REGISTERS[register]
+    regels = []
+    for naam, veld in model.model_fields.items():
+        waarde = velden.get(naam)
+        if waarde is None or waarde == "":
+            continue
+        if isinstance(waarde, bool):
+            tekst = "ja" if waarde else "nee"
+        elif naam in ("sinds", "tot", "datum"):
+            dag = date.fromisoformat(str(waarde))
+            tekst = f"{dag.day}-{dag.month}-{dag.year}"
+        elif isinstance(waarde, (Decimal, float)) or "Decimal" in str(veld.annotation):
+            tekst = "€ " + f"{Decimal(str(waarde)):.2f}".replace(".", ",")
+        else:
+            tekst = str(waarde)
+        regels.append((veld.title or naam, tekst))
+    return regels
+
+
+# Reading the register
+
+
+def versie(rij: Registerregel) -> Versie:
+    return Versie(
+        id=rij.id,
+        regel=rij.regel,
+        versie=rij.versie,
+        persoon_id=rij.persoon_id,
+        register=rij.register_naam,
+        proces=rij.proces,
+        velden=_python(rij.register_naam, rij.velden),
+        tekst=rij.tekst,
+        status=Regelstatus(rij.status),
+        ingediend=rij.ingediend,
+        kanaal=rij.kanaal,
+        verzoek_id=rij.verzoek_id,
+        antwoord_id=rij.antwoord_id,
+        beoordeeld=rij.beoordeeld,
+        beoordelaar_id=rij.beoordelaar_id,
+        opmerking=rij.opmerking,
+    )
+
+
+def _python(register: str, velden: str | None) -> dict[str, Any] | None:
+    if velden is None:
+        return None
+    ruw = json.loads(velden)
+    model = REGISTERS.get(register)
+    if model is None:
+        return ruw
+    try:
+        return model.model_validate(ruw).model_dump()
+    except ValidationError:  # stored under an older model: shown as stored
+        return ruw
+
+
+def register_op(session: Session, *, persoon_id: int, register: str, peildatum: date | datetime) -> list[Versie]:
+    """What the person's register said on `peildatum` (a day: at its end; a moment: then): per entry the latest
+    version accepted by then, unless it had ended before that day. Oldest entry first."""
+    if isinstance(peildatum, datetime):
+        grens, dag = peildatum, peildatum.astimezone(TIJDZONE).date()
+    else:
+        grens, dag = datetime.combine(peildatum + timedelta(days=1), time(), TIJDZONE), peildatum
+    rijen = session.exec(
+        select(Registerregel)
+        .where(
+            Registerregel.persoon_id == persoon_id,
+            Registerregel.register_naam == register,
+            Registerregel.status.in_((Regelstatus.AANVAARD, Regelstatus.VERVANGEN)),
+            Registerregel.beoordeeld.is_not(None),
+            Registerregel.beoordeeld < grens,
+            Registerregel.velden.is_not(None),
+        )
+        .order_by(Registerregel.regel, Registerregel.versie.desc())
+    )
+    laatste: dict[str, Registerregel] = {}
+    for rij in rijen:
+        laatste.setdefault(rij.regel, rij)
+    versies = [versie(r) for r in laatste.values()]
+    return sorted((v for v in versies if v.tot is None or v.tot >= dag), key=lambda v: (v.ingediend, v.id))
+
+
+def geschiedenis(session: Session, *, regel: str) -> list[Versie]:
+    """Every version of one entry, oldest first."""
+    return [
+        versie(r)
+        for r in session.exec(select(Registerregel).where(Registerregel.regel == regel).order_by(Registerregel.versie))
+    ]
+
+
+def _stand(
+    session: Session, persoon_id: int, register: str | None, vandaag: date
+) -> tuple[list[Versie], list[Versie], list[Versie]]:
+    """The accepted entries on `vandaag`, the pending proposals, and what was sent back and not resubmitted."""
+    if register is None:
+        return [], [], []
+    geldend = register_op(session, persoon_id=persoon_id, register=register, peildatum=vandaag)
+    per_regel = _versies_per_regel(session, persoon_id, register, met_tekst=True)
+    voorstellen = [versie(v) for vs in per_regel.values() for v in vs if v.status == Regelstatus.VOORGESTELD]
+    terug = [versie(vs[0]) for vs in per_regel.values() if vs[0].status == Regelstatus.TERUGGESTUURD]
+    return geldend, sorted(voorstellen, key=lambda v: v.id), sorted(terug, key=lambda v: v.id)
+
+
+def persoon_met_email(session: Session, email: str) -> Persoon | None:
+    """The active person with this address (case does not matter); None when nobody, or more than one, has it:
+    a login must not guess between persons."""
+    email = (email or "").strip().lower()
+    if not email or "@" not in email:
+        return None
+    gevonden = list(session.exec(select(Persoon).where(Persoon.actief, func.lower(Persoon.email) == email).limit(2)))
+    return gevonden[0] if len(gevonden) == 1 else None

@@ -1,0 +1,234 @@
+"""The registers of the Integriteitsplan: one pydantic model per register, the fields of one entry.
+
+A shell renders a form from a model generically: every field has a Dutch `title` and `description`, its type is
+one of str, bool, date, Decimal (or optional), and a field marked `alleen_eigenaar` (in `json_schema_extra`)
+is filled and decided by the eigenaar only: a person's own submission never sets it. Validation speaks Dutch:
+`fouten_nl` turns pydantic's errors into one message per field.
+
+The entries themselves are versioned rows (`models.tabellen.Registerregel`); their `velden` hold JSON that one of
+these models validates.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+EIGENAAR = {"alleen_eigenaar": True}
+"""`json_schema_extra` of a field only the eigenaar fills."""
+
+GRENS_GESCHENK = Decimal(50)
+"""A gift worth more than this is reported and handed in (Integriteitsplan actie 10; gedragscode art. 4.1)."""
+
+_DATUM_NL = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
+
+
+class Registerregel(BaseModel):
+    """What every register entry shares: Dutch input (ja/nee, 1-3-2027, 75,50) and no characters a database
+    cannot keep."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _invoer(cls, waarde: Any, info: ValidationInfo) -> Any:
+        if not isinstance(waarde, str):
+            return waarde
+        if "\x00" in waarde:
+            raise ValueError("Bevat een teken dat niet kan worden opgeslagen (een nul-teken).")
+        veld = cls.model_fields[info.field_name]
+        soort = str(veld.annotation)  # e.g. "<class 'bool'>", "datetime.date | None"
+        if not waarde.strip():
+            # an empty form field: an unticked ja/nee, or no value; a required text stays "" (its min_length)
+            return False if "bool" in soort else (waarde if veld.is_required() else None)
+        if "bool" in soort:
+            return {"ja": True, "nee": False}.get(waarde.strip().lower(), waarde)
+        if "date" in soort and (m := _DATUM_NL.match(waarde)):
+            return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
+        if "Decimal" in soort:
+            bedrag = waarde.replace("€", "").replace("EUR", "").replace(" ", "")
+            return bedrag.replace(".", "").replace(",", ".") if "," in bedrag else bedrag
+        return waarde
+
+
+class Nevenfunctie(Registerregel):
+    """A side position (nevenfunctie, nevenwerkzaamheid): public per person for Statenleden, GS-leden and the
+    cvdK (q.q. or not, bezoldigd or not), for staff from schaal 14 by function name with the beperkende maatregel
+    GS set (Bijlage 4); an ended one stays in the history with its `tot`."""
+
+    omschrijving: str = Field(
+        min_length=1,
+        max_length=500,
+        title="Omschrijving",
+        description="Wat u doet, bijvoorbeeld 'bestuurslid van de stichting' of 'zelfstandig adviseur'.",
+    )
+    organisatie: str | None = Field(
+        None, max_length=300, title="Organisatie", description="Bij welke organisatie, vereniging of onderneming."
+    )
+    functie: str | None = Field(
+        None, max_length=200, title="Functie", description="Uw rol daar, bijvoorbeeld voorzitter of penningmeester."
+    )
+    bezoldigd: bool = Field(False, title="Bezoldigd", description="Ontvangt u er een vergoeding of salaris voor?")
+    qq: bool = Field(
+        False,
+        title="Uit hoofde van het ambt (q.q.)",
+        description="Vervult u deze functie omdat u Statenlid, gedeputeerde of Commissaris bent?",
+    )
+    sinds: date | None = Field(None, title="Sinds", description="Vanaf wanneer u deze functie vervult.")
+    tot: date | None = Field(
+        None, title="Tot", description="Wanneer de functie eindigde of eindigt; laat leeg als ze doorloopt."
+    )
+    beperkende_maatregel: str | None = Field(
+        None,
+        max_length=2000,
+        title="Beperkende maatregel",
+        description="Voor medewerkers: de beperking die Gedeputeerde Staten aan deze nevenwerkzaamheid stellen "
+        "(Bijlage 4). Vult de eigenaar in.",
+        json_schema_extra=EIGENAAR,
+    )
+
+    @field_validator("tot")
+    @classmethod
+    def _tot_na_sinds(cls, tot: date | None, info: ValidationInfo) -> date | None:
+        return _na_sinds(tot, info)
+
+
+class FinancieelBelang(Registerregel):
+    """A financial interest that may touch the province's interests: public per person for Statenleden, GS-leden
+    and the cvdK."""
+
+    soort: str = Field(
+        min_length=1,
+        max_length=200,
+        title="Soort belang",
+        description="Bijvoorbeeld aandelen, een deelneming, onroerend goed of een lening.",
+    )
+    omschrijving: str = Field(
+        min_length=1,
+        max_length=500,
+        title="Omschrijving",
+        description="Waarin u het belang heeft, zo dat duidelijk is of het de provincie raakt.",
+    )
+    sinds: date | None = Field(None, title="Sinds", description="Vanaf wanneer u dit belang heeft.")
+    tot: date | None = Field(
+        None, title="Tot", description="Wanneer het belang eindigde; laat leeg als u het nog heeft."
+    )
+
+    @field_validator("tot")
+    @classmethod
+    def _tot_na_sinds(cls, tot: date | None, info: ValidationInfo) -> date | None:
+        return _na_sinds(tot, info)
+
+
+class Geschenk(Registerregel):
+    """A gift received: up to EUR 50 the receiver may keep it; above, it is reported and handed in, and the
+    eigenaar decides and records its bestemming (Integriteitsplan acties 10 en 11)."""
+
+    omschrijving: str = Field(min_length=1, max_length=500, title="Omschrijving", description="Wat u kreeg.")
+    gever: str = Field(min_length=1, max_length=300, title="Gever", description="Van wie (persoon of organisatie).")
+    datum: date = Field(title="Datum ontvangen", description="Wanneer u het kreeg.")
+    geschatte_waarde: Decimal = Field(
+        ge=0,
+        max_digits=10,
+        decimal_places=2,
+        title="Geschatte waarde (EUR)",
+        description="Uw schatting in euro's, bijvoorbeeld 25 of 75,50.",
+    )
+    ingeleverd_bij: str | None = Field(
+        None,
+        max_length=300,
+        validate_default=True,
+        title="Ingeleverd bij",
+        description="Verplicht bij een waarde boven € 50: bij wie u het geschenk heeft ingeleverd.",
+    )
+    bestemming: str | None = Field(
+        None,
+        max_length=500,
+        title="Bestemming",
+        description="Wat er met het geschenk gebeurt. Besluit en vult de eigenaar in.",
+        json_schema_extra=EIGENAAR,
+    )
+
+    @field_validator("ingeleverd_bij")
+    @classmethod
+    def _inleveren(cls, bij: str | None, info: ValidationInfo) -> str | None:
+        waarde = info.data.get("geschatte_waarde")
+        if not bij and waarde is not None and waarde > GRENS_GESCHENK:
+            raise ValueError(
+                "Een geschenk van meer dan € 50 wordt gemeld en ingeleverd: vul in bij wie u het heeft ingeleverd."
+            )
+        return bij
+
+
+def _na_sinds(tot: date | None, info: ValidationInfo) -> date | None:
+    sinds = info.data.get("sinds")
+    if tot is not None and sinds is not None and tot < sinds:
+        raise ValueError("De einddatum ligt vóór de begindatum.")
+    return tot
+
+
+REGISTERS: dict[str, type[Registerregel]] = {
+    "nevenfuncties": Nevenfunctie,
+    "financiele-belangen": FinancieelBelang,
+    "geschenken": Geschenk,
+}
+"""Every register by the name a proces uses (`models.proces.Register`)."""
+
+TITELS: dict[str, str] = {
+    "nevenfuncties": "Nevenfuncties",
+    "financiele-belangen": "Financiële belangen",
+    "geschenken": "Geschenken",
+}
+"""How a register is called in pages and messages."""
+
+
+def alleen_eigenaar(model: type[BaseModel]) -> set[str]:
+    """The fields of `model` only the eigenaar fills."""
+    return {
+        naam
+        for naam, veld in model.model_fields.items()
+        if isinstance(veld.json_schema_extra, dict) and veld.json_schema_extra.get("alleen_eigenaar")
+    }
+
+
+_BERICHTEN = {
+    "missing": "Vul dit veld in.",
+    "string_too_short": "Vul dit veld in.",
+    "string_type": "Vul hier tekst in.",
+    "bool_parsing": "Kies ja of nee.",
+    "bool_type": "Kies ja of nee.",
+    "date_parsing": "Geen geldige datum; schrijf bijvoorbeeld 1-3-2027 of 2027-03-01.",
+    "date_from_datetime_parsing": "Geen geldige datum; schrijf bijvoorbeeld 1-3-2027 of 2027-03-01.",
+    "date_from_datetime_inexact": "Vul alleen een datum in, zonder tijd.",
+    "date_type": "Geen geldige datum; schrijf bijvoorbeeld 1-3-2027 of 2027-03-01.",
+    "decimal_parsing": "Geen geldig bedrag; schrijf bijvoorbeeld 75 of 75,50.",
+    "decimal_type": "Geen geldig bedrag; schrijf bijvoorbeeld 75 of 75,50.",
+    "decimal_max_places": "Hoogstens twee cijfers achter de komma.",
+    "decimal_max_digits": "Dit bedrag is te groot.",
+    "decimal_whole_digits": "Dit bedrag is te groot.",
+    "greater_than_equal": "Een bedrag kan niet negatief zijn.",
+    "extra_forbidden": "Dit veld hoort niet bij dit register.",
+}
+
+
+def fouten_nl(fout: ValidationError) -> dict[str, str]:
+    """One Dutch message per field (the first problem found); a problem of the whole entry under ''."""
+    berichten: dict[str, str] = {}
+    for f in fout.errors():
+        veld = str(f["loc"][0]) if f["loc"] else ""
+        if veld in berichten:
+            continue
+        soort = f["type"]
+        if soort == "value_error" and "error" in f.get("ctx", {}):
+            berichten[veld] = str(f["ctx"]["error"])
+        elif soort == "string_too_long":
+            berichten[veld] = f"Te lang: hoogstens {f['ctx']['max_length']} tekens."
+        elif f.get("input") in (None, "") and soort != "extra_forbidden":
+            berichten[veld] = "Vul dit veld in."
+        else:
+            berichten[veld] = _BERICHTEN.get(soort, "Deze waarde klopt niet.")
+    return berichten
