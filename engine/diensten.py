@@ -249,7 +249,7 @@ def pagina(omg: Omgeving, *, token: str, nu: datetime) -> registers.Persoonlijke
 def geen_wijzigingen(
     omg: Omgeving, *, token: str, nu: datetime, kanaal: str, verzenden: bool = True
 ) -> Verslag[registers.Ingediend]:
-    """"Geen wijzigingen": the answer counts for the ronde and the current entries are confirmed; a second
+    """Record "geen wijzigingen": the answer counts for the ronde and the current entries are confirmed; a second
     time changes nothing (`al_beantwoord`). Raises OnbekendVerzoek, VerzoekGesloten."""
     with omg.werk() as s:
         uitkomst = registers.geen_wijzigingen(s, catalogus=omg.catalogus, token=token, nu=nu, kanaal=kanaal)
@@ -351,9 +351,7 @@ def stuur_terug(
     return _verslag(omg, s, uitkomst, nu, verzenden)
 
 
-def register_op(
-    omg: Omgeving, *, persoon_id: int, register: str, peildatum: date | datetime
-) -> list[registers.Versie]:
+def register_op(omg: Omgeving, *, persoon_id: int, register: str, peildatum: date | datetime) -> list[registers.Versie]:
     """What the person's register said on that day: per entry the latest version accepted by then."""
     with omg.werk() as s:
         return registers.register_op(s, persoon_id=persoon_id, register=register, peildatum=peildatum)
