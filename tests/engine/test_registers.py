@@ -3,7 +3,7 @@ on a day and the history of an entry (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from string import Template
@@ -397,5 +397,9 @@ def test_staff_login_finds_one_active_person_and_who_reviews(omg):
     assert diensten.mag_beoordelen(omg, persoon(omg, "G1"))
     assert diensten.mag_beoordelen(omg, persoon(omg, "C1"))
     assert not diensten.mag_beoordelen(omg, persoon(omg, "J1"))
-    verlopen = persoon(omg, "J1").bijgewerkt + timedelta(days=1)
-    assert verlopen  # persons are never deleted; an inactive one is not found
+    with omg.werk() as s:
+        s.get(Persoon, persoon(omg, "G1").id).actief = False  # persons are never deleted, only made inactive
+        s.add(Persoon(extern_id="J2", naam="Jan Tweede", email="JAN@example.org", bijgewerkt=START))
+    assert diensten.persoon_met_email(omg, email="griffie@example.org") is None
+    assert diensten.persoon_met_email(omg, email="jan@example.org") is None  # two persons: no guessing
+    assert not diensten.mag_beoordelen(omg, persoon(omg, "G1"))

@@ -23,11 +23,13 @@ from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
 from models.statussen import (
     OPEN,
+    REGEL_OVERGANGEN,
     RONDE_OVERGANGEN,
     VERZOEK_OVERGANGEN,
     Berichtstatus,
     Map,
     OngeldigeOvergang,
+    Regelstatus,
     RondeStatus,
     Uitkomst,
     VerzoekStatus,
@@ -55,14 +57,27 @@ VERZOEK_LEGAAL = {
 }
 
 
+G = Regelstatus
+REGEL_LEGAAL = {
+    (G.VOORGESTELD, G.AANVAARD),
+    (G.VOORGESTELD, G.TERUGGESTUURD),
+    (G.VOORGESTELD, G.VERVANGEN),  # resubmitted before the review, or accepted as the eigenaar edited it
+    (G.AANVAARD, G.VERVANGEN),  # a newer version accepted
+}
+
+
 def test_the_tables_allow_exactly_the_transitions_the_engine_makes():
     assert {(a, b) for a, naar in RONDE_OVERGANGEN.items() for b in naar} == RONDE_LEGAAL
     assert {(a, b) for a, naar in VERZOEK_OVERGANGEN.items() for b in naar} == VERZOEK_LEGAAL
+    assert {(a, b) for a, naar in REGEL_OVERGANGEN.items() for b in naar} == REGEL_LEGAAL
     assert set(RONDE_OVERGANGEN) == set(RondeStatus) and set(VERZOEK_OVERGANGEN) == set(VerzoekStatus)
+    assert set(REGEL_OVERGANGEN) == set(Regelstatus)
 
 
 @pytest.mark.parametrize(
-    ("soort", "legaal"), [(RondeStatus, RONDE_LEGAAL), (VerzoekStatus, VERZOEK_LEGAAL)], ids=["ronde", "verzoek"]
+    ("soort", "legaal"),
+    [(RondeStatus, RONDE_LEGAAL), (VerzoekStatus, VERZOEK_LEGAAL), (Regelstatus, REGEL_LEGAAL)],
+    ids=["ronde", "verzoek", "registerregel"],
 )
 def test_every_transition_not_in_the_table_is_refused(soort, legaal):
     for van, naar in product(soort, soort):
@@ -209,6 +224,7 @@ def test_the_orm_reads_the_members_back(session, verzoek):
         ("verzoek", "ck_verzoek_status", "status", VerzoekStatus),
         ("inkomend", "ck_inkomend_map", "map", Map),
         ("inkomend", "ck_inkomend_uitkomst", "uitkomst", Uitkomst),
+        ("registerregel", "ck_registerregel_status", "status", Regelstatus),
     ],
 )
 def test_the_database_holds_the_same_sets_as_the_enums(db_engine, tabel, naam, kolom, waarden):
