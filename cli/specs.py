@@ -29,6 +29,8 @@ def valideer(processen: ProcessenOptie = None) -> None:
     from engine.catalogus import weergave_pad
 
     catalogus = catalogus_of_fout(processen)
+    for waarschuwing in catalogus.waarschuwingen:
+        typer.echo(str(waarschuwing), err=True)
     typer.echo(f"✔ {len(catalogus.processen)} processen geldig in {weergave_pad(catalogus.map)}")
 
 
@@ -42,12 +44,20 @@ def agenda(
     from dateutil.relativedelta import relativedelta
 
     from cli.weergave import agenda_ics, agenda_json, agenda_tabel
+    from engine.agenda import EERSTE_DAG, LAATSTE_DAG
     from engine.agenda import agenda as bereken_agenda
 
     if als_json and als_ics:
         raise typer.BadParameter("kies --json of --ics, niet allebei", param_hint="'--json' / '--ics'")
+    for moment, optie in ((van, "--van"), (tot, "--tot")):
+        if moment is not None and not EERSTE_DAG <= moment.date() <= LAATSTE_DAG:
+            raise typer.BadParameter(
+                f"{moment.date().isoformat()} ligt buiten de agenda: "
+                f"kies een datum van {EERSTE_DAG} tot en met {LAATSTE_DAG}",
+                param_hint=f"'{optie}'",
+            )
     begin = van.date() if van else date.today()
-    einde = tot.date() if tot else begin + relativedelta(years=1, days=-1)
+    einde = tot.date() if tot else min(begin + relativedelta(years=1, days=-1), LAATSTE_DAG)
     if einde < begin:
         raise typer.BadParameter(f"{einde} ligt vóór --van {begin}", param_hint="'--tot'")
     plannen = bereken_agenda(catalogus_of_fout(processen), begin, einde)

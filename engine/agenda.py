@@ -1,7 +1,9 @@
 """What comes due when: every ronde start in a window, with its deadline, reminders and escalation.
 
 Planned moments come from the spec's planning; a start, reminder or deadline that falls on a weekend or a
-Dutch public holiday moves to the next working day, keeping its wall-clock time in Amsterdam.
+Dutch public holiday moves to the next working day, keeping its wall-clock time in Amsterdam. Every window
+is kept inside the years EERSTE_JAAR-LAATSTE_JAAR and every duration is at most five years (models.duur), so
+no date computed here reaches the end of the calendar.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from engine.catalogus import Catalogus
+from models.planning import EERSTE_JAAR, LAATSTE_JAAR
 from models.proces import Proces, Stap
 from models.werkdagen import TIJDZONE, Werkdagen
 
 _UITLOOP = timedelta(days=3 * 366)
 """How far before a window to look for rondes whose later stappen start inside it."""
+EERSTE_DAG, LAATSTE_DAG = date(EERSTE_JAAR, 1, 1), date(LAATSTE_JAAR, 12, 31)
+"""The widest agenda there is; a window beyond it is cut off."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,11 @@ def rondestarts(proces: Proces, catalogus: Catalogus, van: datetime, tot: dateti
 
 
 def agenda(catalogus: Catalogus, van: date, tot: date) -> list[Rondeplan]:
-    """Every stap start of every active proces on a date in [van, tot], by start then proces."""
+    """Every stap start of every active proces on a date in [van, tot] (within EERSTE_DAG-LAATSTE_DAG), by
+    start then proces."""
+    van, tot = max(van, EERSTE_DAG), min(tot, LAATSTE_DAG)
+    if tot < van:
+        return []
     begin = datetime.combine(van, datetime.min.time(), tzinfo=TIJDZONE)
     einde = datetime.combine(tot + timedelta(days=1), datetime.min.time(), tzinfo=TIJDZONE)
     plannen = [

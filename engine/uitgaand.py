@@ -7,7 +7,7 @@ twice is refused by the database itself.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -18,6 +18,7 @@ from engine.database import instellingen_van
 from engine.gebeurtenissen import registreer_veel, rij
 from models.proces import Proces, Stap
 from models.tabellen import Bericht, Persoon, Ronde
+from models.werkdagen import TIJDZONE
 from notifications import sleutels
 from notifications.opmaak import lange_datum, render
 
@@ -200,3 +201,62 @@ def _context(proces: Proces, stap: Stap, ronde: Ronde, afzender: str) -> dict[st
         "deadline": lange_datum(ronde.deadline),
         "afzender": afzender,
     }
+
+
+def voorbeeldcontext(soort: str, proces: Proces, stap: Stap) -> dict[str, Any]:
+    """What a template of `soort` gets, with sample values: `_context` itself plus what each caller adds
+    (zet_verzoeken_klaar, zet_escalatie_klaar above; the ontvangst in engine.postvak, the notice in
+    engine.onbestelbaar, the entry sent back in engine.registers). `valideer` renders every template with it;
+    tests/engine/test_bewaking.py compares its keys with what the engine really passes, so the two cannot
+    drift apart."""
+    ronde = Ronde(
+        proces=proces.id,
+        stap=stap.id or "",
+        stapnummer=0,
+        startdatum=date(2027, 3, 1),
+        start=datetime(2027, 3, 1, 9, tzinfo=TIJDZONE),
+        deadline=date(2027, 3, 29),
+    )
+    persoon = Persoon(
+        id=1,
+        extern_id="V0001",
+        naam="Voorbeeld Persoon",
+        email="persoon@voorbeeld.example",
+        rollen="statenlid;medewerker",
+        fractie="Voorbeeldfractie",
+        team="Team Voorbeeld",
+        afdeling="Afdeling Voorbeeld",
+        functie="Adviseur",
+        leidinggevende="V0002",
+        schaal=11,
+        bijgewerkt=datetime(2027, 1, 1, tzinfo=TIJDZONE),
+    )
+    aan_persoon = {"persoon": persoon, "link": "https://integriteit.voorbeeld.example/antwoord/0123456789abcdef"}
+    extra: dict[str, dict[str, Any]] = {
+        "verzoek": aan_persoon,
+        "herinnering": aan_persoon,
+        "escalatie": {
+            "ontvanger": {"naam": "Voorbeeld Eigenaar"},
+            "ontbrekend": [
+                {"naam": "Voorbeeld Persoon", "rol": "statenlid"},
+                {"naam": "Tweede Persoon", "rol": "gs-lid"},
+            ],
+            "totaal": 12,
+        },
+        "ontvangst": {"persoon": persoon, "geen_wijzigingen": True},
+        "onbestelbaar": {
+            "adres": "persoon@voorbeeld.example",
+            "reden": "550 5.1.1 mailbox unavailable",
+            "personen": ["Voorbeeld Persoon"],
+        },
+        "teruggestuurd": {  # engine.registers, when the eigenaar sends an entry back
+            "persoon": persoon,
+            "beoordelaar": "Voorbeeld Eigenaar",
+            "register": "Nevenfuncties",
+            "opmerking": "Vermeld ook of de functie betaald is.",
+            "velden": [("Functie", "Voorzitter"), ("Betaald", "ja")],
+            "tekst": "Voorzitter van de Voorbeeldstichting",
+            "link": aan_persoon["link"],
+        },
+    }
+    return _context(proces, stap, ronde, "Integriteitscoördinator") | extra[soort]

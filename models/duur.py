@@ -14,6 +14,13 @@ from models.werkdagen import Werkdagen
 
 _ISO = re.compile(r"^P(?!$)(?:(?P<jaren>\d+)Y)?(?:(?P<maanden>\d+)M)?(?:(?P<weken>\d+)W)?(?:(?P<dagen>\d+)D)?$")
 _WERKDAGEN = re.compile(r"^(?P<aantal>\d+)\s*werkdag(?:en)?$")
+MAX_JAREN = 5
+"""The longest calendar duration a spec may write: a termijn, reminder or anchor offset of more than five years
+is a typing error, and dates stay far from the calendar's end."""
+MAX_WERKDAGEN = 1000
+"""The longest duration in working days (about four years): counting them is a loop, so it must end soon."""
+_MAX_CIJFERS = 6
+_IJKDAG = date(2001, 1, 1)
 _VOORBEELD = (
     "schrijf ISO 8601, zoals 'P2W' (2 weken), 'P10D' (10 dagen), 'P1M' (1 maand), 'P4Y' (4 jaar), "
     "of werkdagen, zoals '10 werkdagen'"
@@ -60,6 +67,8 @@ def parse_duur(waarde: Any) -> Duur:
     if tekst.startswith("-"):
         raise ValueError(f"'{tekst}' is negatief: een duur telt vooruit en moet langer zijn dan nul")
     if m := _WERKDAGEN.match(tekst):
+        if len(m["aantal"]) > _MAX_CIJFERS or int(m["aantal"]) > MAX_WERKDAGEN:
+            raise ValueError(f"'{tekst}' is te lang: hoogstens {MAX_WERKDAGEN} werkdagen (ongeveer vier jaar)")
         aantal = int(m["aantal"])
         if aantal == 0:
             raise ValueError(f"'{tekst}' is nul: een duur moet langer zijn dan nul")
@@ -67,11 +76,23 @@ def parse_duur(waarde: Any) -> Duur:
     m = _ISO.match(tekst.upper())
     if not m:
         raise ValueError(f"'{tekst}' is geen duur: {_VOORBEELD}")
+    if any(len(v or "") > _MAX_CIJFERS for v in m.groupdict().values()):
+        raise ValueError(_te_lang(tekst))
     delen = {k: int(v or 0) for k, v in m.groupdict().items()}
     delta = relativedelta(years=delen["jaren"], months=delen["maanden"], days=delen["dagen"] + 7 * delen["weken"])
     if not any(delen.values()):
         raise ValueError(f"'{tekst}' is nul: een duur moet langer zijn dan nul")
+    try:
+        te_lang = _IJKDAG + delta > _IJKDAG + relativedelta(years=MAX_JAREN)
+    except (ValueError, OverflowError):
+        te_lang = True
+    if te_lang:
+        raise ValueError(_te_lang(tekst))
     return Duur(tekst, delta=delta)
+
+
+def _te_lang(tekst: str) -> str:
+    return f"'{tekst}' is te lang: hoogstens {MAX_JAREN} jaar (P{MAX_JAREN}Y)"
 
 
 DuurVeld = Annotated[

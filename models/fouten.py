@@ -84,7 +84,7 @@ def _bericht(e: dict[str, Any], ouder: Any) -> str:
     if soort == "list_type":
         return f"{invoer!r}: verwacht een lijst, bijv. [a, b]"
     if soort.startswith("date") or soort.startswith("time"):
-        wat = "datum (JJJJ-MM-DD)" if soort.startswith("date") else "tijd (UU:MM)"
+        wat = "datum (JJJJ-MM-DD)" if soort.startswith("date") else "tijd (UU:MM, uur 0-23, minuut 0-59)"
         return f"{invoer!r}: geen geldige {wat}"
     if soort in ("literal_error", "enum"):
         keuzes = str(context.get("expected", ""))

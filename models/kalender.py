@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.duur import DuurVeld
+from models.planning import EERSTE_JAAR, LAATSTE_JAAR, binnen_bereik
 
 
 class _Strikt(BaseModel):
@@ -21,6 +22,14 @@ class Anker(_Strikt):
     herhaling: DuurVeld | None = Field(
         None, description="Repeat after the last known date at this interval.", examples=["P4Y"]
     )
+
+    @field_validator("datums")
+    @classmethod
+    def _in_bereik(cls, datums: list[date]) -> list[date]:
+        for datum in datums:
+            if not binnen_bereik(datum):
+                raise ValueError(f"'{datum}' ligt buiten de jaren {EERSTE_JAAR}-{LAATSTE_JAAR}")
+        return datums
 
     @field_validator("herhaling")
     @classmethod

@@ -6,9 +6,10 @@ daylight saving; the agenda attaches the time zone and moves starts to working d
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Protocol
 
 from croniter import CroniterBadCronError, CroniterBadDateError, croniter
@@ -21,6 +22,18 @@ from models.duur import DuurVeld
 STANDAARD_TIJD = time(9, 0)
 _RRULE_STANDAARD_START = datetime(2020, 1, 1, 9, 0)
 _ZOEKHORIZON = relativedelta(years=100)
+EERSTE_JAAR, LAATSTE_JAAR = 1900, 2200
+"""The years a plan can lie in: every date the engine computes stays between them (plus a termijn of at most
+five years), so no computation reaches the end of the calendar or runs for ever."""
+BEGIN, EINDE = datetime(EERSTE_JAAR, 1, 1), datetime(LAATSTE_JAAR + 1, 1, 1)
+_BEREIK = f"{EERSTE_JAAR}-{LAATSTE_JAAR}"
+_PROEF = 400
+"""How many starts of a rule are looked at to see that it starts at most once a day."""
+
+
+def binnen_bereik(dag: date) -> bool:
+    """Whether `dag` lies in the years a plan can lie in."""
+    return EERSTE_JAAR <= dag.year <= LAATSTE_JAAR
 
 
 class Anker(Protocol):
@@ -31,11 +44,38 @@ class _Soort(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     def momenten(self, van: datetime, tot: datetime, ankers: Mapping[str, Anker]) -> list[datetime]:
-        """Planned moments in [van, tot), naive Amsterdam wall-clock time."""
-        return [m for m in self._alle(tot, ankers) if van <= m < tot]
+        """Planned moments in [van, tot), naive Amsterdam wall-clock time; never outside the years
+        EERSTE_JAAR-LAATSTE_JAAR, however wide the window asked for."""
+        van, tot = max(van, BEGIN), min(tot, EINDE)
+        if van >= tot:
+            return []
+        return [m for m in self._alle(van, tot, ankers) if van <= m < tot]
 
-    def _alle(self, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
+    def volgende(self, na: datetime, ankers: Mapping[str, Anker]) -> datetime | None:
+        """The first planned moment at or after `na`, or None when the plan never starts again."""
+        na = max(na, BEGIN)
+        if na >= EINDE:
+            return None
+        return next((m for m in self._alle(na, EINDE, ankers) if na <= m < EINDE), None)
+
+    def _alle(self, van: datetime, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
+        """The planned moments from about `van` up to `tot`, ascending (a few outside may be included)."""
         raise NotImplementedError
+
+
+class _MeerDanDagelijks(ValueError):
+    """The plan would start more than one ronde on one day."""
+
+
+def _hoogstens_dagelijks(momenten: Iterator[datetime], tekst: str, hoe: str) -> None:
+    vorige: datetime | None = None
+    for moment in itertools.islice(momenten, _PROEF):
+        if vorige is not None and moment.date() == vorige.date():
+            raise _MeerDanDagelijks(
+                f"{tekst!r}: start meer dan eens per dag (op {moment:%Y-%m-%d} om {vorige:%H:%M} en "
+                f"{moment:%H:%M}); een ronde start hoogstens eens per dag: {hoe}"
+            )
+        vorige = moment
 
 
 _RRULE_BEREIKEN = {
@@ -72,6 +112,8 @@ def _controleer_rrule_delen(regel: str) -> None:
                 raise _Uitleg(f"{sleutel}={item} is geen {wat} ({laag if laag >= 0 else 1}-{hoog})")
     if "INTERVAL" in delen and not (delen["INTERVAL"].isdigit() and int(delen["INTERVAL"]) >= 1):
         raise _Uitleg(f"INTERVAL={delen['INTERVAL']} moet een geheel getal van minstens 1 zijn")
+    if "INTERVAL" in delen and len(delen["INTERVAL"]) > 4:
+        raise _Uitleg(f"INTERVAL={delen['INTERVAL']} is te groot (hoogstens 9999)")
 
 
 def _maak_rrule(tekst: str) -> rrule:
@@ -82,7 +124,15 @@ def _maak_rrule(tekst: str) -> rrule:
     regel = rrulestr("\n".join(regels), dtstart=_RRULE_STANDAARD_START, ignoretz=True, forceset=False)
     if not isinstance(regel, rrule):
         raise _Uitleg("geef één RRULE (eventueel met een DTSTART-regel), geen reeks regels")
+    start = regel._dtstart  # noqa: SLF001 - dateutil keeps DTSTART only here
+    if not binnen_bereik(start.date()):
+        raise _Uitleg(f"DTSTART {start:%Y-%m-%d} ligt buiten de jaren {_BEREIK}")
     return regel
+
+
+def _tot_horizon(regel: rrule) -> rrule:
+    """The rule without COUNT and UNTIL, up to a hundred years after its DTSTART: a finite series to inspect."""
+    return regel.replace(until=regel._dtstart + _ZOEKHORIZON, count=None)  # noqa: SLF001
 
 
 class RRulePlanning(_Soort):
@@ -103,15 +153,28 @@ class RRulePlanning(_Soort):
             regel = _maak_rrule(tekst)
         except _Uitleg as fout:
             raise ValueError(f"{tekst!r}: {fout}") from None
-        except (ValueError, TypeError) as fout:
+        except (ValueError, TypeError, OverflowError) as fout:
             raise ValueError(f"{tekst!r}: {_rrule_uitleg(fout)}") from None
-        start = regel._dtstart  # noqa: SLF001 - dateutil keeps DTSTART only here
-        if next(iter(regel.replace(until=start + _ZOEKHORIZON, count=None)), None) is None:
-            raise ValueError(f"{tekst!r}: deze regel levert nooit een datum op")
+        try:
+            if next(iter(_tot_horizon(regel)), None) is None:
+                raise ValueError(f"{tekst!r}: deze regel levert nooit een datum op")
+            _hoogstens_dagelijks(iter(_tot_horizon(regel)), tekst, "geef één BYHOUR en één BYMINUTE")
+        except _MeerDanDagelijks:
+            raise
+        except (ValueError, OverflowError):  # dateutil gives up beyond the year 9999
+            raise ValueError(f"{tekst!r}: deze regel levert nooit een datum op") from None
         return tekst
 
-    def _alle(self, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
-        return iter(_maak_rrule(self.rrule).between(datetime.min, tot, inc=True))
+    @property
+    def einde(self) -> datetime | None:
+        """The rule's UNTIL, if it has one."""
+        return _maak_rrule(self.rrule)._until  # noqa: SLF001 - dateutil keeps UNTIL only here
+
+    def _alle(self, van: datetime, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
+        for moment in _maak_rrule(self.rrule).xafter(van, inc=True):
+            if moment >= tot:
+                return
+            yield moment
 
 
 class CronPlanning(_Soort):
@@ -128,15 +191,22 @@ class CronPlanning(_Soort):
                 f"{tekst!r}: een cron-uitdrukking heeft 5 velden (minuut uur dag maand weekdag), niet {len(velden)}"
             )
         try:
-            croniter(tekst, _RRULE_STANDAARD_START).get_next(datetime)
+            reeks = croniter(tekst, _RRULE_STANDAARD_START)
+            reeks.get_next(datetime)
         except CroniterBadDateError:
             raise ValueError(f"{tekst!r}: deze uitdrukking levert nooit een datum op") from None
         except (CroniterBadCronError, ValueError, KeyError) as fout:
             raise ValueError(f"{tekst!r}: {_cron_uitleg(fout)}") from None
+        minuten, uren = reeks.expanded[:2]
+        if len(minuten) != 1 or len(uren) != 1 or "*" in (minuten[0], uren[0]):
+            raise ValueError(
+                f"{tekst!r}: start meer dan eens per dag; een ronde start hoogstens eens per dag: "
+                "geef één minuut (0-59) en één uur (0-23), bijv. '0 9 1 3,9 *'"
+            )
         return tekst
 
-    def _alle(self, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
-        reeks = croniter(self.cron, datetime(2000, 1, 1))
+    def _alle(self, van: datetime, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
+        reeks = croniter(self.cron, van - timedelta(minutes=1))
         while (moment := reeks.get_next(datetime)) < tot:
             yield moment
 
@@ -164,7 +234,7 @@ class AnkerPlanning(_Soort):
             )
         return duur
 
-    def _alle(self, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
+    def _alle(self, van: datetime, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
         verschuiving = (self.na.delta if self.na else relativedelta()) - (
             self.voor.delta if self.voor else relativedelta()
         )
@@ -178,7 +248,14 @@ class DatumPlanning(_Soort):
     datum: date = Field(description="The start date (YYYY-MM-DD).", examples=["2027-01-11"])
     tijd: time = Field(STANDAARD_TIJD, description="Start time, Amsterdam time.", examples=["09:00"])
 
-    def _alle(self, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
+    @field_validator("datum")
+    @classmethod
+    def _in_bereik(cls, datum: date) -> date:
+        if not binnen_bereik(datum):
+            raise ValueError(f"'{datum}' ligt buiten de jaren {_BEREIK}")
+        return datum
+
+    def _alle(self, van: datetime, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
         yield datetime.combine(self.datum, self.tijd)
 
 
@@ -225,6 +302,12 @@ _RRULE_FOUTEN: list[tuple[str, str]] = [
     (r"unsupported (?:\w+ )?parm: (.+)", "onbekende toevoeging '{0}'"),
     (r"Multiple DTSTART.*", "geef maar één DTSTART"),
     (r"empty property name", "een regel begint met ':'; schrijf DTSTART:... of RRULE:..."),
+    (r"hour must be in 0\.\.23: (.+)", "'{0}': het uur moet tussen 0 en 23 liggen"),
+    (r"minute must be in 0\.\.59: (.+)", "'{0}': de minuut moet tussen 0 en 59 liggen"),
+    (r"second must be in 0\.\.59: (.+)", "'{0}': de seconde moet tussen 0 en 59 liggen"),
+    (r"month must be in 1\.\.12: (.+)", "'{0}': de maand moet tussen 1 en 12 liggen"),
+    (r"day is out of range for month: (.+)", "'{0}': die dag bestaat niet in die maand"),
+    (r"year (\d+) is out of range: (.+)", f"'{{1}}': het jaar {{0}} kan niet (kies {_BEREIK})"),
 ]
 """dateutil's messages about an RRULE in Dutch; `{n}` is the n-th group of the pattern."""
 

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.doelgroep import Doelgroep
 from models.duur import DuurVeld
 from models.planning import Planning
 
 ID_PATROON = r"^[a-z][a-z0-9-]*$"
+ID_LENGTE = 100
+"""The longest id of a proces or stap: the database keeps at most this many characters (ronde.proces, ronde.stap)."""
 Voltooiing = Literal["alle-antwoorden", "bevestiging"]
 Register = Literal["nevenfuncties", "financiele-belangen", "geschenken"]
 
 
 class _Strikt(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True)
+
+
+def _niet_te_lang(waarde):
+    """An id the database cannot hold is refused before anything runs (checked before the pattern)."""
+    if isinstance(waarde, str) and len(waarde) > ID_LENGTE:
+        raise ValueError(
+            f"'{waarde[:30]}...' is {len(waarde)} tekens lang; een id mag hoogstens {ID_LENGTE} tekens hebben, "
+            "meer bewaart de database niet"
+        )
+    return waarde
 
 
 class Escalatie(_Strikt):
@@ -68,9 +80,15 @@ class Stap(_StapVelden):
     """One stage of a multi-stage proces; the next stap starts when this one completes or closes."""
 
     id: str | None = Field(
-        None, pattern=ID_PATROON, description="Stage id, unique in the proces.", examples=["inventarisatie"]
+        None,
+        pattern=ID_PATROON,
+        max_length=ID_LENGTE,
+        description="Stage id, unique in the proces.",
+        examples=["inventarisatie"],
     )
     titel: str | None = Field(None, description="Short title of the stage.")
+
+    _id_lengte = field_validator("id", mode="before")(_niet_te_lang)
 
 
 class Proces(_StapVelden):
@@ -78,6 +96,7 @@ class Proces(_StapVelden):
 
     id: str = Field(
         pattern=ID_PATROON,
+        max_length=ID_LENGTE,
         description="Permanent key; the file is named <id>.yaml.",
         examples=["nevenfuncties-statenleden"],
     )
@@ -92,6 +111,8 @@ class Proces(_StapVelden):
     eigenaar: str = Field(description="Role responsible; gets owner tasks and escalations.", examples=["statengriffie"])
     planning: Planning = Field(description="When a ronde starts: exactly one of rrule, cron, anker, datum.")
     stappen: list[Stap] | None = Field(None, min_length=1, description="Stages, in order, for multi-stage processes.")
+
+    _id_lengte = field_validator("id", mode="before")(_niet_te_lang)
 
     @property
     def alle_stappen(self) -> list[Stap]:

@@ -58,7 +58,7 @@ def problemen(tmp_path, tekst: str, model=Proces) -> list[str]:
         (
             '{rrule: "FREQ=YEARLY;BYMONTH=3"}',
             "{datum: 2027-03-01, tijd: '25:00'}",
-            "x.yaml:6: planning.tijd: '25:00': geen geldige tijd (UU:MM)",
+            "x.yaml:6: planning.tijd: '25:00': geen geldige tijd (UU:MM, uur 0-23, minuut 0-59)",
         ),
         (
             "doelgroep: {rollen: [statenlid]}",
