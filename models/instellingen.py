@@ -1,6 +1,6 @@
 """Configuration: every setting is an `INTEGRITEIT_` environment variable, read here and nowhere else.
 
-Secrets (SMTP and IMAP passwords) come from the environment only, never from YAML in git.
+Secrets (SMTP and IMAP passwords, the web app's signing key) come from the environment only, never from YAML in git.
 """
 
 from __future__ import annotations
@@ -43,6 +43,13 @@ class Instellingen(BaseSettings):
     imap_password: SecretStr | None = None
     imap_tls: Beveiliging = "ssl"
     imap_map: str = "INBOX"
+
+    geheim: SecretStr | None = Field(
+        None,
+        description="Signing key of the web app (forms, personal and login links, session cookies); at least 32 "
+        "characters. Required once SMTP is set; without it a development server makes a random one per process.",
+    )
+    respijt: int = Field(30, description="Days a closed ronde's personal page still takes (late) answers.")
 
     nagrace_dagen: int = Field(
         14,

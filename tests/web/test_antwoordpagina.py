@@ -1,0 +1,203 @@
+"""The personal page and the one-click answer, through the real app on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel, func, select
+
+from engine import diensten
+from engine.diensten import Omgeving
+from models.instellingen import Instellingen
+from models.tabellen import Antwoord, Persoon, Ronde, Verzoek
+from models.werkdagen import TIJDZONE
+from web.app import maak_app
+from web.beveiliging import Pogingenteller
+
+START = datetime(2027, 2, 1, 10, tzinfo=TIJDZONE)
+"""integriteit-in-werkoverleg starts on 1 February; a proces without a register."""
+GEHEIM = "test-geheim-" + "x" * 32
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def omg(db_engine, catalogus):
+    omgeving = Omgeving(db_engine, catalogus, Instellingen(basis_url="http://testserver", geheim=GEHEIM))
+    diensten.importeer_personen(omgeving, bestand=None, nu=START)
+    yield omgeving
+    with db_engine.begin() as c:
+        for tabel in reversed(SQLModel.metadata.sorted_tables):
+            c.execute(tabel.delete())
+
+
+def klant(omg, moment=START, **opties) -> TestClient:
+    app = maak_app(lambda: omg, klok=lambda: moment, **opties)
+    return TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+
+
+def token(omg, proces="integriteit-in-werkoverleg", nu=START) -> str:
+    diensten.start_ronde(omg, proces=proces, nu=nu, verzenden=False)
+    with Session(omg.engine) as s:
+        ronde = s.exec(select(Ronde).where(Ronde.proces == proces)).one()
+        return s.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id).order_by(Verzoek.id)).first()
+
+
+def antwoorden(omg, tok) -> int:
+    with Session(omg.engine) as s:
+        return s.exec(select(func.count()).select_from(Antwoord).join(Verzoek).where(Verzoek.token == tok)).one()
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html)[1]
+
+
+def test_the_personal_page_says_for_whom_what_and_by_when(omg):
+    tok = token(omg)
+    pagina = klant(omg).get(f"/antwoord/{tok}")
+    assert pagina.status_code == 200
+    assert '<html lang="nl">' in pagina.text
+    assert "Integriteit op de agenda van het werkoverleg" in pagina.text
+    assert 'id="verzoek-deadline"' in pagina.text and "2027" in pagina.text
+    assert pagina.headers["referrer-policy"] == "no-referrer"
+
+
+def test_opening_the_one_click_link_records_nothing(omg):
+    tok = token(omg)
+    c = klant(omg)
+    for _ in range(3):  # a mail scanner, a preview, the person
+        assert c.get(f"/antwoord/{tok}/geen-wijzigingen").status_code == 200
+    assert antwoorden(omg, tok) == 0
+
+
+def test_the_one_click_post_records_once_and_a_second_says_it_was_done(omg):
+    tok = token(omg)
+    c = klant(omg)
+    pad = f"/antwoord/{tok}/geen-wijzigingen"
+    sleutel = csrf(c.get(pad).text)
+    eerste = c.post(pad, data={"csrf": sleutel})
+    assert eerste.status_code == 200 and 'id="vastgelegd"' in eerste.text
+    tweede = c.post(pad, data={"csrf": sleutel})
+    assert tweede.status_code == 200 and 'id="al-vastgelegd"' in tweede.text
+    assert "niets veranderd" in tweede.text
+    assert antwoorden(omg, tok) == 1
+    with Session(omg.engine) as s:
+        assert s.exec(select(Verzoek.status).where(Verzoek.token == tok)).one() == "beantwoord"
+
+
+def test_the_form_records_an_answer_and_shows_it_again(omg):
+    tok = token(omg)
+    c = klant(omg)
+    sleutel = csrf(c.get(f"/antwoord/{tok}").text)
+    gepost = c.post(
+        f"/antwoord/{tok}",
+        data={
+            "csrf": sleutel,
+            "tekst": "Besproken in het teamoverleg",
+            "datum-dag": "3",
+            "datum-maand": "2",
+            "datum-jaar": "2027",
+            "kenmerk": "",
+        },
+    )
+    assert gepost.status_code == 303
+    pagina = c.get(gepost.headers["location"])
+    assert 'id="ontvangen"' in pagina.text and "Besproken in het teamoverleg" in pagina.text
+    assert antwoorden(omg, tok) == 1
+
+
+def test_a_form_with_errors_links_each_to_its_field_and_records_nothing(omg):
+    tok = token(omg)
+    c = klant(omg)
+    sleutel = csrf(c.get(f"/antwoord/{tok}").text)
+    pagina = c.post(
+        f"/antwoord/{tok}",
+        data={"csrf": sleutel, "tekst": "", "datum-dag": "31", "datum-maand": "2", "datum-jaar": "2027"},
+    )
+    assert pagina.status_code == 400
+    assert 'href="#datum-dag"' in pagina.text and 'id="datum-dag-fout"' in pagina.text
+    assert antwoorden(omg, tok) == 0
+
+
+def test_a_forged_or_missing_csrf_token_is_refused_with_403(omg):
+    tok = token(omg)
+    c = klant(omg)
+    for data in ({}, {"csrf": "vervalst"}, {"csrf": csrf(c.get(f"/antwoord/{tok}").text)}):
+        # the last is real, but for another form: the one-click form must refuse it
+        antwoord = c.post(f"/antwoord/{tok}/geen-wijzigingen", data=data)
+        assert antwoord.status_code == 403, data
+        assert "niet geaccepteerd" in antwoord.text
+    andere_sleutel = maak_app(lambda: Omgeving(omg.engine, omg.catalogus, Instellingen(geheim="y" * 40)))
+    vreemd = csrf(TestClient(andere_sleutel).get(f"/antwoord/{tok}/geen-wijzigingen").text)
+    assert c.post(f"/antwoord/{tok}/geen-wijzigingen", data={"csrf": vreemd}).status_code == 403
+    assert antwoorden(omg, tok) == 0
+
+
+def test_an_unknown_token_is_a_dutch_404(omg):
+    pagina = klant(omg).get("/antwoord/bestaat-niet")
+    assert pagina.status_code == 404
+    assert "Deze link kennen we niet" in pagina.text and "Traceback" not in pagina.text
+
+
+def test_a_ronde_closed_past_the_grace_period_is_410_with_whom_to_contact(omg):
+    tok = token(omg)
+    with Session(omg.engine) as s:
+        s.exec(update(Ronde).values(gesloten=datetime(2027, 6, 1, tzinfo=TIJDZONE), status="verlopen"))
+        s.commit()
+    binnen = klant(omg, datetime(2027, 6, 20, tzinfo=TIJDZONE)).get(f"/antwoord/{tok}")
+    assert binnen.status_code == 200 and 'id="gesloten"' in binnen.text
+    na = klant(omg, datetime(2027, 7, 15, tzinfo=TIJDZONE)).get(f"/antwoord/{tok}")
+    assert na.status_code == 410
+    assert "Integriteitscoördinator" in na.text
+
+
+def test_an_unexpected_error_is_a_dutch_500_without_a_traceback(omg):
+    def kapot() -> Omgeving:
+        raise RuntimeError("geheime interne fout")
+
+    app = maak_app(lambda: omg)
+    app.state.integriteit.omgeving = kapot
+    pagina = TestClient(app, raise_server_exceptions=False).get("/antwoord/iets")
+    assert pagina.status_code == 500
+    assert "Er ging iets mis" in pagina.text
+    assert "geheime interne fout" not in pagina.text and "Traceback" not in pagina.text
+
+
+def test_too_many_unknown_tokens_from_one_address_get_429(omg):
+    tok = token(omg)
+    c = klant(omg, pogingen=Pogingenteller(limiet=5, venster=600))
+    assert [c.get(f"/antwoord/gok-{i}").status_code for i in range(5)] == [404] * 5
+    geweigerd = c.get(f"/antwoord/{tok}")  # even a real token waits now
+    assert geweigerd.status_code == 429 and "Te veel pogingen" in geweigerd.text
+    assert geweigerd.headers["retry-after"] == "600"
+
+
+def test_what_people_type_comes_back_escaped_on_every_page(omg):
+    tok = token(omg)
+    with Session(omg.engine) as s:
+        s.exec(update(Persoon).values(naam=SCRIPT))
+        s.commit()
+    c = klant(omg)
+    sleutel = csrf(c.get(f"/antwoord/{tok}").text)
+    fout = c.post(
+        f"/antwoord/{tok}",
+        data={
+            "csrf": sleutel,
+            "tekst": SCRIPT,
+            "kenmerk": SCRIPT * 20,
+            "datum-dag": SCRIPT,
+            "datum-maand": "",
+            "datum-jaar": "",
+        },
+    )
+    assert fout.status_code == 400
+    c.post(f"/antwoord/{tok}", data={"csrf": sleutel, "tekst": SCRIPT, "kenmerk": SCRIPT})
+    paginas = [fout, c.get(f"/antwoord/{tok}"), c.get(f"/antwoord/{tok}/geen-wijzigingen")]
+    for link in ("/link", "/aanmelden"):
+        paginas.append(c.post(link, data={"csrf": csrf(c.get(link).text), "email": SCRIPT}))
+    for pagina in paginas:
+        assert SCRIPT not in pagina.text, pagina.url
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in paginas[1].text
