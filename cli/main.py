@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import motor, specs, start
+from cli import motor, specs, start, web
 
 app = typer.Typer(
     name="integriteit",
@@ -17,6 +17,7 @@ app = typer.Typer(
 specs.registreer(app)
 motor.registreer(app)
 start.registreer(app)
+web.registreer(app)
 
 if __name__ == "__main__":
     app()

@@ -1,13 +1,15 @@
 """`integriteit start`: the whole product on embedded defaults, until Ctrl-C or SIGTERM.
 
 Uses PREFECT_API_URL when set, otherwise starts a local Prefect server with its UI; migrates the database;
-loads the demo organisation into an empty one; catches mail in data/mail/ when no SMTP server is set; and
-serves every deployment. Everything it started stops with it.
+loads the demo organisation into an empty one; catches mail in data/mail/ when no SMTP server is set; serves
+the website (web/) on 127.0.0.1:8000 in a thread; and serves every deployment. Real mail (SMTP set) needs
+INTEGRITEIT_GEHEIM and an INTEGRITEIT_BASIS_URL that is not this machine. Everything it started stops with it.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -60,10 +62,14 @@ def werkpool(
 def start(
     processen: ProcessenOptie = None,
     poort: Annotated[int, typer.Option("--poort", help="Poort van de lokale Prefect-server en UI.")] = 4200,
+    webpoort: Annotated[int, typer.Option("--webpoort", help="Poort van de website (antwoorden, beoordelen).")] = 8000,
 ) -> None:
     from models.instellingen import instellingen
     from notifications.mailvanger import mailvanger
+    from web.beveiliging import controleer_basis_url, geheim
 
+    controleer_basis_url(instellingen())  # before the mail catcher: only real mail needs a real address
+    geheim(instellingen())  # real mail needs a fixed signing key
     catalogus = _database_klaar(processen)
     if processen:
         os.environ["INTEGRITEIT_PROCESSEN"] = str(processen.resolve())
@@ -78,12 +84,15 @@ def start(
                     "INTEGRITEIT_SMTP_TLS": "geen",
                 }
             )
+            if not instellingen().geheim:  # a development machine: one random key for the website and its workers
+                os.environ["INTEGRITEIT_GEHEIM"] = secrets.token_urlsafe(32)
             instellingen.cache_clear()
             typer.echo(f"Geen SMTP-server ingesteld: uitgaande berichten worden bewaard in {MAILMAP.resolve()}/")
         if not os.environ.get("PREFECT_API_URL"):
             ui = stapel.enter_context(prefect_server(poort))
             os.environ["PREFECT_API_URL"] = f"{ui}/api"
         typer.echo(f"Prefect UI: {os.environ['PREFECT_API_URL'].removesuffix('/api')}")
+        typer.echo(f"Website: {stapel.enter_context(website(webpoort))}")
         from flows.plan import plannen  # Prefect is imported only now that PREFECT_API_URL is known
         from flows.serveren import serveer, verwijder_verouderde
 
@@ -107,6 +116,22 @@ def _database_klaar(processen):
         typer.echo(f"Lege database: de synthetische demo-organisatie is geladen ({verslag.nieuw} personen).")
     typer.echo(f"Database: {omg.inst.database_url}")
     return omg.catalogus
+
+
+@contextmanager
+def website(poort: int) -> Iterator[str]:
+    """The web app in a thread of this process on 127.0.0.1:`poort`; it stops when `start` stops."""
+    from web.app import maak_app
+    from web.serveren import op_de_achtergrond
+
+    with ExitStack() as stapel:
+        try:
+            adres = stapel.enter_context(op_de_achtergrond(maak_app(), poort=poort))
+        except OSError as fout:
+            raise Configuratiefout(
+                f"De website kon niet starten op poort {poort} ({fout.strerror}); kies een andere met --webpoort."
+            ) from None
+        yield adres
 
 
 @contextmanager
