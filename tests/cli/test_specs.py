@@ -4,12 +4,14 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from icalendar import Calendar
 from typer.testing import CliRunner
 
 from cli.main import app
 
 ONGELDIG = Path(__file__).parents[1] / "ongeldig"
+ONGELDIGE_SJABLONEN = Path(__file__).parents[1] / "ongeldig-sjablonen"
 runner = CliRunner()
 
 
@@ -23,15 +25,38 @@ def test_valideer_lists_each_problem_on_stderr_and_fails():
     uitkomst = runner.invoke(app, ["valideer", "--processen", str(ONGELDIG)])
     assert uitkomst.exit_code == 1
     regels = uitkomst.stderr.splitlines()
-    assert len(regels) == 21  # one file has two problems
+    assert len(regels) == 33  # 29 broken files; four have two problems
     assert all(regel.count(": ") >= 2 and ".yaml:" in regel for regel in regels)
     assert "Traceback" not in uitkomst.output
 
 
 def test_valideer_speaks_dutch_to_the_coordinator():
-    uitkomst = runner.invoke(app, ["valideer", "--processen", str(ONGELDIG)])
     engels = re.compile(r"\b(unknown|expected|missing|required|must|should|not|the|did you mean|e\.g)\b", re.I)
-    assert not engels.findall(uitkomst.output)
+    for map in (ONGELDIG, ONGELDIGE_SJABLONEN):
+        uitkomst = runner.invoke(app, ["valideer", "--processen", str(map)])
+        assert not engels.findall(uitkomst.output)
+
+
+def test_valideer_names_every_broken_template_without_a_traceback():
+    uitkomst = runner.invoke(app, ["valideer", "--processen", str(ONGELDIGE_SJABLONEN)])
+    assert uitkomst.exit_code == 1
+    assert len(uitkomst.stderr.splitlines()) == 10
+    assert "Traceback" not in uitkomst.output and "Error" not in uitkomst.output
+
+
+def test_valideer_prints_a_warning_and_still_succeeds(tmp_path):
+    (tmp_path / "eenmalig.yaml").write_text(
+        "id: eenmalig\ntitel: Eenmalig\nbron: test\neigenaar: statengriffie\ndoelgroep: {rollen: [statenlid]}\n"
+        "planning: {datum: 2020-01-13}\ntermijn: P4W\n",
+        encoding="utf-8",
+    )
+    uitkomst = runner.invoke(app, ["valideer", "--processen", str(tmp_path)])
+    assert uitkomst.exit_code == 0
+    assert uitkomst.stderr.endswith(
+        "eenmalig.yaml:6: planning.datum: waarschuwing: de datum 2020-01-13 is voorbij: dit proces start nooit meer; "
+        "zet actief: false als het klaar is, of pas de planning aan\n"
+    )
+    assert "1 processen geldig" in uitkomst.stdout
 
 
 def test_agenda_refuses_to_run_on_invalid_specs():
@@ -71,6 +96,25 @@ def test_agenda_rejects_a_window_that_ends_before_it_starts():
     uitkomst = runner.invoke(app, ["agenda", "--van", "2027-03-01", "--tot", "2027-02-01"])
     assert uitkomst.exit_code == 2
     assert "--tot" in uitkomst.output
+
+
+@pytest.mark.parametrize(
+    ("optie", "datum"),
+    [("--tot", "9999-12-31"), ("--van", "0001-01-01"), ("--van", "1899-12-31"), ("--tot", "2201-01-01")],
+)
+def test_agenda_outside_the_years_1900_2200_is_a_usage_error_in_dutch(optie, datum):
+    uitkomst = runner.invoke(app, ["agenda", optie, datum, "--json"])
+    assert uitkomst.exit_code == 2
+    assert f"{datum} ligt buiten de agenda: kies een datum van 1900-01-01 tot en met 2200-12-31" in uitkomst.output
+    assert "Traceback" not in uitkomst.output and "OverflowError" not in uitkomst.output
+
+
+def test_agenda_at_the_edges_of_its_years_answers():
+    uitkomst = runner.invoke(app, ["agenda", "--van", "2200-12-01", "--json"])
+    assert uitkomst.exit_code == 0
+    assert all(i["start"] <= "2200-12-31" for i in json.loads(uitkomst.stdout))
+    uitkomst = runner.invoke(app, ["agenda", "--van", "1900-01-01", "--tot", "1900-12-31", "--json"])
+    assert uitkomst.exit_code == 0
 
 
 def test_agenda_rejects_a_date_that_does_not_exist():

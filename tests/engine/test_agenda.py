@@ -85,3 +85,40 @@ def test_a_gift_round_on_new_years_day_moves_to_the_next_working_day(plannen):
 
 def test_sorted_by_start_then_proces(plannen):
     assert plannen == sorted(plannen, key=lambda p: (p.start, p.proces.id))
+
+
+def _uiterste(map, planning: str, termijn: str = "P5Y", herinneringen: str = "[1000 werkdagen]"):
+    """A catalogue of one proces at the limits of what a spec may say."""
+    from engine.catalogus import laad_catalogus
+
+    (map / "uiterst.yaml").write_text(
+        f"id: uiterst\ntitel: Uiterst\nbron: test\neigenaar: statengriffie\ndoelgroep: {{rollen: [statenlid]}}\n"
+        f"planning: {planning}\ntermijn: {termijn}\nherinneringen: {herinneringen}\n",
+        encoding="utf-8",
+    )
+    return laad_catalogus(map)
+
+
+@pytest.mark.parametrize(
+    "planning",
+    [
+        "{rrule: FREQ=YEARLY}",
+        '{rrule: "DTSTART:22001231T090000\\nRRULE:FREQ=YEARLY"}',
+        '{rrule: "DTSTART:19000101T090000\\nRRULE:FREQ=YEARLY;INTERVAL=9999"}',
+        '{cron: "0 9 1 1 *"}',
+        "{anker: provinciale-statenverkiezingen, na: P5Y}",
+        "{datum: 2200-12-31}",
+        "{datum: 1900-01-01}",
+    ],
+)
+def test_the_widest_window_at_the_limits_of_a_spec_raises_nothing(tmp_path, planning):
+    catalogus = _uiterste(tmp_path, planning)
+    plannen = agenda(catalogus, date.min, date.max)
+    assert plannen and all(date(1900, 1, 1) <= p.start.date() <= date(2200, 12, 31) for p in plannen)
+    assert all(p.deadline <= date(2206, 1, 31) for p in plannen)
+
+
+def test_a_daily_schedule_over_a_year_is_quick(tmp_path):
+    catalogus = _uiterste(tmp_path, '{cron: "30 8 * * *"}', termijn="P2W", herinneringen="[P1W]")
+    plannen = agenda(catalogus, date(2027, 1, 1), date(2027, 12, 31))
+    assert len(plannen) == 365  # one start a day, each moved to a working day

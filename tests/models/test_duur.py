@@ -27,8 +27,19 @@ def test_working_days_skip_weekends_and_holidays():
         ("2 weken", "'2 weken' is geen duur: schrijf ISO 8601, zoals 'P2W'"),
         ("P", "'P' is geen duur"),
         ("0 werkdagen", "is nul"),
+        ("P9000Y", "'P9000Y' is te lang: hoogstens 5 jaar \\(P5Y\\)"),
+        ("P5Y1D", "'P5Y1D' is te lang: hoogstens 5 jaar"),
+        ("P61M", "'P61M' is te lang"),
+        ("P99999999999999999999D", "is te lang: hoogstens 5 jaar"),
+        ("3000000 werkdagen", "'3000000 werkdagen' is te lang: hoogstens 1000 werkdagen \\(ongeveer vier jaar\\)"),
+        ("1001 werkdagen", "hoogstens 1000 werkdagen"),
     ],
 )
 def test_bad_durations_are_named(tekst, fout):
     with pytest.raises(ValueError, match=fout):
         parse_duur(tekst)
+
+
+@pytest.mark.parametrize("tekst", ["P5Y", "P60M", "P260W", "P1826D", "1000 werkdagen"])
+def test_the_longest_durations_are_allowed(tekst):
+    assert str(parse_duur(tekst)) == tekst
