@@ -235,92 +235,7 @@ def _gebeurtenissen(omg: Omgeving, telling: Counter) -> list[Domeingebeurtenis]:
     ]
 
 
-# The web app's small use cases: the answer form of a verzoek, the one-click answer, single-use login links.
-
-
-@dataclass(frozen=True)
-class Antwoordformulier:
-    """What a verzoek's personal page shows: for whom, what is asked and by when, and the answer so far."""
-
-    token: str
-    naam: str
-    proces: str
-    titel: str
-    omschrijving: str | None
-    bron: str
-    stap: str | None
-    deadline: date
-    voltooiing: str
-    register: str | None
-    eigenaar: str
-    status: str
-    beantwoord: datetime | None
-    gesloten: datetime | None
-    verlopen: bool
-    """The ronde closed more than `INTEGRITEIT_RESPIJT` days ago: nothing more is taken."""
-    laatste: antwoorden.Invoer | None
-
-
-def antwoordformulier(omg: Omgeving, *, token: str, nu: datetime) -> Antwoordformulier:
-    """The personal page of the verzoek with this token. Raises OnbekendVerzoek."""
-    from datetime import timedelta
-
-    from models.tabellen import Antwoord, Verzoek
-
-    with omg.werk() as s:
-        rij = s.exec(
-            select(Verzoek, Ronde, Persoon)
-            .join(Ronde, Ronde.id == Verzoek.ronde_id)
-            .join(Persoon, Persoon.id == Verzoek.persoon_id)
-            .where(Verzoek.token == token)
-        ).first()
-        if rij is None:
-            raise antwoorden.OnbekendVerzoek("geen verzoek heeft dit token")
-        verzoek, ronde, persoon = rij
-        laatste = s.exec(select(Antwoord).where(Antwoord.verzoek_id == verzoek.id).order_by(Antwoord.id.desc())).first()
-    proces, stap = rondes.spec(omg.catalogus, ronde)
-    return Antwoordformulier(
-        token=token,
-        naam=persoon.naam,
-        proces=proces.id,
-        titel=proces.titel,
-        omschrijving=proces.omschrijving,
-        bron=proces.bron,
-        stap=stap.titel or stap.id or None,
-        deadline=ronde.deadline,
-        voltooiing=stap.voltooiing,
-        register=stap.register_naam or proces.register_naam,
-        eigenaar=omg.catalogus.rollen.rollen.get(proces.eigenaar, proces.eigenaar),
-        status=str(verzoek.status),
-        beantwoord=verzoek.beantwoord,
-        gesloten=ronde.gesloten,
-        verlopen=ronde.gesloten is not None and nu - ronde.gesloten > timedelta(days=omg.inst.respijt),
-        laatste=laatste
-        and antwoorden.Invoer(token, laatste.geen_wijzigingen, laatste.tekst, laatste.datum, laatste.kenmerk),
-    )
-
-
-def een_klik(omg: Omgeving, *, token: str, nu: datetime, kanaal: str) -> Verslag[bool]:
-    """Record "geen wijzigingen" unless the verzoek was answered before: True when recorded now, False when it
-    already was (a second click changes nothing). Raises OnbekendVerzoek."""
-    from models.statussen import VerzoekStatus
-    from models.tabellen import Antwoord, Verzoek
-
-    with omg.werk() as s:
-        verzoek = s.exec(select(Verzoek).where(Verzoek.token == token).with_for_update()).first()
-        if verzoek is None:
-            raise antwoorden.OnbekendVerzoek("geen verzoek heeft dit token")
-        eerder = s.exec(select(Antwoord.id).where(Antwoord.verzoek_id == verzoek.id)).first()
-        if verzoek.status == VerzoekStatus.BEANTWOORD or eerder is not None:
-            return Verslag(False)
-        antwoorden.registreer_antwoorden(
-            session=s,
-            catalogus=omg.catalogus,
-            antwoorden=[antwoorden.Invoer(token, geen_wijzigingen=True)],
-            nu=nu,
-            kanaal=kanaal,
-        )
-    return _verslag(omg, s, True, nu, True)
+# The web app's small use cases: single-use login links, and a mail that cannot wait for the outbox.
 
 
 def gebruik_aanmeldlink(omg: Omgeving, *, link: str, persoon_id: int, nu: datetime) -> bool:
@@ -362,7 +277,7 @@ def mail_persoon(
     nu: datetime,
     voorwaarde: Callable[[Persoon], bool] = lambda _p: True,
 ) -> Persoonlijkemail:
-    """Mail the active person with this address (in any case) the (subject, text) that `opstellen` makes, when
+    """Mail the one active person with this address (in any case) the (subject, text) that `opstellen` makes, when
     `voorwaarde` holds for them; at once over SMTP, recorded as `<soort>-verstuurd`. Nothing happens for an
     unknown address, and the caller answers the same either way. A failing server is logged, not raised."""
     import logging
@@ -373,9 +288,7 @@ def mail_persoon(
     from notifications import smtp
 
     with omg.werk() as s:
-        persoon = s.exec(
-            select(Persoon).where(func.lower(Persoon.email) == email.strip().lower(), Persoon.actief)
-        ).first()
+        persoon = registers.persoon_met_email(s, email)
         if persoon is None or not voorwaarde(persoon):
             return Persoonlijkemail(None, False)
         onderwerp, tekst = opstellen(persoon)

@@ -49,7 +49,6 @@ class Instellingen(BaseSettings):
         description="Signing key of the web app (forms, personal and login links, session cookies); at least 32 "
         "characters. Required once SMTP is set; without it a development server makes a random one per process.",
     )
-    respijt: int = Field(30, description="Days a closed ronde's personal page still takes (late) answers.")
 
     nagrace_dagen: int = Field(
         14,

@@ -44,8 +44,9 @@ async def huidige_persoon(request: Request) -> Aanmelding | None:
     inhoud = staat(request).ondertekenaar.lees("sessie", request.cookies.get(KOEKJE, ""), SESSIE_GELDIG)
     if not isinstance(inhoud, dict):
         return None
-    persoon = await run_in_threadpool(diensten.persoon_met_email, omgeving(request), inhoud["email"])
-    if persoon is None or not diensten.mag_beoordelen(persoon):
+    omg = omgeving(request)
+    persoon = await run_in_threadpool(lambda: diensten.persoon_met_email(omg, email=inhoud["email"]))
+    if persoon is None or not diensten.mag_beoordelen(omg, persoon):
         return None
     return Aanmelding(persoon, inhoud["sessie"])
 
@@ -72,14 +73,15 @@ async def aanmelden(request: Request) -> Response:
             "Dan kunt u deze e-mail negeren.\n"
         )
 
+    omg = omgeving(request)
     verslag = await run_in_threadpool(
         diensten.mail_persoon,
-        omgeving(request),
+        omg,
         email=email,
         soort="aanmeldlink",
         opstellen=opstellen,
         nu=nu(request),
-        voorwaarde=diensten.mag_beoordelen,
+        voorwaarde=lambda persoon: diensten.mag_beoordelen(omg, persoon),
     )
     _ontwikkeling(verslag)
     return toon(request, "verstuurd.html", titel="Controleer uw e-mail", email=email, soort="aanmelden")

@@ -1,11 +1,16 @@
 """A recipient's personal page (`/antwoord/<token>`, the link in every verzoek) and the one-click "geen
 wijzigingen" (`/antwoord/<token>/geen-wijzigingen`).
 
-A link in a mail only shows: mail scanners open every link, so a GET never records anything; the buttons post.
-An unknown token counts as a guess (`Pogingenteller`); too many from one address gets 429 before any lookup.
+What the page asks follows the verzoek (`diensten.pagina`): a register's entries to edit, end or add (as
+proposals for the eigenaar, `diensten.dien_in`); a confirmation with date, kenmerk and text; or a plain answer
+(`diensten.beantwoord`). A link in a mail only shows: mail scanners open every link, so a GET never records
+anything; the buttons post. An unknown token counts as a guess (`Pogingenteller`); too many from one address
+gets 429 before any lookup.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,20 +18,21 @@ from starlette.concurrency import run_in_threadpool
 
 from engine import diensten
 from engine.antwoorden import Invoer, OnbekendVerzoek
-from web import invoer
+from engine.registers import OngeldigeInvoer, Persoonlijkepagina, VerzoekGesloten
+from web import invoer, registerformulier
 from web.weergave import formulier, fout, klant, nu, omgeving, staat, te_veel, toon
 
 router = APIRouter()
-KANAAL = "formulier"
+KANAAL = "web"
 
 
-async def _formulier_of_fout(request: Request, token: str) -> diensten.Antwoordformulier | Response:
-    """The verzoek's page data, or the page that says why there is none (429, 404, 410)."""
+async def _pagina_of_fout(request: Request, token: str) -> Persoonlijkepagina | Response:
+    """The verzoek's page, or the page that says why there is none (429, 404, 410)."""
     teller, adres = staat(request).pogingen, klant(request)
     if teller.geblokkeerd(adres):
         return te_veel(request)
     try:
-        beeld = await run_in_threadpool(diensten.antwoordformulier, omgeving(request), token=token, nu=nu(request))
+        p = await run_in_threadpool(diensten.pagina, omgeving(request), token=token, nu=nu(request))
     except OnbekendVerzoek:
         teller.mislukt(adres, f"onbekend token op {request.url.path[:60]}")
         return fout(
@@ -37,57 +43,77 @@ async def _formulier_of_fout(request: Request, token: str) -> diensten.Antwoordf
             "soms breekt een e-mailprogramma een lange link af.",
             link_aanvragen=True,
         )
-    if beeld.verlopen:
-        return fout(
-            request,
-            410,
-            "Deze ronde is gesloten",
-            f"De ronde '{beeld.titel}' is gesloten; via deze link kunt u niets meer doorgeven. Wilt u nog iets "
-            f"melden of wijzigen? Neem dan contact op met de {beeld.eigenaar}.",
-            link_aanvragen=True,
-        )
-    return beeld
+    if p.status == "gesloten":
+        return gesloten(request, p)
+    return p
+
+
+def gesloten(request: Request, p: Persoonlijkepagina) -> HTMLResponse:
+    return fout(
+        request,
+        410,
+        "Dit verzoek is gesloten",
+        f"'{p.titel}' is gesloten; via deze link kunt u niets meer doorgeven. Wilt u nog iets melden of wijzigen? "
+        f"Neem dan contact op met {', '.join(p.contact)} ({p.eigenaar}).",
+        link_aanvragen=True,
+    )
 
 
 @router.get("/antwoord/{token}", response_class=HTMLResponse)
 async def pagina(request: Request, token: str) -> Response:
-    beeld = await _formulier_of_fout(request, token)
-    if isinstance(beeld, Response):
-        return beeld
-    return _toon_pagina(request, beeld)
+    p = await _pagina_of_fout(request, token)
+    if isinstance(p, Response):
+        return p
+    return _toon(request, p, waarden=_huidige_waarden(p), nieuw=1 if p.register else 0)
 
 
-def _toon_pagina(request: Request, beeld, fouten=None, gegevens=None, status: int = 200) -> HTMLResponse:
-    laatste = beeld.laatste
+def _huidige_waarden(p: Persoonlijkepagina) -> dict[str, str]:
+    """The form's values from the register: each entry as it stands, or as proposed when a proposal waits."""
+    hangend = {v.regel: v for v in p.voorstellen if v.velden}
+    waarden: dict[str, str] = {}
+    for i, regel in enumerate(p.regels):
+        bron = hangend.get(regel.regel, regel)
+        waarden[registerformulier.veld_id(i, "regel")] = regel.regel
+        for naam, waarde in (bron.velden or {}).items():
+            waarden[registerformulier.veld_id(i, naam)] = registerformulier.als_tekst(waarde)
+    return waarden
+
+
+def _toon(request, p, *, waarden=None, nieuw=0, fouten=None, status=200) -> HTMLResponse:
+    """The personal page; for a register its entries and `nieuw` empty ones to add."""
+    bestaand = {v.regel for v in p.regels}
     return toon(
         request,
         "antwoord.html",
         status=status,
-        titel=beeld.titel,
-        beeld=beeld,
+        titel=p.titel,
+        p=p,
         fouten=fouten or {},
-        tekst=(gegevens or {}).get("tekst", laatste.tekst if laatste and laatste.tekst else ""),
-        kenmerk=(gegevens or {}).get("kenmerk", laatste.kenmerk if laatste and laatste.kenmerk else ""),
-        datum=invoer.datumvelden("datum", laatste.datum if laatste else None, gegevens),
-        ontvangen=request.query_params.get("ontvangen") == "1",
+        waarden=waarden or {},
+        velden=registerformulier.velden(p.register) if p.register else [],
+        regels=list(p.regels),
+        nieuw=nieuw,
+        wachtend=[v for v in p.voorstellen if v.regel not in bestaand],
+        datum=invoer.datumvelden("datum", None, waarden if fouten else None),
+        melding=request.query_params.get("ontvangen"),
     )
 
 
 @router.post("/antwoord/{token}", response_class=HTMLResponse)
 async def leg_vast(request: Request, token: str) -> Response:
-    beeld = await _formulier_of_fout(request, token)
-    if isinstance(beeld, Response):
-        return beeld
+    p = await _pagina_of_fout(request, token)
+    if isinstance(p, Response):
+        return p
     gegevens = await formulier(request)
+    if p.register:
+        return await _register(request, p, gegevens)
     fouten: invoer.Fouten = {}
-    bevestiging = beeld.voltooiing == "bevestiging"
-    datum = invoer.datum(gegevens, "datum", fouten, label="de datum", verplicht=bevestiging)
-    kenmerk = invoer.tekst(gegevens, "kenmerk", fouten, label="het kenmerk", maximum=200)
-    tekst = invoer.tekst(gegevens, "tekst", fouten, label="uw antwoord", maximum=10_000)
-    if not bevestiging and not (tekst or datum or kenmerk) and not fouten:
-        fouten["tekst"] = "Vul uw antwoord in"
+    bevestiging = p.gevraagd == "bevestiging"
+    datum = invoer.datum(gegevens, "datum", fouten, label="de datum", verplicht=True) if bevestiging else None
+    kenmerk = invoer.tekst(gegevens, "kenmerk", fouten, label="het kenmerk", maximum=200) if bevestiging else ""
+    tekst = invoer.tekst(gegevens, "tekst", fouten, label="uw antwoord", maximum=10_000, verplicht=not bevestiging)
     if fouten:
-        return _toon_pagina(request, beeld, fouten, gegevens, status=400)
+        return _toon(request, p, waarden=gegevens, fouten=fouten, status=400)
     await run_in_threadpool(
         diensten.beantwoord,
         omgeving(request),
@@ -95,25 +121,67 @@ async def leg_vast(request: Request, token: str) -> Response:
         nu=nu(request),
         kanaal=KANAAL,
     )
-    return RedirectResponse(f"/antwoord/{token}?ontvangen=1", status_code=303)
+    return RedirectResponse(f"/antwoord/{token}?ontvangen=ja", status_code=303)
+
+
+async def _register(request: Request, p: Persoonlijkepagina, gegevens: dict[str, Any]) -> Response:
+    """Edit, end or add entries: "Nog een toevoegen" only shows one more empty entry; "Versturen" proposes."""
+    regels = registerformulier.lees_regels(gegevens, p.register)
+    if gegevens.get("actie") == "toevoegen":
+        aantal_nieuw = sum(1 for r in regels if not r.get("regel")) + 1
+        return _toon(request, p, waarden=gegevens, nieuw=aantal_nieuw)
+    fouten: invoer.Fouten = {}
+    toelichting = invoer.tekst(gegevens, "toelichting", fouten, label="de toelichting", maximum=10_000)
+    # empty new entries are left out; `plek` maps an entry sent back to its index in the form
+    plek = [i for i, r in enumerate(regels) if r.get("regel") or any(v for k, v in r.items() if k != "regel")]
+    wijzigingen = [{k: v for k, v in regels[i].items() if v or k != "regel"} for i in plek]
+    if not fouten:
+        try:
+            verslag = await run_in_threadpool(
+                diensten.dien_in,
+                omgeving(request),
+                token=p.token,
+                wijzigingen=wijzigingen,
+                nu=nu(request),
+                kanaal=KANAAL,
+                toelichting=toelichting or None,
+            )
+        except VerzoekGesloten:
+            return gesloten(request, p)
+        except OngeldigeInvoer as ongeldig:
+            fouten = {
+                registerformulier.veld_id(plek[i], veld) if veld and veld != "regel" else f"regels-{plek[i]}": bericht
+                for (i, veld), bericht in sorted(ongeldig.fouten.items())
+            }
+        else:
+            uitkomst = "al" if verslag.uitkomst.al_beantwoord else "ja"
+            return RedirectResponse(f"/antwoord/{p.token}?ontvangen={uitkomst}", status_code=303)
+    return _toon(
+        request, p, waarden=gegevens, nieuw=sum(1 for r in regels if not r.get("regel")), fouten=fouten, status=400
+    )
 
 
 @router.get("/antwoord/{token}/geen-wijzigingen", response_class=HTMLResponse)
 async def een_klik_vraag(request: Request, token: str) -> Response:
     """Only shows the button: a mail scanner that opens this link records nothing."""
-    beeld = await _formulier_of_fout(request, token)
-    if isinstance(beeld, Response):
-        return beeld
-    return toon(request, "geen_wijzigingen.html", titel=f"Geen wijzigingen: {beeld.titel}", beeld=beeld)
+    p = await _pagina_of_fout(request, token)
+    if isinstance(p, Response):
+        return p
+    return toon(request, "geen_wijzigingen.html", titel=f"Geen wijzigingen: {p.titel}", p=p)
 
 
 @router.post("/antwoord/{token}/geen-wijzigingen", response_class=HTMLResponse)
 async def een_klik(request: Request, token: str) -> Response:
-    beeld = await _formulier_of_fout(request, token)
-    if isinstance(beeld, Response):
-        return beeld
+    p = await _pagina_of_fout(request, token)
+    if isinstance(p, Response):
+        return p
     await formulier(request)
-    if beeld.voltooiing == "bevestiging":
+    try:
+        verslag = await run_in_threadpool(
+            diensten.geen_wijzigingen, omgeving(request), token=token, nu=nu(request), kanaal=KANAAL
+        )
+    except VerzoekGesloten:
+        return gesloten(request, p)
+    except OngeldigeInvoer:  # a confirmation needs its date: the personal page asks for it
         return RedirectResponse(f"/antwoord/{token}", status_code=303)
-    verslag = await run_in_threadpool(diensten.een_klik, omgeving(request), token=token, nu=nu(request), kanaal=KANAAL)
-    return toon(request, "vastgelegd.html", titel="Geen wijzigingen", beeld=beeld, nieuw=verslag.uitkomst)
+    return toon(request, "vastgelegd.html", titel="Geen wijzigingen", p=p, nieuw=not verslag.uitkomst.al_beantwoord)

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from engine import diensten
+from engine.registers import OngeldigeInvoer
 from models.registers import TITELS
 from web import invoer, registerformulier
 from web.aanmelden import _ontwikkeling
@@ -64,7 +65,7 @@ async def _persoon_of_fout(request: Request, ondertekend: str):
     inhoud = staat(request).ondertekenaar.lees("persoonlijk", ondertekend, PERSOONLIJK_GELDIG)
     persoon = None
     if isinstance(inhoud, dict):
-        persoon = await run_in_threadpool(diensten.persoon_met_email, omgeving(request), inhoud["e"])
+        persoon = await run_in_threadpool(lambda: diensten.persoon_met_email(omgeving(request), email=inhoud["e"]))
     if persoon is None:
         teller.mislukt(adres, "ongeldige persoonlijke link")
         return fout(
@@ -122,18 +123,18 @@ async def melden(request: Request, ondertekend: str, register: str) -> Response:
         return fout(request, 404, "Pagina niet gevonden", "Dit register kunt u hier niet melden.")
     gegevens = await formulier(request)
     regels = registerformulier.lees_regels(gegevens, register)[:1] or [{}]
-    velden = {k: v for k, v in regels[0].items() if k not in ("regel", "beeindigd")}
+    velden = {k: v for k, v in regels[0].items() if k != "regel"}
     try:
         await run_in_threadpool(
             diensten.melding,
             omgeving(request),
-            persoon=persoon,
+            persoon_id=persoon.id,
             register=register,
-            velden=velden,
+            invoer=[velden],
             nu=nu(request),
             kanaal="web",
         )
-    except diensten.OngeldigeInvoer as ongeldig:
+    except OngeldigeInvoer as ongeldig:
         fouten = {registerformulier.veld_id(0, veld): bericht for (_i, veld), bericht in ongeldig.fouten.items()}
         waarden = {registerformulier.veld_id(0, k): v for k, v in velden.items()}
         return _meldpagina(request, persoon, ondertekend, register, waarden, fouten, status=400)

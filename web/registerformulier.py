@@ -51,7 +51,7 @@ def lees_regels(gegevens: dict[str, Any], register: str) -> list[dict[str, str]]
     """The posted entries, in index order: the text of every field (an unticked box is ''), and the hidden
     `regel` key of an existing entry."""
     indexen = sorted({int(k.split("-")[1]) for k in gegevens if k.startswith("regels-") and k.split("-")[1].isdigit()})
-    namen = [v.naam for v in velden(register)] + ["regel", "beeindigd"]
+    namen = [v.naam for v in velden(register)] + ["regel"]
     return [{naam: _een(gegevens.get(veld_id(i, naam), "")) for naam in namen} for i in indexen]
 
 
