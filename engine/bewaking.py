@@ -3,19 +3,31 @@
 Its cost follows what is due: it touches lopende rondes only, and a ronde's persons only after a change.
 On a day that is not a working day it only closes rondes; reminders and escalations wait for the next
 working day.
+
+One proces cannot stop the others: starting each proces, and the day's work on each ronde, runs in a
+savepoint of its own. What fails there (a template that breaks at reminder time, a bug) is rolled back
+alone, recorded in the audit trail (`bewaking-fout`, with the reason), counted as `fouten`, shown in the
+`openstaand` overview and told to the coordinator on the alert channels; every other proces still runs, and
+the failed one is tried again by the next watch.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
 from engine import rondes
 from engine.agenda import Rondeplan, stapplan
 from engine.catalogus import Catalogus
-from engine.gebeurtenissen import registreer
+from engine.database import instellingen_van
+from engine.gebeurtenissen import gebeurd, registreer, registreer_veel, rij
 from engine.personen import laatste_wijziging, leden
 from engine.uitgaand import zet_escalatie_klaar, zet_verzoeken_klaar
 from engine.vergrendeling import vergrendel
@@ -23,43 +35,119 @@ from models.doelgroep import Doelgroep
 from models.statussen import OPEN, RondeStatus, VerzoekStatus, zet_status
 from models.tabellen import Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
+from notifications import meldingen, sjablonen
+
+FOUT = "bewaking-fout"
+"""The audit kind of a proces or ronde whose work failed in the watch (details: the reason)."""
+_log = logging.getLogger(__name__)
 
 
 def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter:
-    """One pass of the watch at `nu`; returns what it did (gestart, herinneringen, escalaties, gesloten).
+    """One pass of the watch at `nu`; returns what it did (gestart, herinneringen, escalaties, gesloten, and
+    fouten: the processen and rondes whose work failed and was rolled back alone).
 
     Watches never overlap: a second one waits for the first to commit and then finds its work done."""
     vergrendel(session, "bewaking", nu)
     verslag: Counter = Counter()
+    apart = _Apart(session, catalogus, nu, verslag)
     vandaag = nu.astimezone(TIJDZONE).date()
     werkdag = catalogus.werkdagen.is_werkdag(vandaag)
     if werkdag:
         gestart = rondes.gestarte_periodes(session, nu)
         for proces in filter(lambda p: p.actief, catalogus.processen):
-            start = rondes.start_ronde(session=session, catalogus=catalogus, proces=proces, nu=nu, gestart=gestart)
-            verslag["gestart"] += bool(start and start.nieuw)
+            with apart(proces.id, None):
+                start = rondes.start_ronde(session=session, catalogus=catalogus, proces=proces, nu=nu, gestart=gestart)
+                verslag["gestart"] += bool(start and start.nieuw)
     bekend = {p.id for p in catalogus.processen}
     personen_gewijzigd = laatste_wijziging(session)
     for ronde in session.exec(select(Ronde).where(Ronde.status == RondeStatus.LOPEND).order_by(Ronde.id)).all():
         if ronde.proces not in bekend:
             continue  # a removed spec: its rondes wait, untouched, until the spec returns
-        if vandaag > ronde.deadline:
-            rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
-            verslag["gesloten"] += 1
-            continue
-        if not werkdag or ronde.start > nu:
-            continue
-        iemand_weg = rondes.synchroniseer_doelgroep(
-            session, catalogus=catalogus, ronde=ronde, nu=nu, gewijzigd=personen_gewijzigd
-        )
-        plan = stapplan(catalogus, ronde.proces, ronde.stapnummer, ronde.start)
-        verslag["herinneringen"] += _herinner(session, catalogus, ronde, plan, nu)
-        verslag["escalaties"] += _escaleer(session, catalogus, ronde, plan, nu)
-        # Answers close a ronde as they complete it; here only a leaver can have completed it.
-        if iemand_weg and rondes.is_compleet(session, catalogus=catalogus, ronde=ronde):
-            rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
-            verslag["gesloten"] += 1
+        with apart(ronde.proces, ronde):
+            _ronde(session, catalogus, ronde, nu, vandaag, werkdag, personen_gewijzigd, verslag)
+    apart.alarmeer()
     return verslag
+
+
+def _ronde(session, catalogus, ronde: Ronde, nu, vandaag, werkdag: bool, personen_gewijzigd, verslag: Counter) -> None:
+    """The day's work on one lopende ronde: close it after its deadline, else keep its doelgroep current,
+    remind and escalate."""
+    if vandaag > ronde.deadline:
+        rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
+        verslag["gesloten"] += 1
+        return
+    if not werkdag or ronde.start > nu:
+        return
+    iemand_weg = rondes.synchroniseer_doelgroep(
+        session, catalogus=catalogus, ronde=ronde, nu=nu, gewijzigd=personen_gewijzigd
+    )
+    plan = stapplan(catalogus, ronde.proces, ronde.stapnummer, ronde.start)
+    verslag["herinneringen"] += _herinner(session, catalogus, ronde, plan, nu)
+    verslag["escalaties"] += _escaleer(session, catalogus, ronde, plan, nu)
+    # Answers close a ronde as they complete it; here only a leaver can have completed it.
+    if iemand_weg and rondes.is_compleet(session, catalogus=catalogus, ronde=ronde):
+        rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
+        verslag["gesloten"] += 1
+
+
+@dataclass
+class _Apart:
+    """Runs one proces's or ronde's work in a savepoint; a failure is rolled back alone and recorded."""
+
+    session: Session
+    catalogus: Catalogus
+    nu: datetime
+    verslag: Counter
+    fouten: list[tuple[str, str]] = field(default_factory=list)
+
+    @contextmanager
+    def __call__(self, proces: str, ronde: Ronde | None) -> Iterator[None]:
+        verslag, gebeurtenissen = Counter(self.verslag), Counter(gebeurd(self.session))
+        ronde_id = ronde.id if ronde is not None else None
+        try:
+            with self.session.begin_nested():
+                yield
+        except (OperationalError, InterfaceError):
+            raise  # the database itself is gone or locked: not one proces's problem
+        except Exception as fout:  # noqa: BLE001 - whatever one proces does wrong, the others still run
+            _log.exception("bewaking: %s mislukt", proces)
+            # what the rolled-back work counted did not happen
+            self.verslag.clear()
+            self.verslag.update(verslag)
+            self.session.info["gebeurd"] = gebeurtenissen
+            reden = waarom(self.catalogus, fout)
+            self.fouten.append((proces, reden))
+            self.verslag["fouten"] += 1
+            regel = rij(soort=FOUT, nu=self.nu, reden=reden, fout=type(fout).__name__)
+            registreer_veel(self.session, [regel | {"proces": proces, "ronde_id": ronde_id}])
+
+    def alarmeer(self) -> None:
+        """One alert to the coordinator listing every failure of this watch (nothing when all went well)."""
+        if not self.fouten:
+            return
+        dag = self.nu.astimezone(TIJDZONE).date()
+        tekst = "\n".join(
+            [
+                f"De bewaking van {dag} kon het werk van {len(self.fouten)} "
+                f"{'proces' if len(self.fouten) == 1 else 'processen'} niet doen; dat werk is teruggedraaid en "
+                "wordt bij de volgende bewaking opnieuw geprobeerd. Alle andere processen zijn gewoon doorgegaan.",
+                "",
+                *(f"- {proces}: {reden}" for proces, reden in self.fouten),
+                "",
+                "Los het op (meestal in het sjabloon of de specificatie; `integriteit valideer` helpt daarbij).",
+            ]
+        )
+        titel = f"Integriteit: {len(self.fouten)} {'proces' if len(self.fouten) == 1 else 'processen'} met een fout"
+        try:
+            meldingen.alarmeer(instellingen_van(self.session).meldingen, titel, tekst)
+        except Exception:  # noqa: BLE001 - an alert channel that fails must not undo the day's work
+            _log.exception("bewaking: melding over fouten niet verstuurd")
+
+
+def waarom(catalogus: Catalogus, fout: BaseException) -> str:
+    """Why a proces failed in the watch, in Dutch: the template and line when a template failed."""
+    reden = sjablonen.beschrijf(catalogus.sjablonen, fout) or f"onverwachte fout ({type(fout).__name__}: {fout})"
+    return reden if len(reden) <= 500 else reden[:499] + "…"
 
 
 def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondeplan, nu: datetime) -> int:

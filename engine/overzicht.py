@@ -8,14 +8,16 @@ a link, an image or markup in the coordinator's view.
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import datetime
 
 from sqlmodel import Session, func, select
 
+from engine.bewaking import FOUT
 from engine.status import rondes_status
 from models.statussen import Map, RondeStatus, VerzoekStatus
-from models.tabellen import Inkomend, Persoon, Ronde, Verzoek
+from models.tabellen import Gebeurtenis, Inkomend, Persoon, Ronde, Vergrendeling, Verzoek
 from models.werkdagen import TIJDZONE
 
 _STATUS = {status: str(status) for status in VerzoekStatus} | {VerzoekStatus.GEESCALEERD: "geëscaleerd"}
@@ -82,4 +84,22 @@ def openstaand(session: Session, nu: datetime) -> str:
     )
     regels.append(f"- Antwoorden om te beoordelen (map Beoordelen): {beoordelen}")
     regels.append(f"- Onbestelbare adressen: {len(onbestelbaar)}" + "".join(f"\n  - {veilig(n)}" for n in onbestelbaar))
+    if fouten := processen_met_een_fout(session):
+        regels += ["", "## Processen met een fout", ""]
+        regels.append("De laatste bewaking kon het werk van deze processen niet doen; de andere liepen gewoon door.")
+        regels.append("")
+        regels += [f"- {veilig(proces)}: {veilig(reden)}" for proces, reden in fouten]
     return "\n".join(regels) + "\n"
+
+
+def processen_met_een_fout(session: Session) -> list[tuple[str, str]]:
+    """(proces, reason) of every failure in the latest daily watch, in the order they happened."""
+    laatste = session.exec(select(Vergrendeling.moment).where(Vergrendeling.naam == "bewaking")).first()
+    if laatste is None:
+        return []
+    rijen = session.exec(
+        select(Gebeurtenis.proces, Gebeurtenis.details)
+        .where(Gebeurtenis.soort == FOUT, Gebeurtenis.moment == laatste)
+        .order_by(Gebeurtenis.id)
+    ).all()
+    return [(proces or "?", json.loads(details or "{}").get("reden", "onbekende fout")) for proces, details in rijen]

@@ -18,6 +18,7 @@ from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
     Template,
+    TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
     UndefinedError,
@@ -85,6 +86,22 @@ def controleer(env: SandboxedEnvironment, naam: str, context: dict[str, Any] | N
     return None
 
 
+def beschrijf(env: SandboxedEnvironment, fout: BaseException) -> str | None:
+    """A failure while a message was being made, in Dutch, naming the template and line; None when `fout` did
+    not come from a template (then it is a bug elsewhere)."""
+    waar, regel = _plaats(env, fout, None)
+    if waar is None and not isinstance(fout, TemplateError | UnicodeDecodeError):
+        return None
+    if isinstance(fout, TemplateSyntaxError):
+        return f"sjabloon {fout.name or waar}, regel {fout.lineno}: {_uitleg(fout.message or '')}"
+    if isinstance(fout, TemplateNotFound) and waar is None:
+        return f"onbekend sjabloon '{fout.name}': het staat niet in sjablonen/"
+    if isinstance(fout, UnicodeDecodeError):
+        return _geen_utf8(env, waar or "?", fout)
+    plaats = f"sjabloon {waar}" + (f", regel {regel}" if regel else "") if waar else "sjabloon"
+    return f"{plaats}: {_fout_uitleg(fout, env, waar, {})}"
+
+
 def _vul_in(env: SandboxedEnvironment, sjabloon: Template, deel: str, context: dict[str, Any]) -> str | None:
     """Why `sjabloon` fails with `context`: first any name it uses that the engine never passes (in any
     branch, also the ones the sample values do not take), then whatever rendering raises."""
@@ -110,7 +127,7 @@ def _vul_in(env: SandboxedEnvironment, sjabloon: Template, deel: str, context: d
     return None
 
 
-def _fout_uitleg(fout: Exception, env: SandboxedEnvironment, deel: str, context: dict[str, Any]) -> str:
+def _fout_uitleg(fout: BaseException, env: SandboxedEnvironment, deel: str | None, context: dict[str, Any]) -> str:
     tekst = str(fout).strip().rstrip(".")
     if isinstance(fout, UndefinedError):
         if m := re.fullmatch(r"'(.+)' is undefined", tekst):
@@ -134,15 +151,21 @@ def _fout_uitleg(fout: Exception, env: SandboxedEnvironment, deel: str, context:
 
 
 def _onbekende_variabele(naam: str, context: dict[str, Any]) -> str:
-    return f"onbekende variabele '{naam}' (beschikbaar: {', '.join(sorted(context))})"
+    beschikbaar = f" (beschikbaar: {', '.join(sorted(context))})" if context else ""
+    return f"onbekende variabele '{naam}'{beschikbaar}"
 
 
-def _onbekend_veld(veld: str, env: SandboxedEnvironment, deel: str, context: dict[str, Any]) -> str:
+def _onbekend_veld(veld: str, env: SandboxedEnvironment, deel: str | None, context: dict[str, Any]) -> str:
     """`proces.jaar`: which variable lacks the field is found in the source, with the fields it has."""
-    bron = env.loader.get_source(env, deel)[0] if env.loader else ""
+    try:
+        bron = env.loader.get_source(env, deel)[0] if env.loader and deel else ""
+    except (TemplateNotFound, UnicodeDecodeError):
+        bron = ""
     m = re.search(rf"([A-Za-z_]\w*)(?:\.{re.escape(veld)}\b|\[\s*['\"]{re.escape(veld)}['\"]\s*\])", bron)
-    if m is None or m[1] not in context:
+    if m is None:
         return f"onbekend veld '{veld}'"
+    if m[1] not in context:
+        return f"onbekend veld '{m[1]}.{veld}'"
     velden = _velden(context[m[1]])
     beschikbaar = f" (beschikbaar: {', '.join(f'{m[1]}.{v}' for v in velden)})" if velden else ""
     return f"onbekend veld '{m[1]}.{veld}'{beschikbaar}"
@@ -163,7 +186,7 @@ def _onbekend_ingevoegd(fout: TemplateNotFound) -> str:
     return f"voegt onbekend sjabloon '{namen[-1]}' in (include, import of extends): dat staat niet in sjablonen/"
 
 
-def _plaats(env: SandboxedEnvironment, fout: BaseException, deel: str) -> tuple[str, int | None]:
+def _plaats(env: SandboxedEnvironment, fout: BaseException, deel: str | None) -> tuple[str | None, int | None]:
     """The template and line where rendering failed: the innermost template frame of the traceback (Jinja
     rewrites it so that frame carries the template's file and line)."""
     waar, regel = deel, None
