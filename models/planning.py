@@ -27,8 +27,9 @@ EERSTE_JAAR, LAATSTE_JAAR = 1900, 2200
 five years), so no computation reaches the end of the calendar or runs for ever."""
 BEGIN, EINDE = datetime(EERSTE_JAAR, 1, 1), datetime(LAATSTE_JAAR + 1, 1, 1)
 _BEREIK = f"{EERSTE_JAAR}-{LAATSTE_JAAR}"
-_PROEF = 400
-"""How many starts of a rule are looked at to see that it starts at most once a day."""
+_PROEF = 50
+"""How many starts of a rule are looked at to see that it starts at most once a day (a rule that starts
+several times a day does so on its first day already)."""
 
 
 def binnen_bereik(dag: date) -> bool:

@@ -105,13 +105,10 @@ def beschrijf(env: SandboxedEnvironment, fout: BaseException) -> str | None:
 def _vul_in(env: SandboxedEnvironment, sjabloon: Template, deel: str, context: dict[str, Any]) -> str | None:
     """Why `sjabloon` fails with `context`: first any name it uses that the engine never passes (in any
     branch, also the ones the sample values do not take), then whatever rendering raises."""
-    bron = env.loader.get_source(env, deel)[0] if env.loader else ""
-    boom = env.parse(bron)
-    bekend = set(context) | set(env.globals)
-    onbekend = sorted(meta.find_undeclared_variables(boom) - bekend)
+    namen = _namen(env, sjabloon, deel)
+    onbekend = sorted(set(namen) - set(context) - set(env.globals))
     if onbekend:
-        regel = min(n.lineno for n in boom.find_all(nodes.Name) if n.name == onbekend[0])
-        return f"sjabloon {deel}, regel {regel}: {_onbekende_variabele(onbekend[0], context)}"
+        return f"sjabloon {deel}, regel {namen[onbekend[0]]}: {_onbekende_variabele(onbekend[0], context)}"
     try:
         sjabloon.render(context)
     except RecursionError:
@@ -125,6 +122,20 @@ def _vul_in(env: SandboxedEnvironment, sjabloon: Template, deel: str, context: d
         plaats = f"sjabloon {waar}" + (f", regel {regel}" if regel else "")
         return f"{plaats}: {_fout_uitleg(fout, env, waar, context)}"
     return None
+
+
+def _namen(env: SandboxedEnvironment, sjabloon: Template, deel: str) -> dict[str, int]:
+    """The names `sjabloon` reads without setting them itself, each with its first line; cached per template
+    file and version (many processen share one template)."""
+    cache = env.__dict__.setdefault("_namen_per_sjabloon", {})
+    sleutel = (sjabloon.filename, os.path.getmtime(sjabloon.filename) if sjabloon.filename else None, deel)
+    if sleutel not in cache:
+        boom = env.parse(env.loader.get_source(env, deel)[0] if env.loader else "")
+        cache[sleutel] = {
+            naam: min(n.lineno for n in boom.find_all(nodes.Name) if n.name == naam)
+            for naam in meta.find_undeclared_variables(boom)
+        }
+    return cache[sleutel]
 
 
 def _fout_uitleg(fout: BaseException, env: SandboxedEnvironment, deel: str | None, context: dict[str, Any]) -> str:
