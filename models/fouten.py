@@ -47,7 +47,6 @@ def vertaal(fout: ValidationError, model: type[BaseModel], bestand: str, bron: Y
 _PYDANTIC: dict[str, str] = {
     "string_type": "verwacht tekst",
     "string_too_long": "te lang (hoogstens {max_length} tekens)",
-    "too_long": "te veel: hoogstens {max_length}, nu {actual_length}",
     "bool_type": "verwacht true of false",
     "bool_parsing": "verwacht true of false",
     "int_type": "verwacht een geheel getal",
@@ -93,6 +92,8 @@ def _bericht(e: dict[str, Any], ouder: Any) -> str:
     if soort == "string_too_short":
         minimum = context.get("min_length", 1)
         return "mag niet leeg zijn" if minimum == 1 else f"{invoer!r}: te kort (minstens {minimum} tekens)"
+    if soort == "too_long":
+        return f"te veel: hoogstens {context.get('max_length')}, nu {context.get('actual_length')}"
     if soort == "too_short":
         minimum = context.get("min_length", 1)
         if minimum == 1:

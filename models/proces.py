@@ -13,6 +13,8 @@ from models.planning import Planning
 ID_PATROON = r"^[a-z][a-z0-9-]*$"
 ID_LENGTE = 100
 """The longest id of a proces or stap: the database keeps at most this many characters (ronde.proces, ronde.stap)."""
+MAX_STAPPEN = 20
+"""Stappen run one after the other, each up to five years: a bound keeps every date far from the year 9999."""
 Voltooiing = Literal["alle-antwoorden", "bevestiging"]
 Register = Literal["nevenfuncties", "financiele-belangen", "geschenken"]
 
@@ -110,7 +112,9 @@ class Proces(_StapVelden):
     actief: bool = Field(True, description="false pauses the proces without losing its history.")
     eigenaar: str = Field(description="Role responsible; gets owner tasks and escalations.", examples=["statengriffie"])
     planning: Planning = Field(description="When a ronde starts: exactly one of rrule, cron, anker, datum.")
-    stappen: list[Stap] | None = Field(None, min_length=1, description="Stages, in order, for multi-stage processes.")
+    stappen: list[Stap] | None = Field(
+        None, min_length=1, max_length=MAX_STAPPEN, description="Stages, in order, for multi-stage processes."
+    )
 
     _id_lengte = field_validator("id", mode="before")(_niet_te_lang)
 

@@ -51,6 +51,7 @@ VERWACHT = {
     "id-te-lang": "1: id: 'a-lang-lang-lang-lang-lang-lan...' is 151 tekens lang; een id mag hoogstens 100 tekens "
     "hebben, meer bewaart de database niet",
     "datum-jaar-9999": "6: planning.datum: '9999-12-31' ligt buiten de jaren 1900-2200",
+    "te-veel-stappen": "6: stappen: te veel: hoogstens 20, nu 21",
     # A file with errors is still checked against the others, as far as the rest of it can be read.
     "fout-en-onbekende-rol": "1: bron: verplicht, maar ontbreekt",
     "fout-en-herinnering-na-termijn": "9: voltooiing: 'iedereen': kies 'alle-antwoorden' of 'bevestiging'",
