@@ -8,10 +8,18 @@ and the scan work, and that the scan and the label check do find what they shoul
 
 from __future__ import annotations
 
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
@@ -19,15 +27,26 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from engine import diensten
+from engine.catalogus import laad_catalogus
+from engine.diensten import Omgeving
+from models.instellingen import STANDAARD_MAP, Instellingen
+from models.statussen import Regelstatus
+from models.tabellen import Persoon
+from models.werkdagen import TIJDZONE
 from testservers.browser import (
     ERNSTIG,
-    actief_element,
     axe_overtredingen,
     beschrijf,
     invoer_zonder_label,
+    schermafdruk,
     serveer,
     tekst,
+    vul_in_met_toetsenbord,
 )
+from testservers.smtp import Postbode
+from testservers.smtp import smtp_server as start_smtp
+from web.app import maak_app
 
 pytestmark = pytest.mark.traag
 
@@ -55,8 +74,8 @@ PAGINA = """<!doctype html>
 FORMULIER = """
 <form method="post" action="/">
   <label for="functie">Nevenfunctie</label> <input id="functie" name="functie" required>
-  <label><input type="checkbox" name="betaald" value="ja"> Bezoldigd</label>
-  <button type="submit">Opslaan</button>
+  <label><input type="checkbox" id="betaald" name="betaald" value="ja"> Bezoldigd</label>
+  <button type="submit" id="opslaan">Opslaan</button>
 </form>"""
 
 
@@ -96,14 +115,8 @@ def test_the_browser_fills_a_form_served_by_uvicorn_with_the_keyboard_only(brows
         controleer_toegankelijkheid(browser, "proef")
 
         # from the top of the page: Tab to the first field, type, Tab to the checkbox, Space, Tab, Enter
-        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
-        assert browser.switch_to.active_element.get_attribute("id") == "functie", actief_element(browser)
-        browser.switch_to.active_element.send_keys("Voorzitter Stichting Proef")
-        browser.switch_to.active_element.send_keys(Keys.TAB)
-        browser.switch_to.active_element.send_keys(Keys.SPACE)
-        browser.switch_to.active_element.send_keys(Keys.TAB)
-        assert browser.switch_to.active_element.tag_name == "button", actief_element(browser)
-        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        pad = vul_in_met_toetsenbord(browser, {"functie": "Voorzitter Stichting Proef", "betaald": True}, "opslaan")
+        assert pad == ["functie", "betaald", "opslaan"]
         wacht_op_tekst(browser, "Opgeslagen: Voorzitter Stichting Proef, bezoldigd: ja")
 
 
@@ -126,3 +139,245 @@ def test_the_server_stops_afterwards():
         assert urllib.request.urlopen(basis_url + "/", timeout=5).status == 200
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(basis_url + "/", timeout=5)
+
+
+# --- issue 10: the app, with the engine, a database and a mail server -------------------------------------
+
+SCHERMAFDRUKKEN = os.environ.get("INTEGRITEIT_SCHERMAFDRUKKEN")
+"""A folder (e.g. `docs`) for the README's screenshots of the personal and the review page; unset: none are
+kept (they would change with every day's deadline)."""
+PROCES = "nevenfuncties-statenleden"
+STATENLEDEN = [
+    {"extern_id": "S1", "naam": "Anna de Wit", "email": "anna.dewit@test.example", "rollen": ["statenlid"]},
+    {"extern_id": "S2", "naam": "Bert Koster", "email": "bert.koster@test.example", "rollen": ["statenlid"]},
+    {"extern_id": "S3", "naam": "Cor van Dam", "email": "cor.vandam@test.example", "rollen": ["statenlid"]},
+]
+GRIFFIER = {
+    "extern_id": "G1",
+    "naam": "Greet Griffier",
+    "email": "greet.griffier@test.example",
+    "rollen": ["statengriffie"],
+}
+
+
+ANNA, BERT = STATENLEDEN[0]["email"], STATENLEDEN[1]["email"]
+VORIGE_OPGAVE = {
+    # what the register said before this ronde: accepted by the griffie half a year ago
+    ANNA: [{"omschrijving": "Voorzitter", "organisatie": "Stichting Het Utrechts Landschap", "bezoldigd": "nee"}],
+    BERT: [
+        {
+            "omschrijving": "Lid raad van toezicht",
+            "organisatie": "Woningcorporatie Heuvelrug",
+            "bezoldigd": "ja",
+            "sinds": "1-1-2024",
+        }
+    ],
+}
+
+
+@dataclass
+class Wereld:
+    """The app at `url`, the engine's environment behind it, and the SMTP server that catches its mails."""
+
+    url: str
+    omg: Omgeving
+    postbode: Postbode
+
+    def link(self, email: str, pad: str) -> str:
+        """The last link starting with `url + pad` in a mail to `email`."""
+        for bericht in reversed(self.postbode.berichten):
+            if email in bericht["To"]:
+                tekst = bericht.get_body(preferencelist=("plain",)).get_content()
+                if gevonden := re.findall(re.escape(self.url + pad) + r"[^\s<>\"')]+", tekst):
+                    return gevonden[-1]
+        raise AssertionError(f"no mail to {email} with a link {self.url}{pad}...")
+
+    def persoon(self, email: str) -> Persoon:
+        return persoon(self.omg, email)
+
+    def status(self) -> dict:
+        (ronde,) = [r for r in diensten.rondes_status(self.omg) if r["proces"] == PROCES]
+        return ronde
+
+
+def nu() -> datetime:
+    return datetime.now(TIJDZONE)
+
+
+def persoon(omg: Omgeving, email: str) -> Persoon:
+    with omg.werk() as s:
+        return s.exec(select(Persoon).where(Persoon.email == email)).one()
+
+
+@pytest.fixture
+def wereld(db_engine, session, tmp_path) -> Iterator[Wereld]:
+    """A served app over `db_engine` (its tables emptied afterwards by `session`), a nevenfuncties ronde due
+    today (the spec's planning made daily, in a folder of its own) for three Statenleden and a griffier, and
+    its verzoeken sent to the test SMTP server."""
+    specs = tmp_path / "processen"
+    specs.mkdir()
+    spec = (STANDAARD_MAP / f"{PROCES}.yaml").read_text(encoding="utf-8")
+    spec = re.sub(r"(?m)^  rrule: .*$", "  rrule: FREQ=DAILY;BYHOUR=0", spec)
+    (specs / f"{PROCES}.yaml").write_text(spec, encoding="utf-8")
+    personen = tmp_path / "personen.yaml"
+    personen.write_text(json.dumps([*STATENLEDEN, GRIFFIER]), encoding="utf-8")
+    catalogus = laad_catalogus(specs)
+    postbode = Postbode()
+    gemaakt: dict[str, Omgeving] = {}
+
+    def maak(basis_url: str):
+        inst = Instellingen(
+            processen=specs,
+            basis_url=basis_url,
+            smtp_host="127.0.0.1",
+            smtp_port=smtp.port,
+            smtp_tls="geen",
+            geheim="een-geheim-alleen-voor-deze-test-" + "x" * 16,
+        )
+        gemaakt["omg"] = Omgeving(db_engine, catalogus, inst)
+        return maak_app(lambda: gemaakt["omg"])
+
+    with start_smtp(postbode) as smtp, serveer(maak) as url:
+        omg = gemaakt["omg"]
+        moment = nu()
+        diensten.importeer_personen(omg, bestand=personen, nu=moment - timedelta(days=200))
+        griffier = persoon(omg, GRIFFIER["email"])
+        for email, regels in VORIGE_OPGAVE.items():
+            eerder = moment - timedelta(days=180)
+            ingediend = diensten.melding(
+                omg,
+                persoon_id=persoon(omg, email).id,
+                register="nevenfuncties",
+                invoer=regels,
+                nu=eerder,
+                kanaal="cli",
+            )
+            for versie_id in ingediend.uitkomst.voorstellen:
+                diensten.aanvaard(omg, versie_id=versie_id, door_persoon_id=griffier.id, nu=eerder)
+        start = diensten.start_ronde(omg, proces=PROCES, nu=moment)  # sends, as SMTP is set
+        assert start.uitkomst is not None and start.uitkomst.nieuw
+        assert start.verzending is not None and postbode.aantal == len(STATENLEDEN)
+        yield Wereld(url, omg, postbode)
+
+
+def bewaar_schermafdruk(driver, naam: str) -> None:
+    if SCHERMAFDRUKKEN:
+        schermafdruk(driver, Path(SCHERMAFDRUKKEN) / naam)
+
+
+def test_a_statenlid_with_nothing_changed_answers_with_one_click(browser, wereld):
+    browser.get(wereld.link(ANNA, "/antwoord/"))
+    assert "Anna de Wit" in tekst(browser)
+    # last round's entry, as the register has it (pre-filled in the form, or shown)
+    assert "Stichting Het Utrechts Landschap" in browser.page_source
+    controleer_toegankelijkheid(browser, "persoonlijke pagina")
+    bewaar_schermafdruk(browser, "persoonlijke-pagina.png")
+
+    browser.find_element(By.ID, "naar-geen-wijzigingen").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "bevestig-geen-wijzigingen"))
+    controleer_toegankelijkheid(browser, "geen wijzigingen")
+    assert wereld.status()["beantwoord"] == 0  # opening the page records nothing
+    browser.find_element(By.ID, "bevestig-geen-wijzigingen").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "vastgelegd"))
+    controleer_toegankelijkheid(browser, "vastgelegd")
+    assert (wereld.status()["beantwoord"], wereld.status()["open"]) == (1, len(STATENLEDEN) - 1)
+
+
+NIEUWE_FUNCTIE = {"omschrijving": "Penningmeester", "organisatie": "Historische Vereniging Amerongen"}
+VERSTUUR = "verstuur"  # the personal page's submit button
+
+
+def wijzig_met_toetsenbord(browser, wereld) -> list[str]:
+    """Bert, without a mouse: his accepted nevenfunctie gets a new organisation name, and he adds one."""
+    browser.get(wereld.link(BERT, "/antwoord/"))
+    assert "Woningcorporatie Heuvelrug" in browser.page_source
+    controleer_toegankelijkheid(browser, "persoonlijke pagina met een opgave")
+    bestaand = browser.find_element(By.ID, "regels-0-organisatie")
+    assert bestaand.get_attribute("value") == "Woningcorporatie Heuvelrug"
+    nieuw = 1  # the empty entry below the existing one
+    assert browser.find_element(By.ID, f"regels-{nieuw}-omschrijving").get_attribute("value") == ""
+    return vul_in_met_toetsenbord(
+        browser,
+        {
+            "regels-0-organisatie": "Woningcorporatie Utrechtse Heuvelrug",
+            **{f"regels-{nieuw}-{veld}": waarde for veld, waarde in NIEUWE_FUNCTIE.items()},
+        },
+        knop=VERSTUUR,
+    )
+
+
+def test_a_statenlid_edits_one_nevenfunctie_and_adds_one_with_the_keyboard_only(browser, wereld):
+    wijzig_met_toetsenbord(browser, wereld)
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "ontvangen"))
+    controleer_toegankelijkheid(browser, "ontvangen")
+    assert wereld.status()["beantwoord"] == 1
+
+    # two proposals for the griffie: the changed entry (a new version of it) and the new one
+    voorstellen = diensten.voorstellen(wereld.omg, rollen={"statengriffie"})
+    gewijzigd = [v for v in voorstellen if v.oud is not None]
+    nieuw = [v for v in voorstellen if v.oud is None]
+    assert [(v.oud.velden["organisatie"], v.nieuw.velden["organisatie"]) for v in gewijzigd] == [
+        ("Woningcorporatie Heuvelrug", "Woningcorporatie Utrechtse Heuvelrug")
+    ]
+    (wijziging,) = gewijzigd
+    assert wijziging.nieuw.regel == wijziging.oud.regel  # a new version of the same entry
+    assert {k: wijziging.nieuw.velden[k] for k in ("omschrijving", "bezoldigd", "sinds")} == {
+        k: wijziging.oud.velden[k] for k in ("omschrijving", "bezoldigd", "sinds")
+    }  # what he did not touch stays as it was
+    assert [{k: v.nieuw.velden[k] for k in NIEUWE_FUNCTIE} for v in nieuw] == [NIEUWE_FUNCTIE]
+    assert {v.nieuw.status for v in voorstellen} == {Regelstatus.VOORGESTELD}
+
+
+def test_the_griffie_logs_in_by_mail_and_accepts_and_the_register_keeps_the_history(browser, wereld):
+    # Bert's changes, submitted through the use case (the test above does it in the browser)
+    bert = wereld.persoon(BERT)
+    (oud,) = diensten.register_op(wereld.omg, persoon_id=bert.id, register="nevenfuncties", peildatum=nu())
+    token = wereld.link(BERT, "/antwoord/").rpartition("/antwoord/")[2]
+    wijziging = {**oud.velden, "regel": oud.regel, "organisatie": "Woningcorporatie Utrechtse Heuvelrug"}
+    ingediend = diensten.dien_in(
+        wereld.omg, token=token, wijzigingen=[wijziging, NIEUWE_FUNCTIE], nu=nu(), kanaal="web"
+    )
+    assert len(ingediend.uitkomst.voorstellen) == 2
+
+    # the griffier asks for a login link; the mail brings it; the link shows a button
+    browser.get(wereld.url + "/beoordelen")
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "aanmeldformulier"))
+    controleer_toegankelijkheid(browser, "aanmelden")
+    vul_in_met_toetsenbord(browser, {"email": GRIFFIER["email"]}, knop="stuur-aanmeldlink")
+    WebDriverWait(browser, 10).until(lambda d: "Controleer uw e-mail" in d.title)
+    controleer_toegankelijkheid(browser, "aanmeldlink verstuurd")
+    browser.get(wereld.link(GRIFFIER["email"], "/aanmelden/"))
+    controleer_toegankelijkheid(browser, "aanmeldlink")
+    browser.find_element(By.ID, "meld-aan").click()
+
+    # the review: both proposals of Bert, old and new side by side
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.startswith(wereld.url + "/beoordelen"))
+    voorstellen = diensten.voorstellen(wereld.omg, rollen={"statengriffie"})
+    assert len(voorstellen) == 2
+    assert "Woningcorporatie Utrechtse Heuvelrug" in browser.page_source
+    assert "Historische Vereniging Amerongen" in browser.page_source
+    controleer_toegankelijkheid(browser, "beoordelen")
+    bewaar_schermafdruk(browser, "beoordelen.png")
+    for voorstel in voorstellen:
+        browser.find_element(By.ID, f"aanvaard-{voorstel.nieuw.id}").click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "beoordeeld"))
+    controleer_toegankelijkheid(browser, "beoordeeld")
+    assert diensten.voorstellen(wereld.omg, rollen={"statengriffie"}) == []
+
+    # the register: the new version of the old entry, and the new entry; the old version kept in the history
+    register = diensten.register_op(wereld.omg, persoon_id=bert.id, register="nevenfuncties", peildatum=nu())
+    assert sorted(r.velden["organisatie"] for r in register) == [
+        "Historische Vereniging Amerongen",
+        "Woningcorporatie Utrechtse Heuvelrug",
+    ]
+    (gewijzigd,) = [r for r in register if r.regel == oud.regel]
+    assert gewijzigd.versie == oud.versie + 1 and gewijzigd.velden["sinds"] == oud.velden["sinds"]
+    geschiedenis = diensten.geschiedenis(wereld.omg, regel=oud.regel)
+    assert [(v.versie, v.status, v.velden["organisatie"]) for v in geschiedenis] == [
+        (1, Regelstatus.VERVANGEN, "Woningcorporatie Heuvelrug"),
+        (2, Regelstatus.AANVAARD, "Woningcorporatie Utrechtse Heuvelrug"),
+    ]
+    eerder = diensten.register_op(
+        wereld.omg, persoon_id=bert.id, register="nevenfuncties", peildatum=nu() - timedelta(days=1)
+    )
+    assert [r.velden["organisatie"] for r in eerder] == ["Woningcorporatie Heuvelrug"]
