@@ -128,8 +128,7 @@ async def _register(request: Request, p: Persoonlijkepagina, gegevens: dict[str,
     """Edit, end or add entries: "Nog een toevoegen" only shows one more empty entry; "Versturen" proposes."""
     regels = registerformulier.lees_regels(gegevens, p.register)
     if gegevens.get("actie") == "toevoegen":
-        aantal_nieuw = sum(1 for r in regels if not r.get("regel")) + 1
-        return _toon(request, p, waarden=gegevens, nieuw=aantal_nieuw)
+        return _toon(request, p, waarden=gegevens, nieuw=_nieuw(gegevens) + 1)
     fouten: invoer.Fouten = {}
     toelichting = invoer.tekst(gegevens, "toelichting", fouten, label="de toelichting", maximum=10_000)
     # empty new entries are left out; `plek` maps an entry sent back to its index in the form
@@ -156,9 +155,13 @@ async def _register(request: Request, p: Persoonlijkepagina, gegevens: dict[str,
         else:
             uitkomst = "al" if verslag.uitkomst.al_beantwoord else "ja"
             return RedirectResponse(f"/antwoord/{p.token}?ontvangen={uitkomst}", status_code=303)
-    return _toon(
-        request, p, waarden=gegevens, nieuw=sum(1 for r in regels if not r.get("regel")), fouten=fouten, status=400
-    )
+    return _toon(request, p, waarden=gegevens, nieuw=_nieuw(gegevens), fouten=fouten, status=400)
+
+
+def _nieuw(gegevens: dict[str, Any]) -> int:
+    """How many empty entries to add the form showed (a hidden field), at most 50."""
+    aantal = str(gegevens.get("nieuw", "1"))
+    return min(int(aantal), 50) if aantal.isdigit() else 1
 
 
 @router.get("/antwoord/{token}/geen-wijzigingen", response_class=HTMLResponse)

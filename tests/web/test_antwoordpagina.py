@@ -2,57 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
-from sqlmodel import Session, SQLModel, func, select
+from sqlmodel import Session, func, select
 
-from engine import diensten
 from engine.diensten import Omgeving
 from models.instellingen import Instellingen
 from models.tabellen import Antwoord, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
+from tests.web.hulp import SCRIPT, csrf, klant, leeg, omgeving, token
 from web.app import maak_app
 from web.beveiliging import Pogingenteller
-
-START = datetime(2027, 2, 1, 10, tzinfo=TIJDZONE)
-"""integriteit-in-werkoverleg starts on 1 February; a proces without a register."""
-GEHEIM = "test-geheim-" + "x" * 32
-SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture
 def omg(db_engine, catalogus):
-    omgeving = Omgeving(db_engine, catalogus, Instellingen(basis_url="http://testserver", geheim=GEHEIM))
-    diensten.importeer_personen(omgeving, bestand=None, nu=START)
-    yield omgeving
-    with db_engine.begin() as c:
-        for tabel in reversed(SQLModel.metadata.sorted_tables):
-            c.execute(tabel.delete())
-
-
-def klant(omg, moment=START, **opties) -> TestClient:
-    app = maak_app(lambda: omg, klok=lambda: moment, **opties)
-    return TestClient(app, raise_server_exceptions=False, follow_redirects=False)
-
-
-def token(omg, proces="integriteit-in-werkoverleg", nu=START) -> str:
-    diensten.start_ronde(omg, proces=proces, nu=nu, verzenden=False)
-    with Session(omg.engine) as s:
-        ronde = s.exec(select(Ronde).where(Ronde.proces == proces)).one()
-        return s.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id).order_by(Verzoek.id)).first()
+    yield omgeving(db_engine, catalogus)
+    leeg(db_engine)
 
 
 def antwoorden(omg, tok) -> int:
     with Session(omg.engine) as s:
         return s.exec(select(func.count()).select_from(Antwoord).join(Verzoek).where(Verzoek.token == tok)).one()
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html)[1]
 
 
 def test_the_personal_page_says_for_whom_what_and_by_when(omg):

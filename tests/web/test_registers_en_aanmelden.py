@@ -1,0 +1,165 @@
+"""A register through the web: the person proposes, the eigenaar logs in with a single-use link and decides;
+the standing personal link; who sees what. Real app, real database, a real SMTP server for the links."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+from sqlmodel import Session, func, select
+
+from models.tabellen import Persoon, Registerregel
+from models.werkdagen import TIJDZONE
+from tests.web.hulp import SCRIPT, csrf, klant, leeg, met_rol, omgeving, token
+from testservers.smtp import Postbode, smtp_server
+
+MAART = datetime(2027, 3, 1, 10, tzinfo=TIJDZONE)
+"""nevenfuncties-gs starts on 1 March; its eigenaar is the integriteitscoordinator."""
+
+
+@pytest.fixture
+def post():
+    postbode = Postbode()
+    with smtp_server(postbode) as controller:
+        yield postbode, controller.port
+
+
+@pytest.fixture
+def omg(db_engine, catalogus, post):
+    yield omgeving(db_engine, catalogus, smtp_host="127.0.0.1", smtp_port=post[1], smtp_tls="geen")
+    leeg(db_engine)
+
+
+def link_uit(postbode: Postbode, pad: str) -> str:
+    tekst = postbode.berichten[-1].get_content()
+    return re.search(rf"http://testserver(/{pad}/[^\s]+)", tekst)[1]
+
+
+def aanmelden(c, postbode, persoon: Persoon) -> str:
+    c.post("/aanmelden", data={"csrf": csrf(c.get("/aanmelden").text), "email": persoon.email.upper()})
+    link = link_uit(postbode, "aanmelden")
+    c.post(link, data={"csrf": csrf(c.get(link).text)})
+    return link
+
+
+def versies(omg) -> int:
+    with Session(omg.engine) as s:
+        return s.exec(select(func.count()).select_from(Registerregel)).one()
+
+
+def test_a_login_link_works_once_and_only_for_reviewers(omg, post):
+    postbode, _ = post
+    c = klant(omg, MAART)
+    assert c.get("/beoordelen").headers["location"] == "/aanmelden"
+    for adres in ("niemand@demo.example", met_rol(omg, "medewerker", alleen=True).email):  # unknown; may not review
+        antwoord = c.post("/aanmelden", data={"csrf": csrf(c.get("/aanmelden").text), "email": adres})
+        assert antwoord.status_code == 200 and 'id="verstuurd"' in antwoord.text
+    assert postbode.berichten == []
+    coordinator = met_rol(omg, "integriteitscoordinator")
+    c.post("/aanmelden", data={"csrf": csrf(c.get("/aanmelden").text), "email": coordinator.email})
+    link = link_uit(postbode, "aanmelden")
+    for _ in range(2):  # a mail scanner opening the link does not spend it
+        assert c.get(link).status_code == 200
+    binnen = c.post(link, data={"csrf": csrf(c.get(link).text)})
+    assert binnen.status_code == 303 and binnen.headers["location"] == "/beoordelen"
+    koekje = binnen.headers["set-cookie"].lower()
+    assert "httponly" in koekje and "samesite=lax" in koekje
+    assert c.get("/beoordelen").status_code == 200
+    anders = klant(omg, MAART)
+    tweede = anders.post(link, data={"csrf": csrf(anders.get(link).text)})
+    assert tweede.status_code == 410 and "set-cookie" not in tweede.headers
+    assert anders.get("/beoordelen").status_code == 303
+    verlopen = klant(omg, MAART).get(link.replace("/aanmelden/", "/aanmelden/x"))
+    assert verlopen.status_code == 410
+
+
+def test_a_logout_ends_the_session(omg, post):
+    c = klant(omg, MAART)
+    aanmelden(c, post[0], met_rol(omg, "integriteitscoordinator"))
+    c.post("/afmelden", data={"csrf": csrf(c.get("/afmelden").text)})
+    assert c.get("/beoordelen").status_code == 303
+
+
+def test_a_register_from_proposal_to_review(omg, post):
+    tok = token(omg, "nevenfuncties-gs", MAART)
+    c = klant(omg, MAART)
+    pad = f"/antwoord/{tok}"
+    pagina = c.get(pad)
+    assert 'id="regels-0-omschrijving"' in pagina.text and 'for="regels-0-omschrijving"' in pagina.text
+    assert "beperkende_maatregel" not in pagina.text  # only the eigenaar fills it
+    meer = c.post(pad, data={"csrf": csrf(pagina.text), "actie": "toevoegen"})
+    assert 'id="regels-1-omschrijving"' in meer.text and versies(omg) == 0
+    fout = c.post(pad, data={"csrf": csrf(pagina.text), "regels-0-omschrijving": "", "regels-0-sinds": "31-2-2027"})
+    assert fout.status_code == 400 and 'href="#regels-0-sinds"' in fout.text and versies(omg) == 0
+    ingediend = c.post(
+        pad,
+        data={
+            "csrf": csrf(pagina.text),
+            "actie": "versturen",
+            "regels-0-omschrijving": SCRIPT,
+            "regels-0-organisatie": SCRIPT,
+            "regels-0-bezoldigd": "ja",
+            "regels-0-sinds": "1-1-2027",
+            "regels-1-omschrijving": "",  # an empty new entry is left out
+            "toelichting": SCRIPT,
+        },
+    )
+    assert ingediend.status_code == 303 and versies(omg) == 1
+    na = c.get(ingediend.headers["location"])
+    assert 'id="ontvangen"' in na.text and SCRIPT not in na.text and "&lt;script&gt;" in na.text
+
+    aanmelden(c, post[0], met_rol(omg, "statengriffie"))  # eigenaar of other processen: sees nothing here
+    assert 'id="niets-te-beoordelen"' in c.get("/beoordelen").text
+    with Session(omg.engine) as s:
+        versie = s.exec(select(Registerregel.id)).one()
+    geweigerd = c.post(f"/beoordelen/{versie}", data={"csrf": csrf(c.get("/afmelden").text), "besluit": "aanvaard"})
+    assert geweigerd.status_code == 403
+
+    beoordelaar = klant(omg, MAART)
+    aanmelden(beoordelaar, post[0], met_rol(omg, "integriteitscoordinator"))
+    overzicht = beoordelaar.get("/beoordelen")
+    assert f'id="voorstel-{versie}"' in overzicht.text and SCRIPT not in overzicht.text
+    assert 'id="voorstel-' + str(versie) + '-beperkende_maatregel"' in overzicht.text
+    besluit = beoordelaar.post(
+        f"/beoordelen/{versie}",
+        data={
+            "csrf": csrf(overzicht.text),
+            "besluit": "aanvaard",
+            f"voorstel-{versie}-omschrijving": SCRIPT,
+            f"voorstel-{versie}-organisatie": SCRIPT,
+            f"voorstel-{versie}-bezoldigd": "ja",
+            f"voorstel-{versie}-sinds": "1-1-2027",
+            f"voorstel-{versie}-beperkende_maatregel": "Geen",
+        },
+    )
+    assert besluit.status_code == 303
+    assert 'id="niets-te-beoordelen"' in beoordelaar.get("/beoordelen").text
+    terug = c.get(pad).text
+    assert 'name="regels-0-regel"' in terug and "&lt;script&gt;alert(1)&lt;/script&gt;" in terug
+
+
+def test_the_standing_link_reports_a_gift_and_a_forged_one_is_refused(omg, post):
+    postbode, _ = post
+    c = klant(omg, MAART)
+    gs_lid = met_rol(omg, "gs-lid")
+    c.post("/link", data={"csrf": csrf(c.get("/link").text), "email": gs_lid.email})
+    link = link_uit(postbode, "persoonlijk")
+    assert 'id="meld-geschenken"' in c.get(link).text
+    formulier = c.get(f"{link}/geschenken")
+    assert 'id="regels-0-gever"' in formulier.text and "bestemming" not in formulier.text
+    fout = c.post(f"{link}/geschenken", data={"csrf": csrf(formulier.text), "regels-0-omschrijving": SCRIPT})
+    assert fout.status_code == 400 and 'href="#regels-0-gever"' in fout.text and SCRIPT not in fout.text
+    gemeld = c.post(
+        f"{link}/geschenken",
+        data={
+            "csrf": csrf(formulier.text),
+            "regels-0-omschrijving": "Fles wijn",
+            "regels-0-gever": "Stichting X",
+            "regels-0-datum": "20-2-2027",
+            "regels-0-geschatte_waarde": "25",
+        },
+    )
+    assert gemeld.status_code == 200 and 'id="gemeld"' in gemeld.text and versies(omg) == 1
+    assert c.get(link[:-3] + "abc").status_code == 404
+    assert c.get("/link").status_code == 200
