@@ -89,8 +89,17 @@ def bewaking(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
     from engine.diensten import bewaak
 
     verslag = bewaak(omgeving(processen), nu=lees_nu(nu))
-    typer.echo(", ".join(f"{verslag.uitkomst[k]} {k}" for k in ("gestart", "herinneringen", "escalaties", "gesloten")))
+    telling = verslag.uitkomst
+    typer.echo(", ".join(f"{telling[k]} {k}" for k in ("gestart", "herinneringen", "escalaties", "gesloten")))
+    if telling["fouten"]:
+        typer.echo(
+            f"{telling['fouten']} {'proces' if telling['fouten'] == 1 else 'processen'} met een fout: de rest liep "
+            "gewoon door; de reden staat in het overzicht 'openstaand' en ging naar de meldkanalen.",
+            err=True,
+        )
     _meld_verzending(verslag.verzending)
+    if telling["fouten"]:
+        raise typer.Exit(1)
 
 
 def verzend(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
