@@ -69,7 +69,8 @@ def start(
     from web.beveiliging import controleer_basis_url, geheim
 
     controleer_basis_url(instellingen())  # before the mail catcher: only real mail needs a real address
-    geheim(instellingen())  # real mail needs a fixed signing key
+    if instellingen().smtp_host:
+        geheim(instellingen())  # real mail needs a fixed signing key
     catalogus = _database_klaar(processen)
     if processen:
         os.environ["INTEGRITEIT_PROCESSEN"] = str(processen.resolve())

@@ -39,8 +39,8 @@ def geheim(inst: Instellingen) -> str:
     """The signing key: INTEGRITEIT_GEHEIM, or a random one per process on a development machine (no SMTP).
 
     Raises Configuratiefout when SMTP is set and no key is, or when the key is too short to be one."""
-    if inst.geheim is not None:
-        waarde = inst.geheim.get_secret_value()
+    waarde = inst.geheim.get_secret_value() if inst.geheim is not None else ""
+    if waarde:  # an empty INTEGRITEIT_GEHEIM= counts as unset
         if len(waarde) < MINSTE_LENGTE:
             raise Configuratiefout(
                 f"INTEGRITEIT_GEHEIM is te kort ({len(waarde)} tekens; minstens {MINSTE_LENGTE}). Maak een nieuwe met: "
