@@ -15,9 +15,10 @@ from datetime import datetime
 from sqlmodel import Session, func, select
 
 from engine.bewaking import FOUT
+from engine.database import instellingen_van
 from engine.status import rondes_status
-from models.statussen import Map, RondeStatus, VerzoekStatus
-from models.tabellen import Gebeurtenis, Inkomend, Persoon, Ronde, Vergrendeling, Verzoek
+from models.statussen import Map, Regelstatus, RondeStatus, VerzoekStatus
+from models.tabellen import Gebeurtenis, Inkomend, Persoon, Registerregel, Ronde, Vergrendeling, Verzoek
 from models.werkdagen import TIJDZONE
 
 _STATUS = {status: str(status) for status in VerzoekStatus} | {VerzoekStatus.GEESCALEERD: "geëscaleerd"}
@@ -83,6 +84,11 @@ def openstaand(session: Session, nu: datetime) -> str:
         + "".join(f"\n  - {r['proces']} {r['stap'] or ''} (deadline {r['deadline']})" for r in geescaleerd)
     )
     regels.append(f"- Antwoorden om te beoordelen (map Beoordelen): {beoordelen}")
+    voorstellen = session.exec(
+        select(func.count()).select_from(Registerregel).where(Registerregel.status == Regelstatus.VOORGESTELD)
+    ).one()
+    beoordelen_url = f"{instellingen_van(session).basis_url.rstrip('/')}/beoordelen"
+    regels.append(f"- Registervoorstellen die wachten op de eigenaar: {voorstellen} ([beoordelen]({beoordelen_url}))")
     regels.append(f"- Onbestelbare adressen: {len(onbestelbaar)}" + "".join(f"\n  - {veilig(n)}" for n in onbestelbaar))
     if fouten := processen_met_een_fout(session):
         regels += ["", "## Processen met een fout", ""]

@@ -79,10 +79,11 @@ def toon_openstaand(nu: datetime) -> None:
 
 
 def meld(gebeurtenissen: list[diensten.Domeingebeurtenis]) -> None:
-    """One event per ronde and kind in Prefect's feed: integriteit.ronde.<soort>, with counts only."""
+    """One event per ronde and kind in Prefect's feed, with counts only: integriteit.ronde.<soort>, and
+    integriteit.register.voorstel for proposals that wait for the eigenaar."""
     for g in gebeurtenissen:
         emit_event(
-            event=f"integriteit.ronde.{g.soort}",
+            event="integriteit.register.voorstel" if g.soort == "voorstel" else f"integriteit.ronde.{g.soort}",
             resource={
                 "prefect.resource.id": f"integriteit.ronde.{g.ronde_id}",
                 "prefect.resource.name": f"{g.proces} {g.stap} {g.startdatum}".replace("  ", " "),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from markdown_it import MarkdownIt
 from sqlmodel import select
 
+from engine import registers
 from engine.overzicht import openstaand, ronde_tabel
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
@@ -39,5 +41,25 @@ def test_markdown_injection_in_names_is_escaped_in_every_artifact(session, catal
     pagina = als_html(openstaand(session, NU))
     cellen = " ".join(als_html(str(waarde)) for rij in ronde_tabel(session, ronde) for waarde in rij.values())
     for html in (pagina, cellen):
-        assert "<img" not in html and "<a " not in html and "href=" not in html
+        assert "<img" not in html
+        assert set(re.findall(r'href="([^"]*)"', html)) <= {"http://127.0.0.1:8000/beoordelen"}  # only our own link
     assert "[klik](javascript:alert(1))" in pagina  # the name is still there, as plain text
+
+
+def test_the_open_list_counts_register_proposals_and_links_to_the_review_page(session, catalogus):
+    importeer(session, [PersoonInvoer(extern_id="S1", naam="Lid", email="s1@example.org", rollen=["statenlid"])], NU)
+    session.commit()
+    persoon = session.exec(select(Persoon)).one()
+    registers.melding(
+        session,
+        catalogus=catalogus,
+        persoon_id=persoon.id,
+        register="geschenken",
+        invoer=[{"omschrijving": "Boek", "gever": "Stichting X", "datum": "2027-02-20", "geschatte_waarde": "20"}],
+        nu=NU,
+        kanaal="web",
+    )
+    tekst = openstaand(session, NU)
+    assert (
+        "- Registervoorstellen die wachten op de eigenaar: 1 ([beoordelen](http://127.0.0.1:8000/beoordelen))" in tekst
+    )
