@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from engine import diensten
 from engine.antwoorden import Invoer, OnbekendVerzoek
 from engine.registers import OngeldigeInvoer, Persoonlijkepagina, VerzoekGesloten
-from web import invoer, registerformulier
+from web import gebeurtenissen, invoer, registerformulier
 from web.weergave import formulier, fout, klant, nu, omgeving, staat, te_veel, toon
 
 router = APIRouter()
@@ -153,6 +153,7 @@ async def _register(request: Request, p: Persoonlijkepagina, gegevens: dict[str,
                 for (i, veld), bericht in sorted(ongeldig.fouten.items())
             }
         else:
+            gebeurtenissen.meld(verslag.gebeurtenissen)
             uitkomst = "al" if verslag.uitkomst.al_beantwoord else "ja"
             return RedirectResponse(f"/antwoord/{p.token}?ontvangen={uitkomst}", status_code=303)
     return _toon(request, p, waarden=gegevens, nieuw=_nieuw(gegevens), fouten=fouten, status=400)
@@ -187,4 +188,5 @@ async def een_klik(request: Request, token: str) -> Response:
         return gesloten(request, p)
     except OngeldigeInvoer:  # a confirmation needs its date: the personal page asks for it
         return RedirectResponse(f"/antwoord/{token}", status_code=303)
+    gebeurtenissen.meld(verslag.gebeurtenissen)
     return toon(request, "vastgelegd.html", titel="Geen wijzigingen", p=p, nieuw=not verslag.uitkomst.al_beantwoord)

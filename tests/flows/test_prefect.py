@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,8 +21,8 @@ from engine.catalogus import STANDAARD_MAP, laad_catalogus
 from engine.database import maak_engine, sessie
 from engine.personen import PersoonInvoer, importeer
 from flows.plan import plannen
-from models.instellingen import instellingen
-from models.tabellen import Ronde
+from models.instellingen import Instellingen, instellingen
+from models.tabellen import Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 from testservers.smtp import vrije_poort
 
@@ -238,3 +239,31 @@ def test_start_stops_everything_it_started_on_sigterm(tmp_path):
     assert time.monotonic() - begin < 20
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{poort}/api/health")
+
+
+def test_a_proposal_made_on_the_web_is_in_prefects_event_feed(server, eigen_database, catalogus, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from engine import diensten
+    from web.app import maak_app
+
+    monkeypatch.setenv("PREFECT_API_URL", server)  # as `integriteit start` sets it for the web app beside Prefect
+    moment = datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE)
+    omg = diensten.Omgeving(maak_engine(eigen_database), catalogus, Instellingen(geheim="g" * 32))
+    diensten.importeer_personen(omg, bestand=None, nu=datetime(2027, 1, 1, tzinfo=TIJDZONE))
+    ronde = diensten.start_ronde(omg, proces="nevenfuncties-statenleden", nu=moment, verzenden=False).uitkomst.ronde
+    with sessie(omg.engine) as s:
+        token = s.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id)).first()
+    klant = TestClient(maak_app(lambda: omg, klok=lambda: moment), follow_redirects=False)
+    sleutel = re.search(r'name="csrf" value="([^"]+)"', klant.get(f"/antwoord/{token}").text)[1]
+    gepost = klant.post(f"/antwoord/{token}", data={"csrf": sleutel, "regels-0-omschrijving": "Voorzitter"})
+    assert gepost.status_code == 303
+
+    def voorstel():
+        """the proposal is in Prefect's event feed"""
+        antwoord = httpx.post(
+            f"{server}/events/filter", json={"filter": {"event": {"name": ["integriteit.register.voorstel"]}}}
+        )
+        return [e for e in antwoord.json()["events"] if e["payload"].get("proces") == "nevenfuncties-statenleden"]
+
+    assert wacht(voorstel)[0]["payload"]["aantal"] == 1
