@@ -16,6 +16,7 @@ from email.message import EmailMessage
 
 from notifications import sleutels
 from notifications.citaten import antwoordtekst, html_naar_tekst, is_geen_wijziging
+from notifications.opmaak import MAANDEN
 
 _AFWEZIG_ONDERWERP = re.compile(
     r"^\s*(automatisch antwoord|automatic reply|autoreply|auto-reply|afwezig|out of office|abwesenheitsnotiz|"
@@ -94,22 +95,8 @@ def lees(ruw: bytes) -> Binnenkomst:
     )
 
 
-_MAANDEN = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 _ISO_DATUM = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_DATUM = re.compile(rf"\b(\d{{1,2}})[ -]({'|'.join(_MAANDEN)}|\d{{1,2}})[ -](\d{{4}})\b", re.IGNORECASE)
+_DATUM = re.compile(rf"\b(\d{{1,2}})[ -]({'|'.join(MAANDEN)}|\d{{1,2}})[ -](\d{{4}})\b", re.IGNORECASE)
 
 
 def datum_in_tekst(tekst: str) -> date | None:
@@ -118,7 +105,7 @@ def datum_in_tekst(tekst: str) -> date | None:
     if m := _ISO_DATUM.search(tekst):
         kandidaten.append((m.start(), int(m[1]), int(m[2]), int(m[3])))
     if m := _DATUM.search(tekst):
-        maand = int(m[2]) if m[2].isdigit() else _MAANDEN.index(m[2].lower()) + 1
+        maand = int(m[2]) if m[2].isdigit() else MAANDEN.index(m[2].lower()) + 1
         kandidaten.append((m.start(), int(m[3]), maand, int(m[1])))
     for _, jaar, maand, dag in sorted(kandidaten):
         try:

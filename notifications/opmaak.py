@@ -9,7 +9,7 @@ from jinja2 import TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-_MAANDEN = (
+MAANDEN = (
     "januari",
     "februari",
     "maart",
@@ -23,12 +23,13 @@ _MAANDEN = (
     "november",
     "december",
 )
+"""Dutch month names, January first: for writing dates and for reading them in replies."""
 _DAGEN = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
 def lange_datum(dag: date) -> str:
     """`dinsdag 30 maart 2027`."""
-    return f"{_DAGEN[dag.weekday()]} {dag.day} {_MAANDEN[dag.month - 1]} {dag.year}"
+    return f"{_DAGEN[dag.weekday()]} {dag.day} {MAANDEN[dag.month - 1]} {dag.year}"
 
 
 def render(env: SandboxedEnvironment, naam: str, context: dict[str, Any]) -> tuple[str, str | None]:

@@ -18,24 +18,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from engine.diensten import Omgeving
 from models.werkdagen import TIJDZONE
+from notifications.opmaak import MAANDEN
 from web.beveiliging import Ondertekenaar, Pogingenteller
 
 SJABLONEN = Path(__file__).resolve().parent / "sjablonen"
 STATISCH = Path(__file__).resolve().parent / "statisch"
-MAANDEN = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 @dataclass
