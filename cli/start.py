@@ -191,6 +191,7 @@ def _beeindig(proces: subprocess.Popen) -> None:
 
 
 def _stop(*_args) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the shutdown short
     raise KeyboardInterrupt
 
 
