@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -28,6 +24,8 @@ from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+
+from web.serveren import op_de_achtergrond
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -70,33 +68,10 @@ def chromium(
         shutil.rmtree(profiel, ignore_errors=True)
 
 
-@contextmanager
-def serveer(maak_app: Callable[[str], Any], wachttijd: float = 15) -> Iterator[str]:
-    """Serve the ASGI app that `maak_app(basis_url)` returns with uvicorn, in a thread, on a free loopback port;
-    yields the base URL (http://127.0.0.1:PORT, no trailing slash). The app gets its own address before it is
-    made, for the links it puts in mails. Stopped (and the thread joined) afterwards."""
-    sok = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sok.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sok.bind(("127.0.0.1", 0))  # bound here and handed over: no other process can take the port in between
-    basis_url = f"http://127.0.0.1:{sok.getsockname()[1]}"
-    try:
-        config = uvicorn.Config(maak_app(basis_url), log_level="warning", lifespan="auto", access_log=False)
-        server = uvicorn.Server(config)
-        draad = threading.Thread(target=server.run, kwargs={"sockets": [sok]}, name="uvicorn-test", daemon=True)
-        draad.start()
-        einde = time.monotonic() + wachttijd
-        while not server.started:
-            if not draad.is_alive() or time.monotonic() > einde:
-                server.should_exit = True
-                raise RuntimeError(f"uvicorn did not start serving {basis_url} within {wachttijd} s")
-            time.sleep(0.02)
-        try:
-            yield basis_url
-        finally:
-            server.should_exit = True
-            draad.join(wachttijd)
-    finally:
-        sok.close()
+def serveer(maak_app: Callable[[str], Any], wachttijd: float = 15):
+    """Serve the ASGI app that `maak_app(basis_url)` returns, in a thread on a free loopback port (the web app's
+    own `op_de_achtergrond`); a context manager that yields the base URL (http://127.0.0.1:PORT)."""
+    return op_de_achtergrond(maak_app=maak_app, wachttijd=wachttijd)
 
 
 def axe_overtredingen(driver: WebDriver, tags: list[str] = WCAG_21_AA, script: Path = AXE) -> list[dict]:

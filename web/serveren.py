@@ -6,8 +6,9 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -19,9 +20,18 @@ def serveer(app: FastAPI, *, host: str = "127.0.0.1", poort: int = 8000) -> None
 
 
 @contextmanager
-def op_de_achtergrond(app: FastAPI, *, host: str = "127.0.0.1", poort: int = 0, wachttijd: float = 15) -> Iterator[str]:
-    """Serve `app` in a thread on `poort` (0: a free one); yields the base URL (http://host:port, no trailing
-    slash) once it answers, and stops the server (and joins the thread) when the block ends.
+def op_de_achtergrond(
+    app: FastAPI | None = None,
+    *,
+    maak_app: Callable[[str], Any] | None = None,
+    host: str = "127.0.0.1",
+    poort: int = 0,
+    wachttijd: float = 15,
+) -> Iterator[str]:
+    """Serve `app` (or what `maak_app(base URL)` returns, for an app that must know its own address before it is
+    made, e.g. for the links it mails) in a thread on `poort` (0: a free one); yields the base URL
+    (http://host:port, no trailing slash) once it answers, and stops the server (and joins the thread) when the
+    block ends.
 
     Raises OSError when the port is taken."""
     sok = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -29,6 +39,7 @@ def op_de_achtergrond(app: FastAPI, *, host: str = "127.0.0.1", poort: int = 0, 
     try:
         sok.bind((host, poort))  # bound here and handed over: nobody takes the port in between
         adres = f"http://{host}:{sok.getsockname()[1]}"
+        app = app if app is not None else maak_app(adres)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
         draad = threading.Thread(target=server.run, kwargs={"sockets": [sok]}, name="integriteit-web", daemon=True)
         draad.start()
