@@ -661,19 +661,7 @@ def aanvaard(
             beoordeeld=nu if rij.velden is None else None,
             beoordelaar_id=door_persoon_id,
         )
-        (nieuw_id,) = _stel_voor(
-            session,
-            gecontroleerd,
-            persoon_id=rij.persoon_id,
-            register=rij.register_naam,
-            proces=rij.proces,
-            nu=nu,
-            kanaal="eigenaar",
-            verzoek_id=rij.verzoek_id,
-            antwoord_id=rij.antwoord_id,
-            status=Regelstatus.AANVAARD,
-            beoordelaar_id=door_persoon_id,
-        )
+        (nieuw_id,) = _door_de_eigenaar(session, rij, gecontroleerd, nu, door_persoon_id)
         aanvaarde = session.get(Registerregel, nieuw_id)
     _vervang_eerdere(session, aanvaarde)
     registreer(
@@ -708,19 +696,7 @@ def verwerk_tekst(
         session, persoon_id=rij.persoon_id, register=rij.register_naam, wijzigingen=wijzigingen, eigenaar=True
     )
     _markeer(session, rij, Regelstatus.AANVAARD, beoordeeld=nu, beoordelaar_id=door_persoon_id)
-    ids = _stel_voor(
-        session,
-        gecontroleerd,
-        persoon_id=rij.persoon_id,
-        register=rij.register_naam,
-        proces=rij.proces,
-        nu=nu,
-        kanaal="eigenaar",
-        verzoek_id=rij.verzoek_id,
-        antwoord_id=rij.antwoord_id,
-        status=Regelstatus.AANVAARD,
-        beoordelaar_id=door_persoon_id,
-    )
+    ids = _door_de_eigenaar(session, rij, gecontroleerd, nu, door_persoon_id)
     aanvaard_ = [session.get(Registerregel, i) for i in ids]
     for a in aanvaard_:
         _vervang_eerdere(session, a)
@@ -737,6 +713,26 @@ def verwerk_tekst(
         door=door_persoon_id,
     )
     return [versie(a) for a in aanvaard_]
+
+
+def _door_de_eigenaar(
+    session: Session, rij: Registerregel, gecontroleerd: list, nu: datetime, door_persoon_id: int
+) -> list[int]:
+    """Store entries the eigenaar wrote for the proposal `rij` (an edit, or a free text made into entries) as
+    accepted versions of the same person, register, proces, verzoek and answer."""
+    return _stel_voor(
+        session,
+        gecontroleerd,
+        persoon_id=rij.persoon_id,
+        register=rij.register_naam,
+        proces=rij.proces,
+        nu=nu,
+        kanaal="eigenaar",
+        verzoek_id=rij.verzoek_id,
+        antwoord_id=rij.antwoord_id,
+        status=Regelstatus.AANVAARD,
+        beoordelaar_id=door_persoon_id,
+    )
 
 
 def _vervang_eerdere(session: Session, aanvaard_: Registerregel) -> None:
