@@ -55,6 +55,23 @@ def _starts_in_jaar(catalogus: Catalogus, proces_id: str, jaar: int) -> tuple[da
     return tuple(rondestarts(catalogus.proces(proces_id), catalogus, begin, begin.replace(year=jaar + 1)))
 
 
+def volgende_start(catalogus: Catalogus, proces: Proces, na: datetime) -> datetime | None:
+    """The first planned start after `na`; None when the plan never starts again."""
+    jaar = na.year - 1  # a start of last year's plan may have moved past new year
+    while jaar is not None:
+        if later := [s for s in _starts_in_jaar(catalogus, proces.id, jaar) if s > na]:
+            return later[0]
+        jaar = _jaar_met_starts(catalogus, proces.id, jaar + 1)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _jaar_met_starts(catalogus: Catalogus, proces_id: str, vanaf: int) -> int | None:
+    """The first year from `vanaf` in which the plan has a moment: skips the empty years of a sparse plan."""
+    moment = catalogus.proces(proces_id).planning.volgende(datetime(vanaf, 1, 1), catalogus.kalender.ankers)
+    return moment.year if moment else None
+
+
 def gestarte_periodes(session: Session, nu: datetime) -> set[tuple[str, date]]:
     """(proces, startdatum) of every ronde started in the look-back window: one query for the whole watch."""
     return set(

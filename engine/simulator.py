@@ -1,26 +1,29 @@
-"""The simulator: the real core, day by day on a simulated clock, over a fresh database with the demo organisation.
+"""The simulator: the real core on a simulated clock, over a fresh in-memory database with the demo organisation.
 
-It drives the same use cases as production (engine.diensten: the daily watch, recording answers), only on a
-simulated clock. Each recipient answers with probability `antwoordkans`, on a random day before the deadline
-(a day's answers together). The same `zaad` gives the same result.
+It drives the same use cases as production (engine.diensten: the daily watch, recording answers), at noon of
+each day on which there is work: the watch's next moment (engine.wekker) or a simulated answer. Skipped days
+are days on which a watch would do nothing, so watching every day (`elke_dag`) gives the same result, only
+slower. Each recipient answers with probability `antwoordkans`, on the day they are asked or reminded (before
+any escalation), drawn when their verzoek is made. The same `zaad` gives the same result.
 """
 
 from __future__ import annotations
 
 import random
-import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 from sqlmodel import func, select
 
 from engine import diensten
+from engine.agenda import stapplan
 from engine.antwoorden import Invoer
 from engine.catalogus import Catalogus
 from engine.database import maak_engine
 from engine.diensten import Omgeving
 from engine.status import rondes_status
+from engine.wekker import volgende_werk
 from models.instellingen import Instellingen
 from models.tabellen import Bericht, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
@@ -28,43 +31,80 @@ from models.werkdagen import TIJDZONE
 MIDDAG = time(12, 0)
 
 
-def simuleer(*, catalogus: Catalogus, van: date, tot: date, antwoordkans: float, zaad: int) -> dict:
-    """Run the use cases day by day from `van` to `tot` over a fresh database; every ronde and message count."""
-    rng = random.Random(zaad)
-    with tempfile.TemporaryDirectory(prefix="integriteit-simulatie-") as map:
-        omg = Omgeving(maak_engine(f"sqlite:///{Path(map) / 'simulatie.db'}"), catalogus, Instellingen())
-        diensten.importeer_personen(omg, bestand=None, nu=_moment(van - timedelta(days=1)))
-        gepland: dict[date, list[str]] = defaultdict(list)
-        laatste_verzoek = 0
-        dag = van
-        while dag <= tot:
-            nu = _moment(dag)
-            diensten.bewaak(omg, nu=nu, verzenden=False)
-            with omg.werk() as s:
-                laatste_verzoek = _plan_antwoorden(s, rng, antwoordkans, dag, laatste_verzoek, gepland)
-            if tokens := gepland.pop(dag, []):
-                invoer = [Invoer(t, geen_wijzigingen=True, datum=dag, kenmerk=f"simulatie {dag}") for t in tokens]
-                diensten.beantwoord(omg, invoer=invoer, nu=nu, kanaal="simulatie", verzenden=False)
-            dag += timedelta(days=1)
-        with omg.werk() as s:
-            uitkomst = {"rondes": rondes_status(s), "berichten": _berichten(s)}
-        omg.engine.dispose()
+def simuleer(
+    *,
+    catalogus: Catalogus,
+    van: date,
+    tot: date,
+    antwoordkans: float,
+    zaad: int,
+    elke_dag: bool = False,
+    voortgang: Callable[[date], None] | None = None,
+) -> dict:
+    """Run the use cases from `van` to `tot` over a fresh database; every ronde and message count.
+    `voortgang` hears each simulated day."""
+    simulatie = _Simulatie(catalogus, random.Random(zaad), antwoordkans)
+    diensten.importeer_personen(simulatie.omg, bestand=None, nu=_moment(van - timedelta(days=1)))
+    dag = van
+    while dag <= tot:
+        simulatie.dag(dag)
+        if voortgang:
+            voortgang(dag)
+        dag = dag + timedelta(days=1) if elke_dag else simulatie.volgende_dag(dag)
+    with simulatie.omg.werk() as s:
+        uitkomst = {"rondes": rondes_status(s), "berichten": _berichten(s)}
+    simulatie.omg.engine.dispose()
     return uitkomst
 
 
-def _plan_antwoorden(s, rng: random.Random, kans: float, dag: date, vanaf: int, gepland: dict) -> int:
-    """Draw, for each verzoek made since the last draw, whether and on which day its person answers."""
-    nieuw = s.exec(
-        select(Verzoek.id, Verzoek.token, Ronde.deadline)
-        .join(Ronde, Ronde.id == Verzoek.ronde_id)
-        .where(Verzoek.id > vanaf)
-        .order_by(Verzoek.id)
-    ).all()
-    for verzoek_id, token, deadline in nieuw:
-        vanaf = verzoek_id
-        if rng.random() < kans:
-            gepland[dag + timedelta(days=rng.randint(0, max(0, (deadline - dag).days - 1)))].append(token)
-    return vanaf
+class _Simulatie:
+    def __init__(self, catalogus: Catalogus, rng: random.Random, antwoordkans: float) -> None:
+        self.omg = Omgeving(maak_engine("sqlite:///:memory:"), catalogus, Instellingen())
+        self.rng, self.kans = rng, antwoordkans
+        self.gepland: dict[date, list[str]] = defaultdict(list)
+        self.laatste_verzoek = 0
+
+    def dag(self, dag: date) -> None:
+        """The watch at noon, then the day's answers (an answer that completes a stap can start the next one,
+        whose answers of today follow)."""
+        nu = _moment(dag)
+        diensten.bewaak(self.omg, nu=nu, verzenden=False)
+        self._trek()
+        while tokens := self.gepland.pop(dag, []):
+            invoer = [Invoer(t, geen_wijzigingen=True, datum=dag, kenmerk=f"simulatie {dag}") for t in tokens]
+            diensten.beantwoord(self.omg, invoer=invoer, nu=nu, kanaal="simulatie", verzenden=False)
+            self._trek()
+
+    def volgende_dag(self, dag: date) -> date:
+        """The first day after `dag` with work for the watch or a planned answer; past every end when none."""
+        with self.omg.werk() as s:
+            moment = volgende_werk(s, self.omg.catalogus, _moment(dag))
+        kandidaten = [min(self.gepland)] if self.gepland else []
+        if moment is not None:
+            lokaal = moment.astimezone(TIJDZONE)
+            kandidaten.append(lokaal.date() + timedelta(days=lokaal.time() > MIDDAG))
+        return max(dag + timedelta(days=1), min(kandidaten, default=date.max))
+
+    def _trek(self) -> None:
+        """Draw, for each verzoek made since the last draw, whether its person answers and on which day."""
+        with self.omg.werk() as s:
+            nieuw = s.exec(
+                select(Verzoek.id, Verzoek.token, Verzoek.aangemaakt, Ronde)
+                .join(Ronde, Ronde.id == Verzoek.ronde_id)
+                .where(Verzoek.id > self.laatste_verzoek)
+                .order_by(Verzoek.id)
+            ).all()
+        for verzoek_id, token, aangemaakt, ronde in nieuw:
+            self.laatste_verzoek = verzoek_id
+            if self.rng.random() < self.kans:
+                self.gepland[self.rng.choice(self._contactdagen(ronde, aangemaakt))].append(token)
+
+    def _contactdagen(self, ronde: Ronde, aangemaakt: datetime) -> list[date]:
+        """The day the person is asked and the days they are reminded, before any escalation."""
+        plan = stapplan(self.omg.catalogus, ronde.proces, ronde.stapnummer, ronde.start)
+        gevraagd = max(aangemaakt, ronde.start).astimezone(TIJDZONE).date()
+        grens = plan.escalatie or plan.deadline
+        return [gevraagd, *(h for h in plan.herinneringen if gevraagd < h < grens)]
 
 
 def _berichten(s) -> dict[str, int]:

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from engine.simulator import simuleer
 
 
@@ -21,3 +23,18 @@ def test_nobody_answering_reminds_and_escalates_as_the_spec_says(catalogus):
 def test_the_same_seed_gives_the_same_result(catalogus):
     kwargs = {"catalogus": catalogus, "van": date(2027, 8, 25), "tot": date(2027, 10, 10), "antwoordkans": 0.5}
     assert simuleer(**kwargs, zaad=7) == simuleer(**kwargs, zaad=7)
+
+
+@pytest.mark.traag
+def test_skipping_to_the_next_moment_with_work_gives_what_watching_every_day_gives(catalogus):
+    kwargs = {
+        "catalogus": catalogus,
+        "van": date(2027, 1, 1),
+        "tot": date(2028, 12, 31),
+        "antwoordkans": 0.6,
+        "zaad": 5,
+    }
+    bezocht: list[date] = []
+    overgeslagen = simuleer(**kwargs, voortgang=bezocht.append)
+    assert simuleer(**kwargs, elke_dag=True) == overgeslagen
+    assert len(bezocht) < 731 / 4  # the point of skipping
