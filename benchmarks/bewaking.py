@@ -126,7 +126,8 @@ def _bouw(omg: Omgeving, totaal: int, verschuldigd: int) -> None:
             s.execute(
                 text(
                     "INSERT INTO verzoek (ronde_id, persoon_id, token, status, aangemaakt, laatste_contact, "
-                    "herinneringen) SELECT :ronde, id, :ronde || '-' || lpad(id::text, 9, '0'), 'open', :start, :start, 0 "
+                    "herinneringen) SELECT :ronde, id, :ronde || '-' || lpad(id::text, 9, '0'), 'open', :start, "
+                    ":start, 0 "
                     "FROM persoon WHERE id <= (SELECT min(id) FROM persoon) + :grootte - 1"
                 ),
                 {"ronde": ronde.id, "start": ronde.start, "grootte": grootte},
