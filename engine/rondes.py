@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
@@ -24,7 +24,7 @@ from engine.gebeurtenissen import registreer
 from engine.uitgaand import zet_verzoeken_klaar
 from models import statussen
 from models.proces import Proces, Stap
-from models.statussen import RondeStatus, VerzoekStatus, zet_status
+from models.statussen import RondeStatus, VerzoekStatus, voorgangers, zet_status
 from models.tabellen import Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
@@ -245,10 +245,14 @@ def _telt(session: Session, ronde: Ronde, in_status: tuple[VerzoekStatus, ...]) 
 def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime) -> None:
     """Close the ronde (voltooid, or verlopen with who is missing) and start the next stap, if any."""
     compleet = is_compleet(session, catalogus=catalogus, ronde=ronde)
-    open_verzoeken = list(session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(OPEN))))
-    ontbrekend = [] if compleet else ontbrekende_namen(session, open_verzoeken)
-    for verzoek in open_verzoeken:
-        zet_status(verzoek, VerzoekStatus.VERVALLEN if compleet else VerzoekStatus.VERLOPEN)
+    ontbrekend = [] if compleet else ontbrekende_namen(session, ronde)
+    # Set-based: closing costs one statement however many verzoeken are still open.
+    nieuw = VerzoekStatus.VERVALLEN if compleet else VerzoekStatus.VERLOPEN
+    session.execute(
+        update(Verzoek)
+        .where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_([s for s in OPEN if s in voorgangers(nieuw)]))
+        .values(status=nieuw)
+    )
     zet_status(ronde, RondeStatus.VOLTOOID if compleet else RondeStatus.VERLOPEN)
     ronde.gesloten = nu
     registreer(session, soort="ronde-gesloten", nu=nu, ronde=ronde, status=ronde.status, ontbrekend=ontbrekend)
@@ -266,9 +270,16 @@ def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime)
         )
 
 
-def ontbrekende_namen(session: Session, verzoeken: list[Verzoek]) -> list[str]:
-    ids = [v.persoon_id for v in verzoeken]
-    return [p.naam for p in session.exec(select(Persoon).where(Persoon.id.in_(ids)).order_by(Persoon.naam))]
+def ontbrekende_namen(session: Session, ronde: Ronde) -> list[str]:
+    """Who has not answered the ronde yet, by name."""
+    return list(
+        session.exec(
+            select(Persoon.naam)
+            .join(Verzoek, Verzoek.persoon_id == Persoon.id)
+            .where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(OPEN))
+            .order_by(Persoon.naam)
+        )
+    )
 
 
 def spec(catalogus: Catalogus, ronde: Ronde) -> tuple[Proces, Stap]:
