@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, func, select
 
@@ -174,12 +174,15 @@ def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondep
         .order_by(Verzoek.id)
     ).all()
     zet_verzoeken_klaar(session, catalogus=catalogus, ronde=ronde, adressering=adressering, nu=nu, herinnering=nummer)
-    session.execute(
-        update(Verzoek).where(*ontvangend).values(herinneringen=Verzoek.herinneringen + 1, laatste_contact=nu)
-    )
     herinnerd = VerzoekStatus.HERINNERD
     session.execute(
-        update(Verzoek).where(*ontvangend, Verzoek.status.in_(voorgangers(herinnerd))).values(status=herinnerd)
+        update(Verzoek)
+        .where(*ontvangend)
+        .values(
+            herinneringen=Verzoek.herinneringen + 1,
+            laatste_contact=nu,
+            status=case((Verzoek.status.in_(voorgangers(herinnerd)), herinnerd), else_=Verzoek.status),
+        )
     )
     return len(adressering)
 
