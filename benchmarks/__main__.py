@@ -4,7 +4,7 @@
 
 Each benchmark also runs alone (`python -m benchmarks.mail` and so on). `--snel` uses the small sizes CI runs
 so the benchmarks keep working; their figures say nothing about speed. The table is printed and written as
-JSON, with the date and the machine, to `--uit`.
+JSON, with the date and the machine, to `--uit`; a full run also puts it in the README.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 
 from benchmarks import bewaking, mail, prefect, simulator, web
-from benchmarks.tabel import UITSLAG, Regel, schrijf, toon
+from benchmarks.tabel import UITSLAG, Regel, in_readme, schrijf, toon
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> dict:
         _web(web.main([*(["--aantal", "20", "--clients", "4"] if args.snel else []), *postgres])),
     ]
     uitslag = schrijf(regels, args.uit, snel=args.snel)
+    if not args.snel:
+        in_readme(uitslag)
     print(f"\n{uitslag['datum']}, {uitslag['machine']}\n")
     print(toon(regels))
     return uitslag

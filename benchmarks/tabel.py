@@ -11,6 +11,8 @@ from pathlib import Path
 
 UITSLAG = Path(__file__).with_name("uitslag.json")
 """Where `python -m benchmarks` writes the latest table (the README shows it)."""
+README = Path(__file__).resolve().parents[1] / "README.md"
+_BEGIN, _EINDE = "<!-- benchmarks:begin -->", "<!-- benchmarks:end -->"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,16 @@ def schrijf(regels: list[Regel], pad: Path, *, snel: bool) -> dict:
     }
     pad.write_text(json.dumps(uitslag, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return uitslag
+
+
+def in_readme(uitslag: dict, pad: Path = README) -> None:
+    """Put the table, with its date and machine, between the README's benchmark markers."""
+    tekst = pad.read_text(encoding="utf-8")
+    voor, rest = tekst.split(_BEGIN, 1)
+    na = rest.split(_EINDE, 1)[1]
+    tabel = toon([Regel(**r) for r in uitslag["regels"]])
+    blok = f"{_BEGIN}\nLatest run: {uitslag['datum']}, {uitslag['machine']}.\n\n{tabel}\n{_EINDE}"
+    pad.write_text(voor + blok + na, encoding="utf-8")
 
 
 def _cpuinfo() -> str:
