@@ -6,7 +6,7 @@
    directly, each on a fresh database: seconds and the ratio.
 2. The resident memory of the process that serves every deployment (`integriteit start` against that server).
 3. The time from `integriteit start` (with its own, fresh Prefect server) to a UI that answers, and the
-   resident memory of everything it runs (its process group) at that moment.
+   resident memory of everything it runs (its process tree), once settled.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -120,20 +121,23 @@ def geheugen(werk: Path, api: str) -> float:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    gezegd = []
     try:
         while "worden bediend" not in (regel := motor.stdout.readline()):
+            gezegd.append(regel)
             if not regel and motor.poll() is not None:
-                raise SystemExit("integriteit start stopped")
+                raise SystemExit("integriteit start stopped:\n" + "".join(gezegd[-20:]))
         time.sleep(15)  # let serve() register every deployment and settle
         return _rss_mb(motor.pid)
     finally:
-        os.killpg(motor.pid, signal.SIGTERM)
+        with suppress(ProcessLookupError):
+            os.killpg(motor.pid, signal.SIGTERM)
         motor.wait(timeout=30)
 
 
 def opstarttijd(werk: Path, keer: str) -> tuple[float, float]:
     """Seconds from `integriteit start` (its own Prefect server, `keer` fresh or again) to a UI that answers,
-    and the MB resident in everything it runs at that moment."""
+    and the MB resident in everything it runs once settled."""
     poort = vrije_poort()
     omgeving = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "INTEGRITEIT_DATABASE_URL")}
     omgeving["PREFECT_HOME"] = str(werk / "eigen-prefect")
@@ -155,23 +159,28 @@ def opstarttijd(werk: Path, keer: str) -> tuple[float, float]:
             except OSError:
                 time.sleep(0.2)
         seconden = time.perf_counter() - begin
-        return seconden, sum(_rss_mb(pid) for pid in _groep(motor.pid))
+        time.sleep(15)  # let serve() register every deployment and settle
+        return seconden, sum(_rss_mb(pid) for pid in _boom(motor.pid))
     finally:
         os.killpg(motor.pid, signal.SIGTERM)
         motor.wait(timeout=30)
 
 
-def _groep(groep: int) -> list[int]:
-    """Every process in process group `groep`."""
-    pids = []
+def _boom(wortel: int) -> list[int]:
+    """`wortel` and every process it started, and they started (the Prefect server, the web app, flow runs)."""
+    kinderen: dict[int, list[int]] = {}
     for status in Path("/proc").glob("[0-9]*/stat"):
         try:
-            velden = status.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            ouder = int(status.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue  # ended meanwhile
-        if int(velden[2]) == groep:
-            pids.append(int(status.parent.name))
-    return pids
+        kinderen.setdefault(ouder, []).append(int(status.parent.name))
+    boom, rand = [], [wortel]
+    while rand:
+        pid = rand.pop()
+        boom.append(pid)
+        rand += kinderen.get(pid, [])
+    return boom
 
 
 def _rss_mb(pid: int) -> float:
