@@ -329,6 +329,8 @@ class _Controle:
                 self._rol(meld, pad + ("doelgroep", "rollen", index), rol)
         if isinstance(naar := getattr(stap.escalatie, "naar", None), str):
             self._rol(meld, pad + ("escalatie", "naar"), naar)
+        if isinstance(door := getattr(stap, "bevestiging_door", None), str):
+            self._bevestiging_door(meld, pad, door, ruw)
         if stap.termijn is not None:
             self._binnen_termijn(meld, pad, stap)
         if voltooiing not in ("alle-antwoorden", "bevestiging"):
@@ -338,11 +340,23 @@ class _Controle:
         for soort in ("verzoek", "herinnering", "escalatie"):
             if soort in geschreven and not isinstance(getattr(keuze, soort, None), str):
                 continue  # written, but invalid: reported already
-            naam = keuze.naam(soort, voltooiing)
+            naam = keuze.naam(soort, stap)
             fout = sjablonen.controleer(self.sjablonen, naam, voorbeeldcontext(soort, voorbeeld, stap))
             if fout and (naam, fout) not in self.gemeld:
                 self.gemeld.add((naam, fout))
                 meld(pad + ("sjablonen", soort), fout)
+
+    def _bevestiging_door(self, meld, pad: Pad, rol: str, ruw: dict[str, Any]) -> None:
+        """A third party confirms per person of the doelgroep: so there is a doelgroep, each person is an
+        item of its own (not one confirmation for all), and nobody updates a register."""
+        self._rol(meld, pad + ("bevestiging_door",), rol)
+        if ruw.get("voltooiing") == "bevestiging":
+            meld(
+                pad + ("voltooiing",),
+                "met bevestiging_door wordt elke persoon apart bevestigd; laat 'voltooiing: bevestiging' weg",
+            )
+        if "register" in ruw:
+            meld(pad + ("register",), "met bevestiging_door werkt niemand een register bij; laat 'register' weg")
 
     def _binnen_termijn(self, meld, pad: Pad, stap: Stap) -> None:
         termijn = stap.termijn

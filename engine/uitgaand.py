@@ -16,6 +16,8 @@ from sqlmodel import Session, select
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van
 from engine.gebeurtenissen import registreer_veel, rij
+from engine.personen import leden
+from models.doelgroep import Doelgroep
 from models.proces import Proces, Stap
 from models.tabellen import Bericht, Persoon, Ronde
 from models.werkdagen import TIJDZONE
@@ -39,9 +41,12 @@ def zet_verzoeken_klaar(
     """Queue the verzoek (herinnering=0) or its n-th herinnering for each address."""
     proces, stap = _spec(catalogus, ronde)
     soort = "herinnering" if herinnering else "verzoek"
-    sjabloon = stap.sjablonen.naam(soort, stap.voltooiing)
+    sjabloon = stap.sjablonen.naam(soort, stap)
     inst = instellingen_van(session)
     basis = _context(proces, stap, ronde, inst.afzender_naam) | (extra or {})
+    bevestigers = bevestigers_van(session, proces, stap)
+    if bevestigers is not None:
+        basis["bevestiger"] = {"naam": ", ".join(p.naam for p in bevestigers) or proces.eigenaar}
     onderwerp = f"{'Herinnering: ' if herinnering else ''}{proces.titel} (uiterlijk {lange_datum(ronde.deadline)})"
     formulieren = f"{inst.basis_url.rstrip('/')}/antwoord"
     domein = inst.antwoorddomein
@@ -55,13 +60,23 @@ def zet_verzoeken_klaar(
             soort=soort,
             ronde=ronde,
             verzoek_id=verzoek_id,
-            aan=[persoon],
-            onderwerp=f"{onderwerp} {sleutels.kenmerk(verzoek_id)}",
+            aan=[persoon] if bevestigers is None else bevestigers,
+            onderwerp=f"{onderwerp}{'' if bevestigers is None else f': {persoon.naam}'} {sleutels.kenmerk(verzoek_id)}",
             message_id=sleutels.message_id(soort, token, herinnering, domein),
         )
         for verzoek_id, token, persoon in adressering
     ]
     _leg_vast(session, berichten, ronde, nu, personen=[persoon.id for _, _, persoon in adressering])
+
+
+def bevestigers_van(session: Session, proces: Proces, stap: Stap) -> list[Persoon] | None:
+    """Who confirms per person in a stap with `bevestiging_door` (the holders of that role, else of the
+    eigenaar role): each person's verzoek and reminders go to them. None for a stap where each person answers."""
+    if stap.bevestiging_door is None:
+        return None
+    return leden(session, Doelgroep(rollen=[stap.bevestiging_door])) or leden(
+        session, Doelgroep(rollen=[proces.eigenaar])
+    )
 
 
 def zet_escalatie_klaar(
@@ -87,7 +102,7 @@ def zet_escalatie_klaar(
         catalogus=catalogus,
         ronde=ronde,
         soort="escalatie",
-        sjabloon=stap.sjablonen.naam("escalatie", stap.voltooiing),
+        sjabloon=stap.sjablonen.naam("escalatie", stap),
         context=context,
         aan=ontvangers,
         onderwerp=onderwerp,
@@ -232,6 +247,8 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap) -> dict[str, Any]:
         bijgewerkt=datetime(2027, 1, 1, tzinfo=TIJDZONE),
     )
     aan_persoon = {"persoon": persoon, "link": "https://integriteit.voorbeeld.example/antwoord/0123456789abcdef"}
+    if stap.bevestiging_door:
+        aan_persoon["bevestiger"] = {"naam": "Voorbeeld Bevestiger"}
     extra: dict[str, dict[str, Any]] = {
         "verzoek": aan_persoon,
         "herinnering": aan_persoon,
