@@ -70,9 +70,24 @@ class Catalogus:
         hint = f" Bedoelt u '{gelijkend[0]}'?" if gelijkend else f" Bekend: {', '.join(bekend)}."
         raise OnbekendProces(f"geen proces '{proces_id}' in {weergave_pad(self.map)}.{hint}")
 
+    def stap(self, proces: Proces, stap_id: str | None) -> tuple[int, Stap]:
+        """The number and stap `stap_id` of `proces`; None: the first. Raises OnbekendProces naming its stappen."""
+        stappen = proces.alle_stappen
+        if stap_id is None:
+            return 0, stappen[0]
+        for nummer, stap in enumerate(stappen):
+            if stap.id == stap_id:
+                return nummer, stap
+        bekend = [s.id for s in stappen if s.id]
+        if not bekend:
+            raise OnbekendProces(f"'{proces.id}' heeft geen stappen; laat --stap weg")
+        gelijkend = difflib.get_close_matches(stap_id, bekend, n=1)
+        hint = f" Bedoelt u '{gelijkend[0]}'?" if gelijkend else f" De stappen zijn: {', '.join(bekend)}."
+        raise OnbekendProces(f"'{proces.id}' heeft geen stap '{stap_id}'.{hint}")
+
 
 class OnbekendProces(Gebruikersfout):
-    """No proces with that id in the catalogue."""
+    """No proces with that id in the catalogue, or no stap with that id in the proces."""
 
     exitcode = 2
 

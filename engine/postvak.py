@@ -30,6 +30,7 @@ from models.instellingen import Instellingen
 from models.statussen import Map, Uitkomst
 from models.tabellen import Bericht, Inkomend, Persoon, Ronde, Verzoek
 from notifications.inkomend import Binnenkomst, datum_in_tekst, lees, stabiel_id
+from notifications.opmaak import lange_datum
 
 VERWERKT, ONBEKEND, AUTOMATISCH, BEOORDELEN = Map.VERWERKT, Map.ONBEKEND, Map.AUTOMATISCH, Map.BEOORDELEN
 MAPPEN = tuple(Map)
@@ -211,7 +212,11 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
         ronde=ronde,
         soort="ontvangst",
         sjabloon="standaard/ontvangst",
-        context={"persoon": afzender, "geen_wijzigingen": binnen.geen_wijzigingen},
+        context={
+            "persoon": afzender,
+            "geen_wijzigingen": binnen.geen_wijzigingen,
+            "datum": lange_datum(datum) if datum else None,
+        },
         aan=[afzender],
         onderwerp=f"Ontvangen: {binnen.onderwerp}"[:300],
         sleutel=f"ontvangst:{binnen.message_id}"[:200],
