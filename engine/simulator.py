@@ -22,6 +22,7 @@ from engine.antwoorden import Invoer
 from engine.catalogus import Catalogus
 from engine.database import maak_engine
 from engine.diensten import Omgeving
+from engine.rondes import spec
 from engine.status import rondes_status
 from engine.wekker import volgende_werk
 from models.instellingen import Instellingen
@@ -61,7 +62,7 @@ class _Simulatie:
     def __init__(self, catalogus: Catalogus, rng: random.Random, antwoordkans: float) -> None:
         self.omg = Omgeving(maak_engine("sqlite:///:memory:"), catalogus, Instellingen())
         self.rng, self.kans = rng, antwoordkans
-        self.gepland: dict[date, list[str]] = defaultdict(list)
+        self.gepland: dict[date, list[tuple[str, date | None]]] = defaultdict(list)
         self.laatste_verzoek = 0
 
     def dag(self, dag: date) -> None:
@@ -70,8 +71,11 @@ class _Simulatie:
         nu = _moment(dag)
         diensten.bewaak(self.omg, nu=nu, verzenden=False)
         self._trek()
-        while tokens := self.gepland.pop(dag, []):
-            invoer = [Invoer(t, geen_wijzigingen=True, datum=dag, kenmerk=f"simulatie {dag}") for t in tokens]
+        while antwoorden := self.gepland.pop(dag, []):
+            invoer = [
+                Invoer(t, geen_wijzigingen=True, datum=datum or dag, kenmerk=f"simulatie {dag}")
+                for t, datum in antwoorden
+            ]
             diensten.beantwoord(self.omg, invoer=invoer, nu=nu, kanaal="simulatie", verzenden=False)
             self._trek()
 
@@ -86,7 +90,8 @@ class _Simulatie:
         return max(dag + timedelta(days=1), min(kandidaten, default=date.max))
 
     def _trek(self) -> None:
-        """Draw, for each verzoek made since the last draw, whether its person answers and on which day."""
+        """Draw, for each verzoek made since the last draw, whether its person answers and on which day (and,
+        where the stap asks a date in given months, a date in the first of them: the meeting it confirms)."""
         with self.omg.werk() as s:
             nieuw = s.exec(
                 select(Verzoek.id, Verzoek.token, Verzoek.aangemaakt, Ronde)
@@ -97,7 +102,8 @@ class _Simulatie:
         for verzoek_id, token, aangemaakt, ronde in nieuw:
             self.laatste_verzoek = verzoek_id
             if self.rng.random() < self.kans:
-                self.gepland[self.rng.choice(self._contactdagen(ronde, aangemaakt))].append(token)
+                datum = _datum_in_periode(spec(self.omg.catalogus, ronde)[1], ronde.startdatum)
+                self.gepland[self.rng.choice(self._contactdagen(ronde, aangemaakt))].append((token, datum))
 
     def _contactdagen(self, ronde: Ronde, aangemaakt: datetime) -> list[date]:
         """The day the person is asked and the days they are reminded, before any escalation."""
@@ -105,6 +111,16 @@ class _Simulatie:
         gevraagd = max(aangemaakt, ronde.start).astimezone(TIJDZONE).date()
         grens = plan.escalatie or plan.deadline
         return [gevraagd, *(h for h in plan.herinneringen if gevraagd < h < grens)]
+
+
+def _datum_in_periode(stap, start: date) -> date | None:
+    """The 15th of the first month from `start` that `datum_in_maanden` allows; None when any date will do."""
+    for verder in range(13):
+        jaren, maand = divmod(start.month - 1 + verder, 12)
+        dag = date(start.year + jaren, maand + 1, 15)
+        if not stap.buiten_periode(dag, start):
+            return dag if stap.datum_in_maanden else None
+    return None
 
 
 def _berichten(s) -> dict[str, int]:
