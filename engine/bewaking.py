@@ -18,12 +18,12 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
-from engine import rondes
+from engine import levensloop, persoonsrondes, registers, rondes
 from engine.agenda import Rondeplan, stapplan
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van
@@ -52,10 +52,15 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
     apart = _Apart(session, catalogus, nu, verslag)
     vandaag = nu.astimezone(TIJDZONE).date()
     werkdag = catalogus.werkdagen.is_werkdag(vandaag)
+    verslag["vertrokken"] += _vertrek(session, vandaag, nu)
     if werkdag:
         gestart = rondes.gestarte_periodes(session, nu)
         for proces in filter(lambda p: p.actief, catalogus.processen):
             with apart(proces.id, None):
+                if persoonsrondes.per_persoon(proces):
+                    starts = persoonsrondes.start_persoonsrondes(session, catalogus=catalogus, proces=proces, nu=nu)
+                    verslag["gestart"] += len(starts)
+                    continue
                 start = rondes.start_ronde(session=session, catalogus=catalogus, proces=proces, nu=nu, gestart=gestart)
                 verslag["gestart"] += bool(start and start.nieuw)
     bekend = {p.id for p in catalogus.processen}
@@ -67,6 +72,23 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
             _ronde(session, catalogus, ronde, nu, vandaag, werkdag, personen_gewijzigd, verslag)
     apart.alarmeer()
     return verslag
+
+
+def _vertrek(session: Session, vandaag: date, nu: datetime) -> int:
+    """Whoever left by today is asked nothing more (their open verzoeken lapse when their rondes look again) and
+    their public register entries end on their leaving day. Returns how many left today."""
+    vertrokken = 0
+    for persoon in session.exec(
+        select(Persoon).where(Persoon.actief, Persoon.uit_dienst.is_not(None), Persoon.uit_dienst <= vandaag)
+    ):
+        voor = levensloop.Stand.van(persoon)
+        persoon.actief, persoon.bijgewerkt = False, nu
+        levensloop.registreer_verschil(session, persoon, voor, vandaag, nu)
+        vertrokken += 1
+    for vertrek in levensloop.sinds(session, {levensloop.UITDIENST}, nu - persoonsrondes.TERUGBLIK):
+        if vertrek.datum <= vandaag:
+            registers.beeindig(session, persoon_id=vertrek.persoon_id, dag=vertrek.datum, nu=nu)
+    return vertrokken
 
 
 def _ronde(session, catalogus, ronde: Ronde, nu, vandaag, werkdag: bool, personen_gewijzigd, verslag: Counter) -> None:

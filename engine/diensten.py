@@ -21,7 +21,18 @@ from typing import Generic, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from engine import antwoorden, bewaking, overzicht, personen, postvak, registers, rondes, status, verzenden
+from engine import (
+    antwoorden,
+    bewaking,
+    overzicht,
+    personen,
+    persoonsrondes,
+    postvak,
+    registers,
+    rondes,
+    status,
+    verzenden,
+)
 from engine.catalogus import Catalogus, laad_catalogus
 from engine.database import database, sessie
 from engine.gebeurtenissen import gebeurd
@@ -362,11 +373,14 @@ def dien_in(
 def melding(
     omg: Omgeving, *, persoon_id: int, register: str, invoer: list[dict], nu: datetime, kanaal: str
 ) -> Verslag[registers.Ingediend]:
-    """Entries reported without a verzoek (a gift when it is received), as proposals. Raises OngeldigeInvoer."""
+    """Entries reported without a verzoek (a gift when it is received), as proposals; a melding starts at once
+    the proces that reviews it (`planning: {gebeurtenis: melding}`). Raises OngeldigeInvoer."""
     with omg.werk() as s:
         uitkomst = registers.melding(
             s, catalogus=omg.catalogus, persoon_id=persoon_id, register=register, invoer=invoer, nu=nu, kanaal=kanaal
         )
+        if uitkomst.voorstellen:
+            persoonsrondes.start_melding(s, catalogus=omg.catalogus, persoon_id=persoon_id, register=register, nu=nu)
     return _verslag(omg, s, uitkomst, nu, False)
 
 

@@ -99,7 +99,11 @@ def begin_stap(
     start: datetime,
     nu: datetime,
     vorige_ontbrekend: list[str] | None = None,
+    persoon_id: int | None = None,
+    gebeurtenis_id: int | None = None,
 ) -> Ronde:
+    """Start stap `stapnummer`: its ronde, its verzoeken and their messages. A ronde for one person
+    (`persoon_id`, started by `gebeurtenis_id` or a date of theirs) asks only them, or its eigenaar."""
     stap = proces.alle_stappen[stapnummer]
     plan = plan_stap(proces, stap, start, catalogus.werkdagen)
     ronde = Ronde(
@@ -110,6 +114,8 @@ def begin_stap(
         start=start,
         deadline=plan.deadline,
         herinnering_nr=sum(h <= _dag(nu) for h in plan.herinneringen),
+        persoon_id=persoon_id,
+        gebeurtenis_id=gebeurtenis_id,
     )
     session.add(ronde)
     session.flush()
@@ -123,7 +129,7 @@ def begin_stap(
         ronde=ronde,
         nu=nu,
         extra=extra,
-        ontvangers=personen.leden(session, proces.ontvangers(stap)),
+        ontvangers=ontvangers(session, proces, stap, ronde),
     )
     ronde.personen_gezien = personen.laatste_wijziging(session)
     return ronde
@@ -168,7 +174,7 @@ def synchroniseer_doelgroep(
         return False
     vertrokken = False
     proces, stap = spec(catalogus, ronde)
-    huidig = {p.id: p for p in personen.leden(session, proces.ontvangers(stap))}
+    huidig = {p.id: p for p in ontvangers(session, proces, stap, ronde)}
     bestaand = {v.persoon_id: v for v in session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id))}
     for persoon_id, verzoek in bestaand.items():
         if persoon_id not in huidig and verzoek.status in OPEN:
@@ -187,6 +193,16 @@ def synchroniseer_doelgroep(
     )
     ronde.personen_gezien = gewijzigd
     return vertrokken
+
+
+def ontvangers(session: Session, proces: Proces, stap: Stap, ronde: Ronde) -> list[Persoon]:
+    """Who is asked in this ronde now: the doelgroep; in a ronde for one person that person while they are
+    in it (the eigenaar, when the stap asks for a confirmation)."""
+    if ronde.persoon_id is None or stap.doelgroep is None:
+        return personen.leden(session, proces.ontvangers(stap))
+    persoon = session.get(Persoon, ronde.persoon_id)
+    in_doelgroep = persoon is not None and persoon.actief and stap.doelgroep.omvat(persoon.rolset, persoon.kenmerken)
+    return [persoon] if in_doelgroep else []
 
 
 def is_compleet(session: Session, *, catalogus: Catalogus, ronde: Ronde) -> bool:
@@ -246,6 +262,8 @@ def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime)
             start=_volgende_start(catalogus, ronde, nu),
             nu=nu,
             vorige_ontbrekend=ontbrekend,
+            persoon_id=ronde.persoon_id,
+            gebeurtenis_id=ronde.gebeurtenis_id,
         )
 
 
@@ -269,9 +287,11 @@ def _volgende_start(catalogus: Catalogus, ronde: Ronde, nu: datetime) -> datetim
 
 
 def _ronde(session: Session, proces: str, stap: str, start: datetime) -> Ronde | None:
-    """The ronde of this stap and period; the query matches the unique constraint, so it uses its index."""
+    """The calendar ronde of this stap and period; the query matches the unique index, so it uses it."""
     return session.exec(
-        select(Ronde).where(Ronde.proces == proces, Ronde.stap == stap, Ronde.startdatum == _dag(start))
+        select(Ronde).where(
+            Ronde.proces == proces, Ronde.stap == stap, Ronde.startdatum == _dag(start), Ronde.persoon_id.is_(None)
+        )
     ).first()
 
 

@@ -41,7 +41,7 @@ def zet_verzoeken_klaar(
     soort = "herinnering" if herinnering else "verzoek"
     sjabloon = stap.sjablonen.naam(soort, stap.voltooiing)
     inst = instellingen_van(session)
-    basis = _context(proces, stap, ronde, inst.afzender_naam) | (extra or {})
+    basis = _context(proces, stap, ronde, inst.afzender_naam, _betreft(session, ronde)) | (extra or {})
     onderwerp = f"{'Herinnering: ' if herinnering else ''}{proces.titel} (uiterlijk {lange_datum(ronde.deadline)})"
     formulieren = f"{inst.basis_url.rstrip('/')}/antwoord"
     domein = inst.antwoorddomein
@@ -117,7 +117,7 @@ def zet_bericht_klaar(
     bericht = _bericht(
         catalogus,
         sjabloon,
-        _context(proces, stap, ronde, instellingen_van(session).afzender_naam) | context,
+        _context(proces, stap, ronde, instellingen_van(session).afzender_naam, _betreft(session, ronde)) | context,
         nu=nu,
         sleutel=sleutel,
         soort=soort,
@@ -193,8 +193,14 @@ def _spec(catalogus: Catalogus, ronde: Ronde) -> tuple[Proces, Stap]:
     return proces, proces.alle_stappen[ronde.stapnummer]
 
 
-def _context(proces: Proces, stap: Stap, ronde: Ronde, afzender: str) -> dict[str, Any]:
+def _betreft(session: Session, ronde: Ronde) -> Persoon | None:
+    return session.get(Persoon, ronde.persoon_id) if ronde.persoon_id is not None else None
+
+
+def _context(proces: Proces, stap: Stap, ronde: Ronde, afzender: str, betreft: Persoon | None) -> dict[str, Any]:
+    """What every message of the ronde knows; `betreft`: whom a ronde for one person is about (None otherwise)."""
     return {
+        "betreft": {"naam": betreft.naam, "functie": betreft.functie} if betreft else None,
         "proces": {"id": proces.id, "titel": proces.titel, "bron": proces.bron},
         "stap": {"id": stap.id, "titel": stap.titel},
         "start": lange_datum(ronde.startdatum),
@@ -259,4 +265,4 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap) -> dict[str, Any]:
             "link": aan_persoon["link"],
         },
     }
-    return _context(proces, stap, ronde, "Integriteitscoördinator") | extra[soort]
+    return _context(proces, stap, ronde, "Integriteitscoördinator", persoon) | extra[soort]

@@ -11,7 +11,7 @@ import itertools
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Literal, Protocol, get_args
 
 from croniter import CroniterBadCronError, CroniterBadDateError, croniter
 from dateutil.relativedelta import relativedelta
@@ -261,9 +261,10 @@ class DatumPlanning(_Soort):
         yield datetime.combine(self.datum, self.tijd)
 
 
-GEBEURTENISSEN = ("indiensttreding", "uitdiensttreding", "rol-gekregen", "rol-verloren", "melding")
+Gebeurtenis = Literal["indiensttreding", "uitdiensttreding", "rol-gekregen", "rol-verloren", "melding"]
+GEBEURTENISSEN: tuple[str, ...] = get_args(Gebeurtenis)
 """What can happen to a person: the persons import records the first four, a report on the personal page the last."""
-MELDREGISTERS = ("nevenfuncties", "financiele-belangen", "geschenken")
+Meldregister = Literal["nevenfuncties", "financiele-belangen", "geschenken"]
 PERSOONSDATUMS = "in-dienst, uit-dienst of benoemd-<rol>"
 _PERSOONSDATUM = re.compile(r"^(in-dienst|uit-dienst|benoemd-[a-z][a-z0-9-]*)$")
 
@@ -279,22 +280,15 @@ class GebeurtenisPlanning(PerPersoonPlanning):
     """Something that happens to a person: a ronde for that person starts on the working day after its date (a
     melding at once)."""
 
-    gebeurtenis: str = Field(
-        description=f"One of: {', '.join(GEBEURTENISSEN)}.", examples=["indiensttreding", "rol-gekregen"]
+    gebeurtenis: Gebeurtenis = Field(
+        description="What happened to the person.", examples=["indiensttreding", "rol-gekregen"]
     )
     rol: str | None = Field(None, description="The role gained or lost (rol-gekregen, rol-verloren).")
     # `register` is also a method of pydantic's metaclass, so the attribute carries another name (as in Proces).
     model_config = ConfigDict(validate_by_name=True, validate_by_alias=True)
-    register_naam: str | None = Field(
+    register_naam: Meldregister | None = Field(
         None, alias="register", description="The register reported in (melding).", examples=["geschenken"]
     )
-
-    @field_validator("gebeurtenis")
-    @classmethod
-    def _bekend(cls, soort: str) -> str:
-        if soort not in GEBEURTENISSEN:
-            raise ValueError(f"onbekende gebeurtenis '{soort}'; kies uit {', '.join(GEBEURTENISSEN)}")
-        return soort
 
     @model_validator(mode="after")
     def _aanvulling(self) -> GebeurtenisPlanning:
@@ -305,12 +299,10 @@ class GebeurtenisPlanning(PerPersoonPlanning):
             )
         if (self.gebeurtenis == "melding") != (self.register_naam is not None):
             raise ValueError(
-                f"melding: geef register ({', '.join(MELDREGISTERS)})"
+                f"melding: geef register ({', '.join(get_args(Meldregister))})"
                 if self.gebeurtenis == "melding"
                 else f"{self.gebeurtenis} heeft geen register"
             )
-        if self.register_naam is not None and self.register_naam not in MELDREGISTERS:
-            raise ValueError(f"onbekend register '{self.register_naam}'; kies uit {', '.join(MELDREGISTERS)}")
         return self
 
     def beschrijving(self) -> str:

@@ -10,6 +10,8 @@ a ronde for one person is unique on those and the person.
 import sqlalchemy as sa
 from alembic import op
 
+from models.migraties.sleutelcontrole import sleutels_kloppen, sqlite_zonder_sleutelcontrole
+
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
@@ -19,6 +21,7 @@ _KALENDER = sa.text("persoon_id IS NULL")
 
 
 def upgrade() -> None:
+    zonder_controle = sqlite_zonder_sleutelcontrole(("ronde",))
     with op.batch_alter_table("persoon", schema=None) as batch_op:
         batch_op.add_column(sa.Column("in_dienst", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("uit_dienst", sa.Date(), nullable=True))
@@ -39,9 +42,12 @@ def upgrade() -> None:
         sqlite_where=_KALENDER,
         postgresql_where=_KALENDER,
     )
+    if zonder_controle:
+        sleutels_kloppen()
 
 
 def downgrade() -> None:
+    zonder_controle = sqlite_zonder_sleutelcontrole(("ronde",))
     op.drop_index("uq_ronde_proces_stap_start", table_name="ronde")
     with op.batch_alter_table("ronde", schema=None) as batch_op:
         batch_op.drop_constraint("uq_ronde_proces_stap_start_persoon", type_="unique")
@@ -53,3 +59,5 @@ def downgrade() -> None:
         batch_op.drop_column("benoemd")
         batch_op.drop_column("uit_dienst")
         batch_op.drop_column("in_dienst")
+    if zonder_controle:
+        sleutels_kloppen()
