@@ -23,6 +23,7 @@ from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
 from engine.uitgaand import zet_verzoeken_klaar
 from models import statussen
+from models.doelgroep import Doelgroep
 from models.proces import Proces, Stap
 from models.statussen import RondeStatus, VerzoekStatus, zet_status
 from models.tabellen import Persoon, Ronde, Verzoek
@@ -196,13 +197,15 @@ def synchroniseer_doelgroep(
 
 
 def ontvangers(session: Session, proces: Proces, stap: Stap, ronde: Ronde) -> list[Persoon]:
-    """Who is asked in this ronde now: the doelgroep; in a ronde for one person that person while they are
-    in it (the eigenaar, when the stap asks for a confirmation)."""
-    if ronde.persoon_id is None or stap.doelgroep is None:
+    """Who is asked in this ronde now: the doelgroep. A ronde for one person asks that person while they are in
+    the doelgroep, and a confirmation of it goes to the eigenaar (the doelgroep says whom it is about)."""
+    if ronde.persoon_id is None:
         return personen.leden(session, proces.ontvangers(stap))
+    if stap.voltooiing == "bevestiging":
+        return personen.leden(session, Doelgroep(rollen=[proces.eigenaar]))
     persoon = session.get(Persoon, ronde.persoon_id)
-    in_doelgroep = persoon is not None and persoon.actief and stap.doelgroep.omvat(persoon.rolset, persoon.kenmerken)
-    return [persoon] if in_doelgroep else []
+    doelgroep = stap.doelgroep or proces.ontvangers(stap)
+    return [persoon] if persoon and persoon.actief and doelgroep.omvat(persoon.rolset, persoon.kenmerken) else []
 
 
 def is_compleet(session: Session, *, catalogus: Catalogus, ronde: Ronde) -> bool:

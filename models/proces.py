@@ -60,7 +60,10 @@ class _StapVelden(_Strikt):
     """What a stage asks, of whom, and how long it runs: written on the proces, or on each stap."""
 
     doelgroep: Doelgroep | None = Field(
-        None, description="Who gets a verzoek. Required for alle-antwoorden; for bevestiging the eigenaar."
+        None,
+        description="Who gets a verzoek. Required for alle-antwoorden; for bevestiging the eigenaar. In a proces "
+        "that starts with a person (planning gebeurtenis or a person's date): whose event or date starts a ronde; "
+        "a bevestiging of it goes to the eigenaar.",
     )
     termijn: DuurVeld | None = Field(None, description="Deadline, counted from the start.", examples=["P4W"])
     herinneringen: list[DuurVeld] = Field(
