@@ -36,7 +36,8 @@ VERWACHT = {
     "deze regel levert nooit een datum op",
     "stap-zonder-termijn": "10: stappen[vaststelling].termijn: verplicht, maar ontbreekt: "
     "hoe lang de ontvangers hebben om te antwoorden (bijv. P4W)",
-    "twee-planningen": "6: planning: geef precies één van: rrule, cron, anker (met voor of na), datum (een datum, of in-dienst, uit-dienst of benoemd-<rol> met na), gebeurtenis",
+    "twee-planningen": "6: planning: geef precies één van: rrule, cron, anker (met voor of na), datum (een datum, "
+    "of in-dienst, uit-dienst of benoemd-<rol> met na), gebeurtenis",
     "yaml-syntax": "7: yaml: geen geldige YAML: verwacht ',' of ']', maar vond ':' "
     "(in de lijst tussen [ ] die op regel 6 begint)",
     "zonder-doelgroep": "1: doelgroep: verplicht als voltooiing alle-antwoorden is: wie moet er antwoorden?",

@@ -39,8 +39,9 @@ def importeer_csv(session, catalogus, tmp_path):
     return doe
 
 
-def gebeurtenissen(session, na: datetime = om("2027-01-05T00:00")) -> list[tuple[str, str, str, str | None]]:
+def gebeurtenissen(session) -> list[tuple[str, str, str, str | None]]:
     """(soort, extern_id, datum, rol) of every life event recorded after the first import."""
+    na = om("2027-01-05T00:00")
     rijen = session.exec(
         select(Gebeurtenis, Persoon)
         .join(Persoon, Persoon.id == Gebeurtenis.persoon_id)
