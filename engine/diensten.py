@@ -53,6 +53,7 @@ class Domeingebeurtenis:
     stap: str
     startdatum: date
     aantal: int
+    betreft: str | None = None  # a ronde for one person: their function (engine.status.betreft)
 
 
 @dataclass
@@ -239,8 +240,9 @@ def _gebeurtenissen(omg: Omgeving, telling: Counter) -> list[Domeingebeurtenis]:
         return []
     with omg.werk() as s:
         rondes_per_id = {r.id: r for r in s.exec(select(Ronde).where(Ronde.id.in_({i for i, _ in telling})))}
+        functies = status.betreft(s, rondes_per_id.values())
     return [
-        Domeingebeurtenis(soort, r.id, r.proces, r.stap, r.startdatum, aantal)
+        Domeingebeurtenis(soort, r.id, r.proces, r.stap, r.startdatum, aantal, functies.get(r.id))
         for (ronde_id, soort), aantal in sorted(telling.items())
         if (r := rondes_per_id.get(ronde_id)) is not None
     ]
