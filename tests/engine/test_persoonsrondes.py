@@ -15,7 +15,7 @@ from engine.diensten import Omgeving
 from engine.personen import importeer, lees_bestand
 from models.instellingen import Instellingen
 from models.statussen import RondeStatus, VerzoekStatus
-from models.tabellen import Persoon, Ronde, Verzoek
+from models.tabellen import Bericht, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
 KOP = "extern_id,naam,email,rollen,functie,inhuur,ambtseed,in_dienst,uit_dienst,benoemd\n"
@@ -82,30 +82,27 @@ def test_a_joiner_is_asked_for_the_ambtseed_and_nevenwerkzaamheden_on_the_next_w
     assert rondes(session, "geheimhoudingsverklaring-inhuur") == []
 
 
-def test_the_oath_taker_confirms_per_new_employee_once_they_signed_up(session, catalogus, importeer_csv):
+def test_the_oath_taker_confirms_per_new_employee_with_the_date(session, catalogus, importeer_csv):
     importeer_csv(STAF, "2027-03-01T08:00")
     importeer_csv(STAF + NIEUW, "2027-03-05T10:00")
     bewaking(session=session, catalogus=catalogus, nu=om("2027-03-08T09:30"))
-    [verzoek] = session.exec(select(Verzoek).join(Ronde).where(Ronde.proces == "ambtseed")).all()
+    [(verzoek, ronde)] = session.exec(select(Verzoek, Ronde).join(Ronde).where(Ronde.proces == "ambtseed")).all()
+    [bericht] = session.exec(select(Bericht).where(Bericht.verzoek_id == verzoek.id)).all()
+    assert bericht.aan == "matchpoint@demo.example" and "Noor Nieuw" in bericht.onderwerp  # the oath-taker
     omg = Omgeving(session.get_bind(), catalogus, Instellingen(smtp_host=None))
     session.commit()
 
     diensten.beantwoord(
         omg,
-        invoer=[Invoer(verzoek.token, geen_wijzigingen=True)],
-        nu=om("2027-03-10T10:00"),
+        invoer=[Invoer(verzoek.token, datum=date(2027, 4, 15), kenmerk="ambtseed april")],
+        nu=om("2027-04-15T16:00"),
         kanaal="web",
         verzenden=False,
     )
 
-    with Session(session.get_bind()) as s:
-        stappen = s.exec(select(Ronde).where(Ronde.proces == "ambtseed").order_by(Ronde.stapnummer)).all()
-        assert [(r.stap, r.status, r.persoon_id) for r in stappen] == [
-            ("uitnodiging", RondeStatus.VOLTOOID, verzoek.persoon_id),
-            ("afgelegd", RondeStatus.LOPEND, verzoek.persoon_id),
-        ]
-        [taak] = s.exec(select(Verzoek).where(Verzoek.ronde_id == stappen[1].id)).all()
-        assert s.get(Persoon, taak.persoon_id).extern_id == "M1"  # Matchpoint takes the oath and confirms
+    [status] = [r for r in diensten.rondes_status(omg) if r["proces"] == "ambtseed"]
+    assert (status["status"], status["betreft"]) == (RondeStatus.VOLTOOID, "Beleidsmedewerker")
+    assert status["bevestigd"] == [{"persoon": "Noor Nieuw", "datum": "2027-04-15"}]
 
 
 def test_a_hired_joiner_signs_the_confidentiality_declaration_instead_of_the_oath(session, catalogus, importeer_csv):
@@ -125,10 +122,12 @@ def test_a_watch_that_missed_days_catches_up_but_not_what_is_too_late_already(se
     importeer_csv(
         STAF + NIEUW + "L1,Lars Laat,lars@demo.example,medewerker,Jurist,nee,nee,2027-01-04,,\n", "2027-03-01T10:00"
     )
-    # Lars joined in January: his first stap's termijn (P4W) ran out long ago; Noor joined today.
+    # Lars joined in January: the termijn of nevenwerkzaamheden (P4W) ran out long ago, the ambtseed's (P3M) has
+    # not; Noor joined today.
     bewaking(session=session, catalogus=catalogus, nu=om("2027-03-12T09:30"))  # down for a week and a half
 
-    assert rondes(session, "ambtseed") == [("N1", date(2027, 3, 2), ["N1"])]
+    assert rondes(session, "nevenwerkzaamheden-indiensttreding") == [("N1", date(2027, 3, 2), ["N1"])]
+    assert sorted(rondes(session, "ambtseed")) == [("L1", date(2027, 1, 5), ["L1"]), ("N1", date(2027, 3, 2), ["N1"])]
 
 
 def test_the_election_replaces_statenleden_newcomers_asked_within_the_termijn_leavers_entries_end(
