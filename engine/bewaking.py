@@ -57,7 +57,7 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
         gestart = rondes.gestarte_periodes(session, nu)
         for proces in filter(lambda p: p.actief, catalogus.processen):
             with apart(proces.id, None):
-                if persoonsrondes.per_persoon(proces):
+                if proces.per_persoon:
                     starts = persoonsrondes.start_persoonsrondes(session, catalogus=catalogus, proces=proces, nu=nu)
                     verslag["gestart"] += len(starts)
                     continue

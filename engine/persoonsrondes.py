@@ -37,11 +37,6 @@ class Aanleiding:
     gebeurtenis_id: int | None = None
 
 
-def per_persoon(proces: Proces) -> bool:
-    """Whether the proces starts with a person (an event, a date of theirs) rather than on a calendar date."""
-    return isinstance(proces.planning, GebeurtenisPlanning | PersoonsdatumPlanning)
-
-
 def start_persoonsrondes(session: Session, *, catalogus: Catalogus, proces: Proces, nu: datetime) -> list[Start]:
     """Start every ronde of `proces` that is due for a person at `nu` and not started yet."""
     vandaag = nu.astimezone(TIJDZONE).date()

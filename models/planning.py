@@ -307,7 +307,8 @@ class GebeurtenisPlanning(PerPersoonPlanning):
 
     def beschrijving(self) -> str:
         """`bij indiensttreding`, `bij rol-gekregen statenlid`: how the agenda names it."""
-        return f"bij {self.gebeurtenis} {self.rol or self.register_naam or ''}".strip()
+        aanvulling = self.rol or self.register_naam
+        return f"bij {self.gebeurtenis}: {aanvulling}" if aanvulling else f"bij {self.gebeurtenis}"
 
 
 class PersoonsdatumPlanning(PerPersoonPlanning):
@@ -348,9 +349,9 @@ class PersoonsdatumPlanning(PerPersoonPlanning):
         return [datetime.combine(dag + self.na.delta * k - terug, self.tijd) for k in range(1, self.keer + 1)]
 
     def beschrijving(self) -> str:
-        return f"{self.na}{f' min {self.voor}' if self.voor else ''} na {self.datum}" + (
-            f", {self.keer} keer" if self.keer > 1 else ""
-        )
+        """`P3M vóór P3Y na benoemd-vertrouwenspersoon (3 termijnen)`: how the agenda names it."""
+        voor = f"{self.voor} vóór " if self.voor else ""
+        return f"{voor}{self.na} na {self.datum}" + (f" ({self.keer} termijnen)" if self.keer > 1 else "")
 
 
 _SOORTEN = ("rrule", "cron", "anker", "datum", "gebeurtenis")

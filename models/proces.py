@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.doelgroep import Doelgroep
 from models.duur import DuurVeld
-from models.planning import Planning
+from models.planning import PerPersoonPlanning, Planning
 
 ID_PATROON = r"^[a-z][a-z0-9-]*$"
 ID_LENGTE = 100
@@ -145,6 +145,11 @@ class Proces(_StapVelden):
             return list(self.stappen)
         velden = {naam: getattr(self, naam) for naam in _StapVelden.model_fields}
         return [Stap(**velden)]
+
+    @property
+    def per_persoon(self) -> bool:
+        """Whether a ronde starts with a person (an event in their life, a date of theirs), not on a calendar date."""
+        return isinstance(self.planning, PerPersoonPlanning)
 
     def ontvangers(self, stap: Stap) -> Doelgroep:
         """Who gets a verzoek in `stap`: its doelgroep, or the eigenaar for a confirmation."""
