@@ -72,7 +72,10 @@ def registreer_verschil(session: Session, persoon: Persoon, voor: Stand, vandaag
         voeg_toe(ROL_GEKREGEN, benoemd, rol=rol)
     for rol in sorted(voor.rollen - na.rollen):
         voeg_toe(ROL_VERLOREN, persoon.uit_dienst if not na.actief and persoon.uit_dienst else vandaag, rol=rol)
-    if voor.actief and na.actief and (anders := sorted(k for k, v in na.kenmerken.items() if voor.kenmerken[k] != v)):
+    anders = sorted(
+        k for k, v in na.kenmerken.items() if voor.kenmerken.get(k) != v and not (gaat and k == "uit_dienst")
+    )
+    if voor.actief and na.actief and anders:
         voeg_toe(KENMERK_GEWIJZIGD, vandaag, velden=anders)
     registreer_veel(session, rijen)
 

@@ -13,6 +13,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
+from models.doelgroep import KENMERKEN
 from models.statussen import Map, Regelstatus, RondeStatus, Uitkomst, VerzoekStatus, in_sql
 
 
@@ -67,7 +68,7 @@ class Persoon(SQLModel, table=True):
 
     @property
     def kenmerken(self) -> dict[str, object]:
-        return {k: getattr(self, k) for k in ("schaal", "inhuur", "ambtseed", "fractie", "team", "afdeling", "functie")}
+        return {k: getattr(self, k) for k in KENMERKEN}
 
     def datum(self, naam: str) -> date | None:
         """A date of the person's own, as a planning names it: in-dienst, uit-dienst, benoemd-<rol> (only while

@@ -23,7 +23,7 @@ VERWACHT = {
     "onbekend-anker": "7: planning.anker: onbekend anker 'statenverkiezingen'. "
     "Bedoelt u 'provinciale-statenverkiezingen'? (de ankers staan in kalender.yaml)",
     "onbekend-kenmerk": "7: doelgroep.voorwaarden[0]: 'salaris >= 14': onbekend kenmerk 'salaris' "
-    "(bekend: schaal, inhuur, ambtseed, fractie, team, afdeling, functie)",
+    "(bekend: schaal, inhuur, ambtseed, fractie, team, afdeling, functie, in_dienst, uit_dienst, benoemd)",
     "onbekend-sjabloon": "9: sjablonen.verzoek: onbekend sjabloon 'nevenfunctie/verzoek': "
     "er is geen nevenfunctie/verzoek.txt.j2 in sjablonen/",
     "onbekende-rol": "4: eigenaar: onbekende rol 'statengrifie'. Bedoelt u 'statengriffie'? "
