@@ -1,12 +1,15 @@
 """The simulator: the real core, day by day on a simulated clock, over a fresh database with the demo organisation.
 
-It drives the same use cases as production (engine.diensten: the daily watch, recording answers), only on a
-simulated clock. Each recipient answers with probability `antwoordkans`, on a random day before the deadline
-(a day's answers together). The same `zaad` gives the same result.
+It drives the same use cases as production (engine.diensten: the daily watch, recording answers, importing
+persons), only on a simulated clock. Each recipient answers with probability `antwoordkans`, on a random day
+before the deadline (a day's answers together). The organisation changes as the demo's turnover says
+(demo.genereer.verloop: joiners and leavers each quarter, most Statenleden replaced after each election),
+replayed as imports in the morning, so the events start their rondes. The same `zaad` gives the same result.
 """
 
 from __future__ import annotations
 
+import csv
 import random
 import tempfile
 from collections import defaultdict
@@ -15,17 +18,20 @@ from pathlib import Path
 
 from sqlmodel import func, select
 
+from demo.genereer import COLUMNS, verloop
 from engine import diensten
 from engine.antwoorden import Invoer
 from engine.catalogus import Catalogus
 from engine.database import maak_engine
 from engine.diensten import Omgeving
+from engine.personen import DEMO
 from engine.status import rondes_status
 from models.instellingen import Instellingen
 from models.tabellen import Bericht, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
 MIDDAG = time(12, 0)
+OCHTEND = time(8, 0)
 
 
 def simuleer(*, catalogus: Catalogus, van: date, tot: date, antwoordkans: float, zaad: int) -> dict:
@@ -34,11 +40,15 @@ def simuleer(*, catalogus: Catalogus, van: date, tot: date, antwoordkans: float,
     with tempfile.TemporaryDirectory(prefix="integriteit-simulatie-") as map:
         omg = Omgeving(maak_engine(f"sqlite:///{Path(map) / 'simulatie.db'}"), catalogus, Instellingen())
         diensten.importeer_personen(omg, bestand=None, nu=_moment(van - timedelta(days=1)))
+        with DEMO.open(encoding="utf-8") as demo:
+            exports = dict(verloop(list(csv.DictReader(demo)), van, tot, zaad))
         gepland: dict[date, list[str]] = defaultdict(list)
         laatste_verzoek = 0
         dag = van
         while dag <= tot:
             nu = _moment(dag)
+            if dag in exports:
+                _importeer(omg, Path(map) / f"hr-{dag}.csv", exports.pop(dag), dag)
             diensten.bewaak(omg, nu=nu, verzenden=False)
             with omg.werk() as s:
                 laatste_verzoek = _plan_antwoorden(s, rng, antwoordkans, dag, laatste_verzoek, gepland)
@@ -50,6 +60,15 @@ def simuleer(*, catalogus: Catalogus, van: date, tot: date, antwoordkans: float,
             uitkomst = {"rondes": rondes_status(s), "berichten": _berichten(s)}
         omg.engine.dispose()
     return uitkomst
+
+
+def _importeer(omg: Omgeving, pad: Path, rijen: list[dict[str, str]], dag: date) -> None:
+    """The day's HR export, written and imported as the HR system would deliver it."""
+    with pad.open("w", encoding="utf-8", newline="") as bestand:
+        schrijver = csv.DictWriter(bestand, fieldnames=COLUMNS)
+        schrijver.writeheader()
+        schrijver.writerows(rijen)
+    diensten.importeer_personen(omg, bestand=pad, nu=datetime.combine(dag, OCHTEND, tzinfo=TIJDZONE))
 
 
 def _plan_antwoorden(s, rng: random.Random, kans: float, dag: date, vanaf: int, gepland: dict) -> int:
