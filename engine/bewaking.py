@@ -13,6 +13,7 @@ the failed one is tried again by the next watch.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterator
@@ -33,7 +34,7 @@ from engine.uitgaand import zet_escalatie_klaar, zet_verzoeken_klaar
 from engine.vergrendeling import vergrendel
 from models.doelgroep import Doelgroep
 from models.statussen import OPEN, RondeStatus, VerzoekStatus, zet_status
-from models.tabellen import Persoon, Ronde, Verzoek
+from models.tabellen import Gebeurtenis, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 from notifications import meldingen, sjablonen
 
@@ -85,9 +86,19 @@ def _vertrek(session: Session, vandaag: date, nu: datetime) -> int:
         persoon.actief, persoon.bijgewerkt = False, nu
         levensloop.registreer_verschil(session, persoon, voor, vandaag, nu)
         vertrokken += 1
-    for vertrek in levensloop.sinds(session, {levensloop.UITDIENST}, nu - persoonsrondes.TERUGBLIK):
-        if vertrek.datum <= vandaag:
+    sinds = nu - persoonsrondes.TERUGBLIK
+    afgehandeld = {
+        (persoon_id, json.loads(details)["tot"])
+        for persoon_id, details in session.exec(
+            select(Gebeurtenis.persoon_id, Gebeurtenis.details).where(
+                Gebeurtenis.soort == registers.BEEINDIGD, Gebeurtenis.moment >= sinds
+            )
+        )
+    }
+    for vertrek in levensloop.sinds(session, {levensloop.UITDIENST}, sinds):
+        if vertrek.datum <= vandaag and (vertrek.persoon_id, vertrek.datum.isoformat()) not in afgehandeld:
             registers.beeindig(session, persoon_id=vertrek.persoon_id, dag=vertrek.datum, nu=nu)
+            afgehandeld.add((vertrek.persoon_id, vertrek.datum.isoformat()))
     return vertrokken
 
 

@@ -132,8 +132,9 @@ def _op_eigen_datum(
     session: Session, catalogus: Catalogus, proces: Proces, planning: PersoonsdatumPlanning, nu: datetime
 ) -> list[Aanleiding]:
     """Per person with the date: the latest start at or before `nu` (earlier terms were asked before)."""
+    kolom = {"in-dienst": Persoon.in_dienst, "uit-dienst": Persoon.uit_dienst}.get(planning.datum, Persoon.benoemd)
     aanleidingen = []
-    for persoon in session.exec(select(Persoon).where(Persoon.actief).order_by(Persoon.id)):
+    for persoon in session.exec(select(Persoon).where(Persoon.actief, kolom.is_not(None)).order_by(Persoon.id)):
         dag = persoon.datum(planning.datum)
         if dag is None or not _betreft(proces, persoon, None):
             continue

@@ -917,6 +917,10 @@ def register_op(session: Session, *, persoon_id: int, register: str, peildatum: 
     return sorted((v for v in versies if v.tot is None or v.tot >= dag), key=lambda v: (v.ingediend, v.id))
 
 
+BEEINDIGD = "register-beeindigd"
+"""The audit kind of a leaver's entries ended (details: the day, how many)."""
+
+
 def beeindig(session: Session, *, persoon_id: int, dag: date, nu: datetime) -> int:
     """A leaver's public entries end on `dag` (not before they began): each accepted entry of a register with an
     end date that runs on gets a new accepted version with `tot`, the old kept in the history. Returns how many;
@@ -953,8 +957,8 @@ def beeindig(session: Session, *, persoon_id: int, dag: date, nu: datetime) -> i
         )
         _vervang_eerdere(session, session.get(Registerregel, nieuw))
         geeindigd += 1
-    if geeindigd:
-        registreer(session, soort="register-beeindigd", nu=nu, persoon_id=persoon_id, tot=dag, aantal=geeindigd)
+    # Recorded even when nothing ran on: the watch asks this only once per leaver.
+    registreer(session, soort=BEEINDIGD, nu=nu, persoon_id=persoon_id, tot=dag, aantal=geeindigd)
     return geeindigd
 
 
