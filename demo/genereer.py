@@ -346,13 +346,14 @@ class Special:
     functie: str | None = None
     schalen: tuple[int, int] = (10, 11)
     benoemd: str = ""
+    meer_rollen: tuple[str, ...] = ()
 
 
 SPECIALS = [
     Special("integriteitscoordinator", "Integriteit en Veiligheid", 1, "Integriteitscoördinator", (12, 12)),
     Special("bestuursadviseur-gs", "Bestuursondersteuning", 2, "Bestuursadviseur GS", (11, 13)),
     Special("po", "HRM", 3, "HR-adviseur"),
-    Special("inkoop", "Inkoop", 3, "Inkoopadviseur", (9, 11)),
+    Special("inkoop", "Inkoop", 3, "Inkoopadviseur", (9, 11), meer_rollen=("meldplichtig",)),
     Special("matchpoint", "Matchpoint", 2, "Adviseur instroom"),
     Special("vertrouwenspersoon", "Juridische Zaken", 1, benoemd="2025-06-01"),
     Special("vertrouwenspersoon", "Gebiedsgerichte Aanpak", 1, benoemd="2022-01-01"),
@@ -475,7 +476,7 @@ def _add_special(org: Organisation, unit: Unit, special: Special) -> None:
         functie, schaal = _functie(org.rng, unit.afdeling)
         if special.functie:
             functie, schaal = special.functie, org.rng.randint(*special.schalen)
-        org.employee(unit, [special.rol], functie, schaal, benoemd=special.benoemd)
+        org.employee(unit, [special.rol, *special.meer_rollen], functie, schaal, benoemd=special.benoemd)
 
 
 def _add_member(org: Organisation, unit: Unit) -> None:
