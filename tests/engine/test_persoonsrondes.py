@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from engine import diensten
-from engine.antwoorden import Invoer
+from engine.antwoorden import Invoer, OnbekendVerzoek
 from engine.bewaking import bewaking
 from engine.diensten import Omgeving
 from engine.personen import importeer, lees_bestand
@@ -227,3 +227,17 @@ def test_a_reported_gift_starts_its_review_at_once(session, db_engine, catalogus
     with Session(db_engine) as s:
         assert rondes(s, "melding-geschenk-statenleden") == [("S2", date(2027, 3, 6), ["G1"])]
         assert rondes(s, "melding-geschenk-gs") == []
+
+
+def test_confirming_by_proces_refuses_to_guess_between_rondes_for_different_persons(
+    session, db_engine, catalogus, importeer_csv
+):
+    tweede = "V2,Wim Vertrouwd,wim@demo.example,medewerker;vertrouwenspersoon,Jurist,nee,ja,,,2025-06-01\n"
+    vp = "V1,Vera Vertrouwd,vera@demo.example,medewerker;vertrouwenspersoon,Adviseur,nee,ja,,,2025-06-01\n"
+    importeer_csv(STAF + vp + tweede, "2027-01-04T08:00")
+    bewaking(session=session, catalogus=catalogus, nu=om("2028-03-01T09:30"))
+    session.commit()
+    omg = Omgeving(db_engine, catalogus, Instellingen(smtp_host=None))
+
+    with pytest.raises(OnbekendVerzoek, match="2 rondes van 'vertrouwenspersonen-termijn' wachten op een bevestiging"):
+        diensten.bevestig(omg, proces="vertrouwenspersonen-termijn", nu=om("2028-03-02T10:00"), datum=date(2028, 3, 2))
