@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from sqlmodel import Session, func, or_, select
 
 from engine import levensloop
@@ -94,21 +94,11 @@ class PersoonInvoer(BaseModel):
             raise ValueError(f"{toon(waarde)} is geen ja of nee")
         return waarde
 
-    @field_validator(
-        "fractie",
-        "team",
-        "afdeling",
-        "functie",
-        "leidinggevende",
-        "schaal",
-        "in_dienst",
-        "uit_dienst",
-        "benoemd",
-        mode="before",
-    )
+    @field_validator("*", mode="before")
     @classmethod
-    def _leeg_is_niets(cls, waarde: Any) -> Any:
-        return None if waarde == "" else waarde
+    def _leeg_is_niets(cls, waarde: Any, info: ValidationInfo) -> Any:
+        """An empty cell of an optional column (default None) is no value."""
+        return None if waarde == "" and cls.model_fields[info.field_name].default is None else waarde
 
 
 _KOLOMMEN = list(PersoonInvoer.model_fields)
