@@ -185,7 +185,10 @@ class Inkomend(SQLModel, table=True):
 
 
 class Gebeurtenis(SQLModel, table=True):
-    """The append-only audit trail: every change, with who and what it concerned."""
+    """The append-only audit trail: every change, with who and what it concerned.
+
+    Tamper-evident: when its transaction commits, a row gets the next `volgnummer` and a `hash` over its content
+    (the details through `details_digest`) and the previous row's hash (`models.keten`)."""
 
     id: int | None = Field(default=None, primary_key=True)
     moment: datetime = Field(index=True)
@@ -195,7 +198,10 @@ class Gebeurtenis(SQLModel, table=True):
     verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id")
     persoon_id: int | None = Field(default=None, foreign_key="persoon.id")
     bericht_id: int | None = Field(default=None, foreign_key="bericht.id")
-    details: str | None = Field(default=None, sa_column=Column(Text))
+    details: str | None = Field(default=None, sa_column=Column(Text), description="JSON; purged after retention")
+    details_digest: str | None = Field(default=None, max_length=64, description="SHA-256 of the details")
+    volgnummer: int | None = Field(default=None, unique=True, index=True, description="place in the chain, at commit")
+    hash: str | None = Field(default=None, max_length=64, description="over the content and the previous hash")
 
 
 class Registerregel(SQLModel, table=True):
