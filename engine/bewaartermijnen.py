@@ -1,0 +1,67 @@
+"""Retention: personal data past its retention period (`bewaar_*` settings) is removed by the daily watch.
+
+What goes, and what stays so that nothing else breaks:
+
+| data | removed | kept |
+| --- | --- | --- |
+| a complete incoming mail (`inkomend.ruw`) | its bytes | the row: Message-ID (the mailbox reader skips a mail read again by it), sender, subject, outcome, folder |
+| the free text of an answer | `antwoord.tekst`, `inkomend.tekst` | the answer: when, how, "geen wijzigingen", date and reference |
+| the details of an audit event | `gebeurtenis.details` | the event, and its digest of the details: the hash chain still verifies |
+| the register of a person who left | every version of every entry | the person and their verzoeken (who was asked, when, whether they answered) |
+
+A purge is itself recorded in the audit trail, as counts only (`bewaartermijn`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, select
+
+from engine.gebeurtenissen import registreer
+from models.instellingen import Instellingen
+from models.tabellen import Antwoord, Gebeurtenis, Inkomend, Persoon, Registerregel
+
+SOORT = "bewaartermijn"
+"""The audit kind of a purge; its details are the counts per kind of data."""
+
+
+def ruim_op(session: Session, *, inst: Instellingen, nu: datetime) -> Counter:
+    """Remove what is past its retention period at `nu`; how many rows of each kind were purged."""
+
+    def voor(dagen: int) -> datetime:
+        return nu - timedelta(days=dagen)
+
+    telling = Counter()
+    telling["ruwe-mails"] = _wijzig(
+        session,
+        update(Inkomend)
+        .where(Inkomend.ontvangen < voor(inst.bewaar_ruwe_mail_dagen), func.length(Inkomend.ruw) > 0)
+        .values(ruw=b""),
+    )
+    antwoorden_voor = voor(inst.bewaar_antwoordtekst_dagen)
+    telling["antwoordteksten"] = _wijzig(
+        session,
+        update(Antwoord).where(Antwoord.ontvangen < antwoorden_voor, Antwoord.tekst.is_not(None)).values(tekst=None),
+    ) + _wijzig(
+        session,
+        update(Inkomend).where(Inkomend.ontvangen < antwoorden_voor, Inkomend.tekst.is_not(None)).values(tekst=None),
+    )
+    telling["auditdetails"] = _wijzig(
+        session,
+        update(Gebeurtenis)
+        .where(Gebeurtenis.moment < voor(inst.bewaar_auditdetails_dagen), Gebeurtenis.details.is_not(None))
+        .values(details=None),
+    )
+    vertrokken = select(Persoon.id).where(~Persoon.actief, Persoon.bijgewerkt < voor(inst.bewaar_register_dagen))
+    telling["registerregels"] = _wijzig(session, delete(Registerregel).where(Registerregel.persoon_id.in_(vertrokken)))
+    telling = +telling  # only what was purged
+    if telling:
+        registreer(session, soort=SOORT, nu=nu, **telling)
+    return telling
+
+
+def _wijzig(session: Session, stelling) -> int:
+    return session.execute(stelling.execution_options(synchronize_session=False)).rowcount
