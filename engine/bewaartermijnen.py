@@ -2,12 +2,14 @@
 
 What goes, and what stays so that nothing else breaks:
 
-| data | removed | kept |
-| --- | --- | --- |
-| a complete incoming mail (`inkomend.ruw`) | its bytes | the row: Message-ID (the mailbox reader skips a mail read again by it), sender, subject, outcome, folder |
-| the free text of an answer | `antwoord.tekst`, `inkomend.tekst` | the answer: when, how, "geen wijzigingen", date and reference |
-| the details of an audit event | `gebeurtenis.details` | the event, and its digest of the details: the hash chain still verifies |
-| the register of a person who left | every version of every entry | the person and their verzoeken (who was asked, when, whether they answered) |
+- a complete incoming mail (`inkomend.ruw`): its bytes go; the row stays with its Message-ID (by which the
+  mailbox reader recognises a mail read again), sender, subject, outcome and folder.
+- the free text of an answer (`antwoord.tekst`, `inkomend.tekst`): the text goes; the answer stays (when, how,
+  "geen wijzigingen", date and reference).
+- the details of an audit event: the details go; the event stays, with the digest of its details, so the hash
+  chain still verifies (engine.auditketen).
+- the register of a person who left: every version of every entry goes; the person and their verzoeken stay
+  (who was asked, when, whether they answered). Publication ends at once: only active persons are published.
 
 A purge is itself recorded in the audit trail, as counts only (`bewaartermijn`).
 """
