@@ -1,6 +1,7 @@
 """Configuration: every setting is an `INTEGRITEIT_` environment variable, read here and nowhere else.
 
-Secrets (SMTP and IMAP passwords, the web app's signing key) come from the environment only, never from YAML in git.
+Secrets (SMTP and IMAP passwords, apprise URLs, the web app's signing key) come from the environment only, never from
+YAML in git, and are SecretStr: shown as '**********' wherever the settings are printed.
 """
 
 from __future__ import annotations
@@ -83,9 +84,10 @@ class Instellingen(BaseSettings):
         "once: only active persons are published.",
     )
 
-    meldingen: Annotated[list[str], NoDecode] = Field(
+    meldingen: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
-        description="Apprise URLs for alerts to the coordinator and owners (whitespace-separated, or a JSON list).",
+        description="Apprise URLs for alerts to the coordinator and owners (whitespace-separated, or a JSON list); "
+        "secret, since a URL holds its channel's password or token.",
     )
 
     @field_validator("meldingen", mode="before")
