@@ -50,9 +50,7 @@ def dossier(session: Session, persoon: Persoon) -> dict[str, Any]:
             for v, r in verzoeken
         ],
         "antwoorden": _alle(session, Antwoord, Antwoord.verzoek_id.in_(verzoek_ids)),
-        "berichten": _alle(
-            session, Bericht, or_(Bericht.verzoek_id.in_(verzoek_ids), Bericht.aan.contains(persoon.email))
-        ),
+        "berichten": _berichten(session, persoon, verzoek_ids),
         "inkomend": [
             _rij(i, uitgezonderd={"ruw"}) | {"ruw": i.ruw.decode("utf-8", "replace") or None}
             for i in session.exec(
@@ -68,6 +66,21 @@ def dossier(session: Session, persoon: Persoon) -> dict[str, Any]:
             session, Gebeurtenis, or_(Gebeurtenis.persoon_id == persoon.id, Gebeurtenis.verzoek_id.in_(verzoek_ids))
         ),
     }
+
+
+def _berichten(session: Session, persoon: Persoon, verzoek_ids: list[int]) -> list[dict[str, Any]]:
+    """The messages of their verzoeken, and every message addressed to them (escalations, notices, tasks)."""
+    adres = persoon.email.lower()
+    kandidaten = session.exec(
+        select(Bericht)
+        .where(or_(Bericht.verzoek_id.in_(verzoek_ids), func.lower(Bericht.aan).contains(adres)))
+        .order_by(Bericht.id)
+    )
+    return [
+        _rij(b)
+        for b in kandidaten
+        if b.verzoek_id in verzoek_ids or adres in {a.strip().lower() for a in b.aan.split(",")}
+    ]
 
 
 def _registers(session: Session, persoon: Persoon) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ def omg(session, db_engine, catalogus) -> Omgeving:
             [
                 PersoonInvoer(extern_id="J1", naam="Jan Jansen", email="jan@example.org", rollen=["statenlid"]),
                 PersoonInvoer(extern_id="P1", naam="Piet Pieters", email="piet@example.org", rollen=["statenlid"]),
+                PersoonInvoer(extern_id="A1", naam="An Ansen", email="an@example.org", rollen=["statenlid"]),
                 PersoonInvoer(extern_id="G1", naam="Griffie", email="griffie@example.org", rollen=["statengriffie"]),
             ],
             START,
@@ -73,6 +74,8 @@ def test_inzage_holds_everything_about_the_person(omg):
 def test_inzage_holds_nothing_about_anyone_else(omg):
     jan = json.dumps(diensten.geef_inzage(omg, wie="J1"), default=str)
     assert "piet" not in jan.lower()
+    [an] = diensten.geef_inzage(omg, wie="an@example.org")  # her address is the end of Jan's
+    assert "jan" not in json.dumps(an, default=str).lower()
     [piet] = diensten.geef_inzage(omg, wie="piet@example.org")
     assert piet["antwoorden"] == [] and piet["inkomend"] == [] and piet["registers"] == []
     assert "Heuvelrug" not in json.dumps(piet, default=str)
