@@ -4,8 +4,9 @@ What goes, and what stays so that nothing else breaks:
 
 - a complete incoming mail (`inkomend.ruw`): its bytes go; the row stays with its Message-ID (by which the
   mailbox reader recognises a mail read again), sender, subject, outcome and folder.
-- the free text of an answer (`antwoord.tekst`, `inkomend.tekst`): the text goes; the answer stays (when, how,
-  "geen wijzigingen", date and reference).
+- the free text of an answer (`antwoord.tekst`, `inkomend.tekst`, and a reply's free text that the eigenaar has
+  made into entries or sent back): the text goes; the answer and the entries stay (when, how, "geen
+  wijzigingen", date and reference).
 - the details of an audit event: the details go; the event stays, with the digest of its details, so the hash
   chain still verifies (engine.auditketen).
 - the register of a person who left: every version of every entry goes; the person and their verzoeken stay
@@ -24,6 +25,7 @@ from sqlmodel import Session, select
 
 from engine.gebeurtenissen import registreer
 from models.instellingen import Instellingen
+from models.statussen import Regelstatus
 from models.tabellen import Antwoord, Gebeurtenis, Inkomend, Persoon, Registerregel
 
 SOORT = "bewaartermijn"
@@ -44,12 +46,20 @@ def ruim_op(session: Session, *, inst: Instellingen, nu: datetime) -> Counter:
         .values(ruw=b""),
     )
     antwoorden_voor = voor(inst.bewaar_antwoordtekst_dagen)
-    telling["antwoordteksten"] = _wijzig(
-        session,
-        update(Antwoord).where(Antwoord.ontvangen < antwoorden_voor, Antwoord.tekst.is_not(None)).values(tekst=None),
-    ) + _wijzig(
-        session,
-        update(Inkomend).where(Inkomend.ontvangen < antwoorden_voor, Inkomend.tekst.is_not(None)).values(tekst=None),
+    telling["antwoordteksten"] = (
+        _wijzig(
+            session,
+            update(Antwoord)
+            .where(Antwoord.ontvangen < antwoorden_voor, Antwoord.tekst.is_not(None))
+            .values(tekst=None),
+        )
+        + _wijzig(
+            session,
+            update(Inkomend)
+            .where(Inkomend.ontvangen < antwoorden_voor, Inkomend.tekst.is_not(None))
+            .values(tekst=None),
+        )
+        + _wijzig(session, delete(Registerregel).where(*_verwerkte_vrije_tekst(antwoorden_voor)))
     )
     telling["auditdetails"] = _wijzig(
         session,
@@ -63,6 +73,16 @@ def ruim_op(session: Session, *, inst: Instellingen, nu: datetime) -> Counter:
     if telling:
         registreer(session, soort=SOORT, nu=nu, **telling)
     return telling
+
+
+def _verwerkte_vrije_tekst(voor: datetime) -> tuple:
+    """A reply's free text that the eigenaar has decided on: a version of its own (`tekst`, no `velden`) whose
+    entries, if any, are versions of their own; one that still waits for the eigenaar stays."""
+    return (
+        Registerregel.velden.is_(None),
+        Registerregel.status != Regelstatus.VOORGESTELD,
+        Registerregel.ingediend < voor,
+    )
 
 
 def _wijzig(session: Session, stelling) -> int:

@@ -101,12 +101,20 @@ def test_a_raw_mail_is_emptied_after_its_period_and_still_recognised_when_read_a
 
 
 def test_answers_free_text_goes_after_its_period(org, catalogus):
+    voorstel = org.exec(select(Registerregel).where(Registerregel.tekst.is_not(None))).one()
+    voorstel.status = Regelstatus.AANVAARD  # the eigenaar made Jan's text into entries
     bewaking(session=org, catalogus=catalogus, nu=dagen_na(LEZEN, INST.bewaar_antwoordtekst_dagen - 1))
     assert org.exec(select(Antwoord.tekst)).one()
     bewaking(session=org, catalogus=catalogus, nu=dagen_na(LEZEN, INST.bewaar_antwoordtekst_dagen))
     antwoord = org.exec(select(Antwoord)).one()
     assert antwoord.tekst is None and antwoord.ontvangen and org.exec(select(Inkomend.tekst)).one() is None
-    assert opruimingen(org)[-1] == {"antwoordteksten": 2}
+    assert registers_van(org, "J1") == 0
+    assert opruimingen(org)[-1] == {"antwoordteksten": 3}
+
+
+def test_a_free_text_the_eigenaar_has_not_decided_on_stays(org, catalogus):
+    bewaking(session=org, catalogus=catalogus, nu=dagen_na(LEZEN, INST.bewaar_antwoordtekst_dagen))
+    assert registers_van(org, "J1") == 1
 
 
 def test_audit_details_go_after_their_period_and_the_chain_still_verifies(org, catalogus):
