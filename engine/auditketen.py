@@ -35,6 +35,7 @@ def markeer(session: Session) -> None:
 @event.listens_for(Session, "before_commit")
 def _keten_bij_commit(session: Session) -> None:
     if session.info.pop(_OPEN, False):
+        session.flush()  # whatever is still pending goes in before the chain is closed for this commit
         keten(session)
 
 
