@@ -50,6 +50,7 @@ def postbode():
         controller.stop()
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # a local test server, knowingly
 def test_no_secret_in_events_messages_artifacts_or_logs(session, db_engine, catalogus, postbode, caplog):
     caplog.set_level(logging.DEBUG)
     postbode, controller = postbode
