@@ -83,8 +83,9 @@ def registers_van(session, extern_id: str) -> int:
 
 
 def opruimingen(session) -> list[dict]:
+    """What each pass that purged anything recorded."""
     rijen = session.exec(select(Gebeurtenis).where(Gebeurtenis.soort == "bewaartermijn").order_by(Gebeurtenis.id))
-    return [json.loads(g.details) for g in rijen]
+    return [json.loads(g.details) for g in rijen if g.details]
 
 
 def test_a_raw_mail_is_emptied_after_its_period_and_still_recognised_when_read_again(org, catalogus):

@@ -1,4 +1,5 @@
-"""auditketen: every gebeurtenis carries a place in the chain, the digest of its details and a hash
+"""auditketen en bewaartermijnen: every gebeurtenis carries a place in the chain, the digest of its details and a
+hash; the moments retention counts from are indexed
 
 Revision ID: 0008
 Revises: 0007
@@ -18,6 +19,9 @@ revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
+
+_BEWAARMOMENTEN = (("antwoord", "ontvangen"), ("inkomend", "ontvangen"), ("registerregel", "ingediend"))
+"""The columns the daily purge reads a window of (engine.bewaartermijnen)."""
 
 _GEBEURTENIS = sa.table(
     "gebeurtenis",
@@ -39,6 +43,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
         batch_op.create_index(batch_op.f("ix_gebeurtenis_volgnummer"), ["volgnummer"], unique=True)
     _keten_bestaande_rijen()
+    for tabel, kolom in _BEWAARMOMENTEN:
+        with op.batch_alter_table(tabel, schema=None) as batch_op:
+            batch_op.create_index(batch_op.f(f"ix_{tabel}_{kolom}"), [kolom], unique=False)
 
 
 def _keten_bestaande_rijen() -> None:
@@ -60,6 +67,9 @@ def _keten_bestaande_rijen() -> None:
 
 
 def downgrade() -> None:
+    for tabel, kolom in _BEWAARMOMENTEN:
+        with op.batch_alter_table(tabel, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f"ix_{tabel}_{kolom}"))
     with op.batch_alter_table("gebeurtenis", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_gebeurtenis_volgnummer"))
         batch_op.drop_column("hash")
