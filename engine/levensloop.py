@@ -82,17 +82,26 @@ def registreer_verschil(session: Session, persoon: Persoon, voor: Stand, vandaag
 
 def registreer_melding(session: Session, *, persoon_id: int, register: str, nu: datetime, dag: date) -> int:
     """Record a melding (something reported in `register`) and return its id: its proces starts from it."""
-    melding = Gebeurtenis(**rij(soort=MELDING, nu=nu, persoon_id=persoon_id, datum=dag.isoformat(), register=register))
-    session.add(melding)
-    session.flush()
-    return melding.id
+    registreer_veel(
+        session, [rij(soort=MELDING, nu=nu, persoon_id=persoon_id, datum=dag.isoformat(), register=register)]
+    )
+    return session.exec(
+        select(Gebeurtenis.id)
+        .where(Gebeurtenis.soort == MELDING, Gebeurtenis.persoon_id == persoon_id, Gebeurtenis.moment == nu)
+        .order_by(Gebeurtenis.id.desc())
+    ).first()
 
 
 def sinds(session: Session, soorten: set[str], moment: datetime) -> list[Levensgebeurtenis]:
     """The events of these kinds recorded at or after `moment`, oldest first."""
     rijen = session.exec(
         select(Gebeurtenis)
-        .where(Gebeurtenis.soort.in_(soorten), Gebeurtenis.moment >= moment, Gebeurtenis.persoon_id.is_not(None))
+        .where(
+            Gebeurtenis.soort.in_(soorten),
+            Gebeurtenis.moment >= moment,
+            Gebeurtenis.persoon_id.is_not(None),
+            Gebeurtenis.details.is_not(None),  # past retention the details are gone, and with them the date
+        )
         .order_by(Gebeurtenis.id)
     )
     gebeurtenissen = []

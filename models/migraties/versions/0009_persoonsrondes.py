@@ -1,7 +1,7 @@
 """persoonsrondes: a person's own dates, and rondes for one person (started by an event or such a date)
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 
 A calendar ronde stays unique on proces, stap and start date (now a partial index: where persoon_id is null);
 a ronde for one person is unique on those and the person.
@@ -12,8 +12,8 @@ from alembic import op
 
 from models.migraties.sleutelcontrole import sleutels_kloppen, sqlite_zonder_sleutelcontrole
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
