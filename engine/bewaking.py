@@ -1,4 +1,5 @@
-"""The daily watch: start what was missed, keep doelgroepen current, remind, escalate, close.
+"""The daily watch: start what was missed, keep doelgroepen current, remind, escalate, close, and remove
+personal data past its retention period.
 
 Its cost follows what is due: it touches lopende rondes only, and a ronde's persons only after a change.
 On a day that is not a working day it only closes rondes; reminders and escalations wait for the next
@@ -13,18 +14,19 @@ the failed one is tried again by the next watch.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import case, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, func, select
 
-from engine import rondes
+from engine import bewaartermijnen, levensloop, persoonsrondes, registers, rondes
 from engine.agenda import Rondeplan, stapplan
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van
@@ -34,7 +36,7 @@ from engine.uitgaand import zet_escalatie_klaar, zet_verzoeken_klaar
 from engine.vergrendeling import vergrendel
 from models.doelgroep import Doelgroep
 from models.statussen import OPEN, RondeStatus, VerzoekStatus, voorgangers
-from models.tabellen import Persoon, Ronde, Verzoek
+from models.tabellen import Gebeurtenis, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 from notifications import meldingen, sjablonen
 
@@ -44,8 +46,9 @@ _log = logging.getLogger(__name__)
 
 
 def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter:
-    """One pass of the watch at `nu`; returns what it did (gestart, herinneringen, escalaties, gesloten, and
-    fouten: the processen and rondes whose work failed and was rolled back alone).
+    """One pass of the watch at `nu`; returns what it did (gestart, herinneringen, escalaties, gesloten,
+    opgeruimd: rows of personal data past retention (engine.bewaartermijnen), and fouten: the processen and
+    rondes whose work failed and was rolled back alone).
 
     Watches never overlap: a second one waits for the first to commit and then finds its work done."""
     vergrendel(session, "bewaking", nu)
@@ -53,10 +56,15 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
     apart = _Apart(session, catalogus, nu, verslag)
     vandaag = nu.astimezone(TIJDZONE).date()
     werkdag = catalogus.werkdagen.is_werkdag(vandaag)
+    verslag["vertrokken"] += _vertrek(session, vandaag, nu)
     if werkdag:
         gestart = rondes.gestarte_periodes(session, nu)
         for proces in filter(lambda p: p.actief, catalogus.processen):
             with apart(proces.id, None):
+                if proces.per_persoon:
+                    starts = persoonsrondes.start_persoonsrondes(session, catalogus=catalogus, proces=proces, nu=nu)
+                    verslag["gestart"] += len(starts)
+                    continue
                 start = rondes.start_ronde(session=session, catalogus=catalogus, proces=proces, nu=nu, gestart=gestart)
                 verslag["gestart"] += bool(start and start.nieuw)
     bekend = {p.id for p in catalogus.processen}
@@ -66,8 +74,36 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
             continue  # a removed spec: its rondes wait, untouched, until the spec returns
         with apart(ronde.proces, ronde):
             _ronde(session, catalogus, ronde, nu, vandaag, werkdag, personen_gewijzigd, verslag)
+    verslag["opgeruimd"] = sum(bewaartermijnen.ruim_op(session, inst=instellingen_van(session), nu=nu).values())
     apart.alarmeer()
     return verslag
+
+
+def _vertrek(session: Session, vandaag: date, nu: datetime) -> int:
+    """Whoever left by today is asked nothing more (their open verzoeken lapse when their rondes look again) and
+    their public register entries end on their leaving day. Returns how many left today."""
+    vertrokken = 0
+    for persoon in session.exec(
+        select(Persoon).where(Persoon.actief, Persoon.uit_dienst.is_not(None), Persoon.uit_dienst <= vandaag)
+    ):
+        voor = levensloop.Stand.van(persoon)
+        persoon.actief, persoon.bijgewerkt = False, nu
+        levensloop.registreer_verschil(session, persoon, voor, vandaag, nu)
+        vertrokken += 1
+    sinds = nu - persoonsrondes.TERUGBLIK
+    afgehandeld = {
+        (persoon_id, json.loads(details)["tot"])
+        for persoon_id, details in session.exec(
+            select(Gebeurtenis.persoon_id, Gebeurtenis.details).where(
+                Gebeurtenis.soort == registers.BEEINDIGD, Gebeurtenis.moment >= sinds, Gebeurtenis.details.is_not(None)
+            )
+        )
+    }
+    for vertrek in levensloop.sinds(session, {levensloop.UITDIENST}, sinds):
+        if vertrek.datum <= vandaag and (vertrek.persoon_id, vertrek.datum.isoformat()) not in afgehandeld:
+            registers.beeindig(session, persoon_id=vertrek.persoon_id, dag=vertrek.datum, nu=nu)
+            afgehandeld.add((vertrek.persoon_id, vertrek.datum.isoformat()))
+    return vertrokken
 
 
 def _ronde(session, catalogus, ronde: Ronde, nu, vandaag, werkdag: bool, personen_gewijzigd, verslag: Counter) -> None:

@@ -23,6 +23,7 @@ from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
 from engine.uitgaand import zet_verzoeken_klaar
 from models import statussen
+from models.doelgroep import Doelgroep
 from models.proces import Proces, Stap
 from models.statussen import RondeStatus, VerzoekStatus, voorgangers, zet_status
 from models.tabellen import Persoon, Ronde, Verzoek
@@ -116,7 +117,11 @@ def begin_stap(
     start: datetime,
     nu: datetime,
     vorige_ontbrekend: list[str] | None = None,
+    persoon_id: int | None = None,
+    gebeurtenis_id: int | None = None,
 ) -> Ronde:
+    """Start stap `stapnummer`: its ronde, its verzoeken and their messages. A ronde for one person
+    (`persoon_id`, started by `gebeurtenis_id` or a date of theirs) asks only them, or its eigenaar."""
     stap = proces.alle_stappen[stapnummer]
     plan = plan_stap(proces, stap, start, catalogus.werkdagen)
     ronde = Ronde(
@@ -127,6 +132,8 @@ def begin_stap(
         start=start,
         deadline=plan.deadline,
         herinnering_nr=sum(h <= _dag(nu) for h in plan.herinneringen),
+        persoon_id=persoon_id,
+        gebeurtenis_id=gebeurtenis_id,
     )
     session.add(ronde)
     session.flush()
@@ -140,7 +147,7 @@ def begin_stap(
         ronde=ronde,
         nu=nu,
         extra=extra,
-        ontvangers=personen.leden(session, proces.ontvangers(stap)),
+        ontvangers=ontvangers(session, proces, stap, ronde),
     )
     ronde.personen_gezien = personen.laatste_wijziging(session)
     return ronde
@@ -185,7 +192,7 @@ def synchroniseer_doelgroep(
         return False
     vertrokken = False
     proces, stap = spec(catalogus, ronde)
-    huidig = {p.id: p for p in personen.leden(session, proces.ontvangers(stap))}
+    huidig = {p.id: p for p in ontvangers(session, proces, stap, ronde)}
     bestaand = {v.persoon_id: v for v in session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id))}
     for persoon_id, verzoek in bestaand.items():
         if persoon_id not in huidig and verzoek.status in OPEN:
@@ -204,6 +211,18 @@ def synchroniseer_doelgroep(
     )
     ronde.personen_gezien = gewijzigd
     return vertrokken
+
+
+def ontvangers(session: Session, proces: Proces, stap: Stap, ronde: Ronde) -> list[Persoon]:
+    """Who is asked in this ronde now: the doelgroep. A ronde for one person asks that person while they are in
+    the doelgroep, and a confirmation of it goes to the eigenaar (the doelgroep says whom it is about)."""
+    if ronde.persoon_id is None:
+        return personen.leden(session, proces.ontvangers(stap))
+    if stap.voltooiing == "bevestiging":
+        return personen.leden(session, Doelgroep(rollen=[proces.eigenaar]))
+    persoon = session.get(Persoon, ronde.persoon_id)
+    doelgroep = stap.doelgroep or proces.ontvangers(stap)
+    return [persoon] if persoon and persoon.actief and doelgroep.omvat(persoon.rolset, persoon.kenmerken) else []
 
 
 def is_compleet(session: Session, *, catalogus: Catalogus, ronde: Ronde) -> bool:
@@ -267,6 +286,8 @@ def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime)
             start=_volgende_start(catalogus, ronde, nu),
             nu=nu,
             vorige_ontbrekend=ontbrekend,
+            persoon_id=ronde.persoon_id,
+            gebeurtenis_id=ronde.gebeurtenis_id,
         )
 
 
@@ -297,9 +318,11 @@ def _volgende_start(catalogus: Catalogus, ronde: Ronde, nu: datetime) -> datetim
 
 
 def _ronde(session: Session, proces: str, stap: str, start: datetime) -> Ronde | None:
-    """The ronde of this stap and period; the query matches the unique constraint, so it uses its index."""
+    """The calendar ronde of this stap and period; the query matches the unique index, so it uses it."""
     return session.exec(
-        select(Ronde).where(Ronde.proces == proces, Ronde.stap == stap, Ronde.startdatum == _dag(start))
+        select(Ronde).where(
+            Ronde.proces == proces, Ronde.stap == stap, Ronde.startdatum == _dag(start), Ronde.persoon_id.is_(None)
+        )
     ).first()
 
 

@@ -1,27 +1,35 @@
 """The simulator: the real core on a simulated clock, over a fresh in-memory database with the demo organisation.
 
-It drives the same use cases as production (engine.diensten: the daily watch, recording answers), at noon of
-each day on which there is work: the watch's next moment (engine.wekker) or a simulated answer. Skipped days
-are days on which a watch would do nothing, so watching every day (`elke_dag`) gives the same result, only
-slower. Each recipient answers with probability `antwoordkans`, on the day they are asked or reminded (before
-any escalation), drawn when their verzoek is made. The same `zaad` gives the same result.
+It drives the same use cases as production (engine.diensten: the daily watch, recording answers, importing
+persons), at noon of each day on which there is work: the watch's next moment (engine.wekker), an HR import
+or a simulated answer. Skipped days are days on which a watch would do nothing, so watching every day
+(`elke_dag`) gives the same result, only slower. Each recipient answers with probability `antwoordkans`, on the
+day they are asked or reminded (before any escalation), drawn when their verzoek is made. The organisation
+changes as the demo's turnover says (demo.genereer.verloop: joiners and leavers each quarter, most Statenleden
+replaced after each election), replayed as imports in the morning, so the events start their rondes. The same
+`zaad` gives the same result.
 """
 
 from __future__ import annotations
 
+import csv
 import random
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from sqlmodel import func, select
 
+from demo.genereer import COLUMNS, verloop
 from engine import diensten
 from engine.agenda import stapplan
 from engine.antwoorden import Invoer
 from engine.catalogus import Catalogus
 from engine.database import maak_engine
 from engine.diensten import Omgeving
+from engine.personen import DEMO
 from engine.rondes import spec
 from engine.status import rondes_status
 from engine.wekker import volgende_werk
@@ -30,6 +38,7 @@ from models.tabellen import Bericht, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
 MIDDAG = time(12, 0)
+OCHTEND = time(8, 0)
 
 
 def simuleer(
@@ -44,31 +53,37 @@ def simuleer(
 ) -> dict:
     """Run the use cases from `van` to `tot` over a fresh database; every ronde and message count.
     `voortgang` hears each simulated day."""
-    simulatie = _Simulatie(catalogus, random.Random(zaad), antwoordkans)
-    diensten.importeer_personen(simulatie.omg, bestand=None, nu=_moment(van - timedelta(days=1)))
-    dag = van
-    while dag <= tot:
-        simulatie.dag(dag)
-        if voortgang:
-            voortgang(dag)
-        dag = dag + timedelta(days=1) if elke_dag else simulatie.volgende_dag(dag)
-    with simulatie.omg.werk() as s:
-        uitkomst = {"rondes": rondes_status(s), "berichten": _berichten(s)}
-    simulatie.omg.engine.dispose()
+    with tempfile.TemporaryDirectory(prefix="integriteit-simulatie-") as map:
+        simulatie = _Simulatie(catalogus, random.Random(zaad), antwoordkans, Path(map))
+        diensten.importeer_personen(simulatie.omg, bestand=None, nu=_moment(van - timedelta(days=1)))
+        with DEMO.open(encoding="utf-8") as demo:
+            simulatie.exports = dict(verloop(list(csv.DictReader(demo)), van, tot, zaad))
+        dag = van
+        while dag <= tot:
+            simulatie.dag(dag)
+            if voortgang:
+                voortgang(dag)
+            dag = dag + timedelta(days=1) if elke_dag else simulatie.volgende_dag(dag)
+        with simulatie.omg.werk() as s:
+            uitkomst = {"rondes": rondes_status(s), "berichten": _berichten(s)}
+        simulatie.omg.engine.dispose()
     return uitkomst
 
 
 class _Simulatie:
-    def __init__(self, catalogus: Catalogus, rng: random.Random, antwoordkans: float) -> None:
+    def __init__(self, catalogus: Catalogus, rng: random.Random, antwoordkans: float, map: Path) -> None:
         self.omg = Omgeving(maak_engine("sqlite:///:memory:"), catalogus, Instellingen())
-        self.rng, self.kans = rng, antwoordkans
+        self.rng, self.kans, self.map = rng, antwoordkans, map
+        self.exports: dict[date, list[dict[str, str]]] = {}
         self.gepland: dict[date, list[tuple[str, date | None]]] = defaultdict(list)
         self.laatste_verzoek = 0
 
     def dag(self, dag: date) -> None:
-        """The watch at noon, then the day's answers (an answer that completes a stap can start the next one,
-        whose answers of today follow)."""
+        """The day's HR export in the morning, the watch at noon, then the day's answers (an answer that
+        completes a stap can start the next one, whose answers of today follow)."""
         nu = _moment(dag)
+        if dag in self.exports:
+            self._importeer(dag, self.exports.pop(dag))
         diensten.bewaak(self.omg, nu=nu, verzenden=False)
         self._trek()
         while antwoorden := self.gepland.pop(dag, []):
@@ -83,11 +98,20 @@ class _Simulatie:
         """The first day after `dag` with work for the watch or a planned answer; past every end when none."""
         with self.omg.werk() as s:
             moment = volgende_werk(s, self.omg.catalogus, _moment(dag))
-        kandidaten = [min(self.gepland)] if self.gepland else []
+        kandidaten = [min(wachtend) for wachtend in (self.gepland, self.exports) if wachtend]
         if moment is not None:
             lokaal = moment.astimezone(TIJDZONE)
             kandidaten.append(lokaal.date() + timedelta(days=lokaal.time() > MIDDAG))
         return max(dag + timedelta(days=1), min(kandidaten, default=date.max))
+
+    def _importeer(self, dag: date, rijen: list[dict[str, str]]) -> None:
+        """The day's HR export, written and imported as the HR system would deliver it."""
+        pad = self.map / f"hr-{dag}.csv"
+        with pad.open("w", encoding="utf-8", newline="") as bestand:
+            schrijver = csv.DictWriter(bestand, fieldnames=COLUMNS)
+            schrijver.writeheader()
+            schrijver.writerows(rijen)
+        diensten.importeer_personen(self.omg, bestand=pad, nu=datetime.combine(dag, OCHTEND, tzinfo=TIJDZONE))
 
     def _trek(self) -> None:
         """Draw, for each verzoek made since the last draw, whether its person answers and on which day (and,

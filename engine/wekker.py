@@ -1,11 +1,11 @@
 """When the daily watch next has work: the one place that knows every kind of moment the watch acts on.
 
-The watch (engine.bewaking) acts on a planned start, a reminder, an escalation, a deadline that passed and a
-doelgroep whose persons changed. `volgende_werk` gives the first moment after a watch at which the next watch
-would do any of these, from what is stored and planned; whatever new kind of work the watch learns must be
-added here too. The simulator jumps from one such moment to the next and runs the real watch there, so a
-moment missing here is work the simulation would skip (tests/engine/test_simulator.py compares it with a
-simulation that watches every day).
+The watch (engine.bewaking) acts on a planned start, a reminder, an escalation, a deadline that passed, a
+doelgroep whose persons changed, a ronde for one person and a person's leaving day. `volgende_werk` gives the
+first moment after a watch at which the next watch would do any of these, from what is stored and planned;
+whatever new kind of work the watch learns must be added here too. The simulator jumps from one such moment to
+the next and runs the real watch there, so a moment missing here is work the simulation would skip
+(tests/engine/test_simulator.py compares it with a simulation that watches every day).
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
-from engine import rondes
+from engine import levensloop, persoonsrondes, rondes
 from engine.agenda import stapplan
 from engine.catalogus import Catalogus
 from engine.personen import laatste_wijziging
 from models.statussen import RondeStatus
-from models.tabellen import Ronde
+from models.tabellen import Persoon, Ronde
 from models.werkdagen import TIJDZONE
 
 _DIRECT = timedelta(microseconds=1)
@@ -30,7 +30,25 @@ def volgende_werk(session: Session, catalogus: Catalogus, na: datetime) -> datet
     """The first moment after `na` at which the watch has work, assuming a watch ran at `na`; None when
     nothing is planned ever again. Work the watch could not do at `na` (a weekend, a proces that failed)
     counts as due right after it."""
-    return min([*_starts(session, catalogus, na), *_rondewerk(session, catalogus, na)], default=None)
+    momenten = [*_starts(session, catalogus, na), *_rondewerk(session, catalogus, na), *_levens(session, catalogus, na)]
+    return min(momenten, default=None)
+
+
+def _levens(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[datetime]:
+    """Rondes for one person (engine.persoonsrondes) and leavers. A per-person proces does not yet say when its
+    next start is due, so it counts as work on every working day; a leaver's day, from the person or the
+    event of their leaving, is exact. (Retention is left out: it changes no ronde, and the next pass catches up.)"""
+    if any(p.actief and p.per_persoon for p in catalogus.processen):
+        yield _werkmoment(catalogus, _middernacht(_dag(na) + timedelta(days=1)))
+    morgen = _dag(na) + timedelta(days=1)
+    uit_dienst = session.exec(
+        select(func.min(Persoon.uit_dienst)).where(Persoon.actief, Persoon.uit_dienst >= morgen)
+    ).one()
+    if uit_dienst is not None:
+        yield _middernacht(uit_dienst)
+    for vertrek in levensloop.sinds(session, {levensloop.UITDIENST}, na - persoonsrondes.TERUGBLIK):
+        if vertrek.datum >= morgen:
+            yield _middernacht(vertrek.datum)
 
 
 def _starts(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[datetime]:
