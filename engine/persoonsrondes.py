@@ -39,6 +39,27 @@ class Aanleiding:
 
 def start_persoonsrondes(session: Session, *, catalogus: Catalogus, proces: Proces, nu: datetime) -> list[Start]:
     """Start every ronde of `proces` that is due for a person at `nu` and not started yet."""
+    starts = []
+    for aanleiding in _te_starten(session, catalogus, proces, _aanleidingen(session, catalogus, proces, nu), nu):
+        if (start := begin(session, catalogus=catalogus, proces=proces, aanleiding=aanleiding, nu=nu)) is not None:
+            starts.append(start)
+    return starts
+
+
+def volgende_start(session: Session, *, catalogus: Catalogus, proces: Proces, na: datetime) -> datetime | None:
+    """When a watch after `na` next has a ronde of `proces` to start, from the events and dates recorded now:
+    right after `na` when one is due and not started (a watch that could not start it), else the first start
+    still to come; None when nothing recorded calls for one."""
+    aanleidingen = _aanleidingen(session, catalogus, proces, na)
+    if _te_starten(session, catalogus, proces, aanleidingen, na):
+        return na + timedelta(microseconds=1)
+    return min((a.start for a in aanleidingen if a.start > na), default=None)
+
+
+def _te_starten(
+    session: Session, catalogus: Catalogus, proces: Proces, aanleidingen: list[Aanleiding], nu: datetime
+) -> list[Aanleiding]:
+    """The aanleidingen due at `nu` whose ronde is not started yet and can still be asked in time."""
     vandaag = nu.astimezone(TIJDZONE).date()
     gestart = set(
         session.exec(
@@ -47,16 +68,15 @@ def start_persoonsrondes(session: Session, *, catalogus: Catalogus, proces: Proc
             )
         ).all()
     )
-    starts = []
-    for aanleiding in _aanleidingen(session, catalogus, proces, nu):
+    due = []
+    for aanleiding in aanleidingen:
         if aanleiding.start > nu or (aanleiding.persoon_id, aanleiding.start.date()) in gestart:
             continue
         if stapplan(catalogus, proces.id, 0, aanleiding.start).deadline < vandaag:
             continue  # missed for good: asking now would be too late already
-        if (start := begin(session, catalogus=catalogus, proces=proces, aanleiding=aanleiding, nu=nu)) is not None:
-            gestart.add((aanleiding.persoon_id, aanleiding.start.date()))
-            starts.append(start)
-    return starts
+        gestart.add((aanleiding.persoon_id, aanleiding.start.date()))
+        due.append(aanleiding)
+    return due
 
 
 def begin(
@@ -131,7 +151,8 @@ def _aanleidingen(session: Session, catalogus: Catalogus, proces: Proces, nu: da
 def _op_eigen_datum(
     session: Session, catalogus: Catalogus, proces: Proces, planning: PersoonsdatumPlanning, nu: datetime
 ) -> list[Aanleiding]:
-    """Per person with the date: the latest start at or before `nu` (earlier terms were asked before)."""
+    """Per person with the date: the latest start at or before `nu` (earlier terms were asked before) and the
+    first one after it."""
     kolom = {"in-dienst": Persoon.in_dienst, "uit-dienst": Persoon.uit_dienst}.get(planning.datum, Persoon.benoemd)
     aanleidingen = []
     for persoon in session.exec(select(Persoon).where(Persoon.actief, kolom.is_not(None)).order_by(Persoon.id)):
@@ -143,8 +164,8 @@ def _op_eigen_datum(
             for m in planning.starts(dag)
         ]
         verstreken = [s for s in starts if s <= nu]
-        if verstreken:
-            aanleidingen.append(Aanleiding(persoon.id, verstreken[-1]))
+        komend = [s for s in starts if s > nu]
+        aanleidingen += [Aanleiding(persoon.id, s) for s in [*verstreken[-1:], *komend[:1]]]
     return aanleidingen
 
 

@@ -35,11 +35,14 @@ def volgende_werk(session: Session, catalogus: Catalogus, na: datetime) -> datet
 
 
 def _levens(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[datetime]:
-    """Rondes for one person (engine.persoonsrondes) and leavers. A per-person proces does not yet say when its
-    next start is due, so it counts as work on every working day; a leaver's day, from the person or the
-    event of their leaving, is exact. (Retention is left out: it changes no ronde, and the next pass catches up.)"""
-    if any(p.actief and p.per_persoon for p in catalogus.processen):
-        yield _werkmoment(catalogus, _middernacht(_dag(na) + timedelta(days=1)))
+    """Rondes for one person (engine.persoonsrondes): each per-person proces's next start from the events and
+    dates recorded; and leavers: a leaver's day, from the person or the event of their leaving. (Retention is
+    left out: it changes no ronde, and the next pass catches up.)"""
+    for proces in catalogus.processen:
+        if proces.actief and proces.per_persoon:
+            volgende = persoonsrondes.volgende_start(session, catalogus=catalogus, proces=proces, na=na)
+            if volgende is not None:
+                yield _werkmoment(catalogus, volgende)
     morgen = _dag(na) + timedelta(days=1)
     uit_dienst = session.exec(
         select(func.min(Persoon.uit_dienst)).where(Persoon.actief, Persoon.uit_dienst >= morgen)
