@@ -94,8 +94,8 @@ def registreer_melding(session: Session, *, persoon_id: int, register: str, nu: 
 
 def sinds(session: Session, soorten: set[str], moment: datetime) -> list[Levensgebeurtenis]:
     """The events of these kinds recorded at or after `moment`, oldest first."""
-    rijen = session.exec(
-        select(Gebeurtenis)
+    rijen = session.exec(  # columns, not entities: the watch reads these for every per-person proces
+        select(Gebeurtenis.id, Gebeurtenis.soort, Gebeurtenis.persoon_id, Gebeurtenis.details)
         .where(
             Gebeurtenis.soort.in_(soorten),
             Gebeurtenis.moment >= moment,
@@ -105,13 +105,13 @@ def sinds(session: Session, soorten: set[str], moment: datetime) -> list[Levensg
         .order_by(Gebeurtenis.id)
     )
     gebeurtenissen = []
-    for g in rijen:
-        details = json.loads(g.details or "{}")
+    for gebeurtenis_id, soort, persoon_id, tekst in rijen:
+        details = json.loads(tekst)
         gebeurtenissen.append(
             Levensgebeurtenis(
-                g.id,
-                g.soort,
-                g.persoon_id,
+                gebeurtenis_id,
+                soort,
+                persoon_id,
                 date.fromisoformat(details["datum"]),
                 details.get("rol"),
                 details.get("register"),
