@@ -55,6 +55,12 @@ class Levensgebeurtenis:
 def registreer_verschil(session: Session, persoon: Persoon, voor: Stand, vandaag: date, nu: datetime) -> None:
     """Record the events between `voor` and the person as they are now; `vandaag` dates what the import does
     not date itself."""
+    registreer_veel(session, verschil(persoon, voor, vandaag, nu))
+
+
+def verschil(persoon: Persoon, voor: Stand, vandaag: date, nu: datetime) -> list[dict]:
+    """The events between `voor` and the person as they are now, as rows for `registreer_veel` (an import
+    records everyone's in one statement)."""
     na = Stand.van(persoon)
     komt = na.actief and not voor.actief
     gaat = (voor.actief or komt) and persoon.uit_dienst is not None and persoon.uit_dienst != voor.uit_dienst
@@ -77,7 +83,7 @@ def registreer_verschil(session: Session, persoon: Persoon, voor: Stand, vandaag
     )
     if voor.actief and na.actief and anders:
         voeg_toe(KENMERK_GEWIJZIGD, vandaag, velden=anders)
-    registreer_veel(session, rijen)
+    return rijen
 
 
 def registreer_melding(session: Session, *, persoon_id: int, register: str, nu: datetime, dag: date) -> int:

@@ -17,8 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from sqlmodel import Session, func, or_, select
 
-from engine import levensloop
-from engine.gebeurtenissen import registreer
+from engine import gebeurtenissen, levensloop
 from engine.personen_bestand import OngeldigeImport, Rij, getal, kolomnaam, lees_rijen, toon
 from models.doelgroep import Doelgroep
 from models.tabellen import Persoon
@@ -155,6 +154,7 @@ def importeer(session: Session, personen: list[PersoonInvoer], nu: datetime) -> 
     eerste = not bestaand
     importdag = nu.astimezone(TIJDZONE).date()
     nieuw = gewijzigd = 0
+    veranderd: list[tuple[Persoon, levensloop.Stand]] = []
     for invoer in personen:
         velden = invoer.model_dump() | {"rollen": ";".join(invoer.rollen)}
         velden["actief"] = invoer.uit_dienst is None or invoer.uit_dienst > importdag
@@ -163,7 +163,6 @@ def importeer(session: Session, personen: list[PersoonInvoer], nu: datetime) -> 
         if persoon is None:
             persoon = Persoon(**velden, bijgewerkt=nu)
             session.add(persoon)
-            session.flush()
             nieuw += 1
         elif any(getattr(persoon, k) != v for k, v in velden.items()):
             for k, v in velden.items():
@@ -172,17 +171,22 @@ def importeer(session: Session, personen: list[PersoonInvoer], nu: datetime) -> 
             gewijzigd += 1
         else:
             continue
-        if eerste:
-            registreer(session, soort="persoon-toegevoegd", nu=nu, persoon_id=persoon.id)
-        else:
-            levensloop.registreer_verschil(session, persoon, voor, importdag, nu)
+        veranderd.append((persoon, voor))
     inactief = 0
     for persoon in bestaand.values():
         if persoon.actief:
             voor = levensloop.Stand.van(persoon)
             persoon.actief, persoon.uit_dienst, persoon.bijgewerkt = False, importdag, nu
-            levensloop.registreer_verschil(session, persoon, voor, importdag, nu)
+            veranderd.append((persoon, voor))
             inactief += 1
+    session.flush()  # one flush gives every new person its id, in the file's order
+    if eerste:
+        rijen = [
+            gebeurtenissen.rij(soort="persoon-toegevoegd", nu=nu, persoon_id=persoon.id) for persoon, _ in veranderd
+        ]
+    else:
+        rijen = [r for persoon, voor in veranderd for r in levensloop.verschil(persoon, voor, importdag, nu)]
+    gebeurtenissen.registreer_veel(session, rijen)
     return Importverslag(nieuw, gewijzigd, len(personen) - nieuw - gewijzigd, inactief)
 
 
