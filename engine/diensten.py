@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from engine import antwoorden, bewaking, overzicht, personen, postvak, registers, rondes, status, verzenden
+from engine import antwoorden, bewaking, controle, overzicht, personen, postvak, registers, rondes, status, verzenden
 from engine.catalogus import Catalogus, laad_catalogus
 from engine.database import database, sessie
 from engine.gebeurtenissen import gebeurd
@@ -112,6 +112,17 @@ def bewaak(omg: Omgeving, *, nu: datetime, verzenden: bool = True) -> Verslag[Co
     with omg.werk() as s:
         telling = bewaking.bewaking(session=s, catalogus=omg.catalogus, nu=nu)
     return _verslag(omg, s, telling, nu, verzenden)
+
+
+def controleer(omg: Omgeving, *, nu: datetime) -> controle.Controle:
+    """The engine's own check: whether today's watch ran by 10:00; the alert channels hear once a day when not."""
+    with omg.werk() as s:
+        return controle.controleer(s, catalogus=omg.catalogus, nu=nu, inst=omg.inst)
+
+
+def meld_mislukte_run(inst: Instellingen, *, run: str, toestand: str, reden: str) -> bool:
+    """Tell the alert channels that a run failed or crashed (settings only: the database may be what failed)."""
+    return controle.meld_mislukte_run(inst, run=run, toestand=toestand, reden=reden)
 
 
 def beantwoord(

@@ -24,7 +24,7 @@ def _naam() -> str:
     return f"{flow_run.parameters['proces']} {gedeeld.moment_van_run():%Y-%m-%d}"
 
 
-@flow(name="ronde", flow_run_name=_naam)
+@flow(name="ronde", flow_run_name=_naam, **gedeeld.BEWAAKT)
 def ronde_flow(proces: str, nu: datetime | None = None):
     """Start the ronde of `proces` that is due now (or at `nu`)."""
     moment = gedeeld.nu_of(nu)

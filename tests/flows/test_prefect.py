@@ -27,6 +27,7 @@ from models.werkdagen import TIJDZONE
 from testservers.smtp import vrije_poort
 
 pytestmark = pytest.mark.traag
+LOGIN = "integriteit:test-login-niet-geheim"
 TWEE_STAPPEN = """id: besluit-en-uitvoering
 titel: Besluit, dan uitvoering
 bron: test
@@ -44,18 +45,34 @@ stappen:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A started Prefect server (not the test harness: the scheduler must run), with its own home."""
+    """A started Prefect server (not the test harness: the scheduler must run), with its own home, behind a
+    login as `integriteit start` makes it; this process and the ones it starts carry that login."""
     thuis = tmp_path_factory.mktemp("prefect")
     oud = dict(os.environ)
-    os.environ.update({"PREFECT_HOME": str(thuis), "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1"})
-    from prefect.settings import PREFECT_API_URL, PREFECT_LOGGING_TO_API_ENABLED, temporary_settings
+    os.environ.update(
+        {
+            "PREFECT_HOME": str(thuis),
+            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1",
+            "PREFECT_API_AUTH_STRING": LOGIN,
+        }
+    )
+    from prefect.settings import (
+        PREFECT_API_AUTH_STRING,
+        PREFECT_API_URL,
+        PREFECT_LOGGING_TO_API_ENABLED,
+        temporary_settings,
+    )
 
     try:
         with (
-            prefect_server(vrije_poort()) as adres,
+            prefect_server(vrije_poort(), login=LOGIN) as adres,
             temporary_settings(
                 # this process's own logs stay local: a log worker would still be sending them after the server stopped
-                updates={PREFECT_API_URL: f"{adres}/api", PREFECT_LOGGING_TO_API_ENABLED: False}
+                updates={
+                    PREFECT_API_URL: f"{adres}/api",
+                    PREFECT_LOGGING_TO_API_ENABLED: False,
+                    PREFECT_API_AUTH_STRING: LOGIN,
+                }
             ),
         ):
             yield f"{adres}/api"
@@ -81,6 +98,13 @@ def wacht(voorwaarde, seconden: float = 90, stap: float = 0.5):
     raise AssertionError(f"not within {seconden} s: {voorwaarde.__doc__}")
 
 
+def test_the_api_refuses_a_call_without_the_login(server):
+    zoek = f"{server}/flows/filter"
+    assert httpx.post(zoek, json={}).status_code == 401
+    assert httpx.post(zoek, json={}, auth=("integriteit", "fout")).status_code == 401
+    assert httpx.post(zoek, json={}, auth=tuple(LOGIN.split(":", 1))).status_code == 200
+
+
 def test_deployments_have_the_agendas_next_runs(server):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
@@ -104,6 +128,10 @@ def test_deployments_have_the_agendas_next_runs(server):
     runs = wacht(volgende_twee)
     lokaal = [datetime.fromtimestamp(r.expected_start_time.timestamp(), TIJDZONE) for r in runs]
     assert [(m.date(), m.hour, m.minute) for m in lokaal] == [(date(2027, 3, 1), 9, 0), (date(2027, 9, 1), 9, 0)]
+    with get_client(sync_client=True) as client:
+        for naam in ("bewaking", "postvak"):
+            deployment = client.read_deployment_by_name(f"{naam}/{naam}")
+            assert deployment.global_concurrency_limit.limit == 1, naam
 
 
 def test_a_ronde_run_shows_its_table_progress_and_the_open_list(server, eigen_database):
@@ -231,8 +259,15 @@ def test_start_stops_everything_it_started_on_sigterm(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    wacht(lambda: "worden bediend" in _regel(motor), seconden=180, stap=0)
+    uitvoer: list[str] = []
+    wacht(lambda: "worden bediend" in (uitvoer.append(_regel(motor)) or uitvoer[-1]), seconden=180, stap=0)
     assert httpx.get(f"http://127.0.0.1:{poort}/api/health").status_code == 200
+    # the API wants the login made on this first start, kept for its owner only and shown once
+    login = (tmp_path / "data" / "prefect-toegang").read_text().strip()
+    assert (tmp_path / "data" / "prefect-toegang").stat().st_mode & 0o777 == 0o600
+    assert sum(login in regel for regel in uitvoer) == 1
+    assert httpx.post(f"http://127.0.0.1:{poort}/api/flows/filter", json={}).status_code == 401
+    assert httpx.post(f"http://127.0.0.1:{poort}/api/flows/filter", json={}, auth=tuple(login.split(":", 1))).is_success
     begin = time.monotonic()
     motor.send_signal(signal.SIGTERM)
     motor.wait(timeout=30)
