@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from datetime import date, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -24,10 +26,12 @@ from flows.plan import plannen
 from models.instellingen import Instellingen, instellingen
 from models.tabellen import Ronde, Verzoek
 from models.werkdagen import TIJDZONE
-from testservers.smtp import vrije_poort
+from testservers.smtp import Postbode, vrije_poort
+from testservers.smtp import smtp_server as start_smtp
 
 pytestmark = pytest.mark.traag
 LOGIN = "integriteit:test-login-niet-geheim"
+AANMELDING = tuple(LOGIN.split(":", 1))  # for httpx: (user, password)
 TWEE_STAPPEN = """id: besluit-en-uitvoering
 titel: Besluit, dan uitvoering
 bron: test
@@ -102,7 +106,29 @@ def test_the_api_refuses_a_call_without_the_login(server):
     zoek = f"{server}/flows/filter"
     assert httpx.post(zoek, json={}).status_code == 401
     assert httpx.post(zoek, json={}, auth=("integriteit", "fout")).status_code == 401
-    assert httpx.post(zoek, json={}, auth=tuple(LOGIN.split(":", 1))).status_code == 200
+    assert httpx.post(zoek, json={}, auth=AANMELDING).status_code == 200
+
+
+def test_a_failed_watch_reaches_the_coordinator_with_its_reason(server, eigen_database, tmp_path, monkeypatch):
+    from flows.bewaking import bewaak, bewaking_flow
+
+    kapot = tmp_path / "processen"
+    kapot.mkdir()
+    shutil.copy(Path(__file__).parents[1] / "ongeldig" / "onbekende-sleutel.yaml", kapot)
+    alarm = Postbode()
+    with start_smtp(alarm) as kanaal:
+        monkeypatch.setenv("INTEGRITEIT_PROCESSEN", str(kapot))
+        monkeypatch.setenv(
+            "INTEGRITEIT_MELDINGEN",
+            f"mailto://127.0.0.1:{kanaal.port}?mode=insecure&from=motor@example.nl&to=coordinator@example.nl",
+        )
+        monkeypatch.setattr(bewaak, "retries", 0)  # the task's retries would only make this test wait
+        instellingen.cache_clear()
+        with pytest.raises(Exception, match="onbekende-sleutel"):
+            bewaking_flow(nu=datetime(2027, 3, 2, 8, 0, tzinfo=TIJDZONE))
+    instellingen.cache_clear()
+    assert [str(b["Subject"]) for b in alarm.berichten] == ["Integriteit: run 'bewaking 2027-03-02 08:00' is failed"]
+    assert "onbekende-sleutel.yaml" in alarm.berichten[0].get_body(("plain",)).get_content()
 
 
 def test_deployments_have_the_agendas_next_runs(server):
@@ -163,7 +189,9 @@ def test_a_ronde_run_shows_its_table_progress_and_the_open_list(server, eigen_da
     def gestart():
         """the start of the ronde is in Prefect's event feed"""
         antwoord = httpx.post(
-            f"{server}/events/filter", json={"filter": {"event": {"name": ["integriteit.ronde.gestart"]}}}
+            f"{server}/events/filter",
+            json={"filter": {"event": {"name": ["integriteit.ronde.gestart"]}}},
+            auth=AANMELDING,
         )
         return [e for e in antwoord.json()["events"] if e["payload"].get("proces") == "nevenfuncties-statenleden"]
 
@@ -297,7 +325,9 @@ def test_a_proposal_made_on_the_web_is_in_prefects_event_feed(server, eigen_data
     def voorstel():
         """the proposal is in Prefect's event feed"""
         antwoord = httpx.post(
-            f"{server}/events/filter", json={"filter": {"event": {"name": ["integriteit.register.voorstel"]}}}
+            f"{server}/events/filter",
+            json={"filter": {"event": {"name": ["integriteit.register.voorstel"]}}},
+            auth=AANMELDING,
         )
         return [e for e in antwoord.json()["events"] if e["payload"].get("proces") == "nevenfuncties-statenleden"]
 
