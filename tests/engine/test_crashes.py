@@ -40,6 +40,7 @@ from models.instellingen import Instellingen, instellingen
 from models.tabellen import Antwoord, Bericht, Inkomend, Persoon, Verzoek
 from models.werkdagen import TIJDZONE
 from notifications.sleutels import antwoordadres
+from testservers.onderbreker import onderbreker
 
 pytestmark = pytest.mark.traag
 RUNS = 20
@@ -341,15 +342,14 @@ def leeg_en_vul(server, berichten: list[bytes]) -> None:
             mb.append(ruw, "INBOX")
 
 
-def test_postvak_killed_at_random_moments_counts_every_reply_once(
-    tmp_path, catalogus, catalogus_geladen, imap_server, melding
-):
+def postvak_opzet(tmp_path: Path, catalogus, imap_server) -> tuple[Path, list[bytes], dict[str, str]]:
+    """A template database with a ronde of LEDEN verzoeken, the replies to it, and the settings of the mailbox."""
+
     def ronde(s: Session) -> None:
         importeer(s, leden(LEDEN), START)
         start_ronde(session=s, catalogus=catalogus, proces=catalogus.proces("nevenfuncties-statenleden"), nu=START)
 
     sjabloon = sjabloon_met(tmp_path / "sjabloon.db", ronde)
-    berichten = antwoorden(f"sqlite:///{sjabloon}")
     imap = {
         "INTEGRITEIT_IMAP_HOST": imap_server["host"],
         "INTEGRITEIT_IMAP_PORT": str(imap_server["port"]),
@@ -358,6 +358,29 @@ def test_postvak_killed_at_random_moments_counts_every_reply_once(
         "INTEGRITEIT_IMAP_PASSWORD": imap_server["password"],
         "INTEGRITEIT_ANTWOORDADRES": ADRES,
     }
+    return sjabloon, antwoorden(f"sqlite:///{sjabloon}"), imap
+
+
+def na_het_postvak(url: str, imap_server, berichten: list[bytes], run: int) -> tuple[int, int]:
+    """(replies lost, replies counted twice) once the mailbox has been read to the end; every message must be in
+    exactly one folder, recorded once, and have caused at most one confirmation."""
+    engine = engine_met(url)
+    with Session(engine) as s:
+        beantwoord = s.exec(select(func.count(func.distinct(Antwoord.verzoek_id)))).one()
+        antwoorden_ = s.exec(select(func.count()).select_from(Antwoord)).one()
+        inkomend = s.exec(select(func.count()).select_from(Inkomend)).one()
+        ontvangst = s.exec(select(func.count()).select_from(Bericht).where(Bericht.soort == "ontvangst")).one()
+    engine.dispose()
+    mappen = per_map(imap_server)
+    assert mappen == {"INBOX": 0, "Verwerkt": LEDEN, "Automatisch": 2, "Beoordelen": 0, "Onbekend": 0}, run
+    assert (inkomend, ontvangst) == (len(berichten), LEDEN), run
+    return LEDEN - beantwoord, antwoorden_ - beantwoord
+
+
+def test_postvak_killed_at_random_moments_counts_every_reply_once(
+    tmp_path, catalogus, catalogus_geladen, imap_server, melding
+):
+    sjabloon, berichten, imap = postvak_opzet(tmp_path, catalogus, imap_server)
     proef = Proef(tmp_path, sjabloon, ["postvak", "--nu", "2027-03-03T12:00"], imap)
     venster = proef.duur(lambda: leeg_en_vul(imap_server, berichten))
     kans = random.Random(ZAAD + 2)
@@ -368,21 +391,47 @@ def test_postvak_killed_at_random_moments_counts_every_reply_once(
         onderweg = 0 < ingelezen(url) < len(berichten)
         _, code = proef.draai(url, f"postvak-{run}")
         assert code == 0, (tmp_path / f"postvak-{run}.log").read_text()
-        engine = engine_met(url)
-        with Session(engine) as s:
-            beantwoord = s.exec(select(func.count(func.distinct(Antwoord.verzoek_id)))).one()
-            antwoorden_ = s.exec(select(func.count()).select_from(Antwoord)).one()
-            inkomend = s.exec(select(func.count()).select_from(Inkomend)).one()
-            ontvangst = s.exec(select(func.count()).select_from(Bericht).where(Bericht.soort == "ontvangst")).one()
-        engine.dispose()
-        mappen = per_map(imap_server)
-        assert mappen == {"INBOX": 0, "Verwerkt": LEDEN, "Automatisch": 2, "Beoordelen": 0, "Onbekend": 0}, run
-        assert (inkomend, ontvangst) == (len(berichten), LEDEN), run
+        verloren, dubbel = na_het_postvak(url, imap_server, berichten, run)
         proef.telling.runs += 1
         proef.telling.onderweg += gedood and onderweg
-        proef.telling.verloren += LEDEN - beantwoord
-        proef.telling.dubbel += antwoorden_ - beantwoord
+        proef.telling.verloren += verloren
+        proef.telling.dubbel += dubbel
     proef.telling.tracebacks = proef.tracebacks()
     melding(proef.telling.regel("postvak"))
     assert (proef.telling.verloren, proef.telling.dubbel, proef.telling.tracebacks) == (0, 0, 0)
     assert proef.telling.onderweg > 0
+
+
+def test_postvak_cut_off_mid_poll_loses_nothing_and_counts_nothing_twice(
+    tmp_path, catalogus, catalogus_geladen, imap_server, melding
+):
+    """The connection to the IMAP server drops at a random byte of the conversation: the poll says so in one Dutch
+    line (exit 1, no traceback), and the next poll reads the rest."""
+    sjabloon, berichten, imap = postvak_opzet(tmp_path, catalogus, imap_server)
+    proef = Proef(tmp_path, sjabloon, ["postvak", "--nu", "2027-03-03T12:00"], imap)
+    with onderbreker(imap_server["host"], imap_server["port"]) as meting:
+        proef.omgeving = imap | {"INTEGRITEIT_IMAP_PORT": str(meting.poort)}
+        proef.duur(lambda: leeg_en_vul(imap_server, berichten))
+    kans = random.Random(ZAAD + 3)
+    for run in range(RUNS // 2):
+        leeg_en_vul(imap_server, berichten)
+        url = proef.database(f"afgebroken-{run}")
+        # half the cuts anywhere (mostly the fetch), half in the last bytes: the moves after the commits
+        na = kans.randrange(1, meting.doorgegeven) if run % 2 else meting.doorgegeven - kans.randrange(1, 600)
+        with onderbreker(imap_server["host"], imap_server["port"], na=na) as knip:
+            proef.omgeving = imap | {"INTEGRITEIT_IMAP_PORT": str(knip.poort)}
+            _, code = proef.draai(url, f"afgebroken-{run}-geknipt")
+        log = (tmp_path / f"afgebroken-{run}-geknipt.log").read_text()
+        assert code == 0 or (code == 1 and "Het postvak kon niet worden gelezen" in log), log  # 0: cut at logout
+        onderweg = ingelezen(url) > 0 and per_map(imap_server)["INBOX"] > 0  # recorded, not yet moved
+        proef.omgeving = imap
+        _, code = proef.draai(url, f"afgebroken-{run}")
+        assert code == 0, (tmp_path / f"afgebroken-{run}.log").read_text()
+        verloren, dubbel = na_het_postvak(url, imap_server, berichten, run)
+        proef.telling.runs += 1
+        proef.telling.onderweg += onderweg
+        proef.telling.verloren += verloren
+        proef.telling.dubbel += dubbel
+    proef.telling.tracebacks = proef.tracebacks()
+    melding(proef.telling.regel("postvak, IMAP cut").replace("killed", "cut"))
+    assert (proef.telling.verloren, proef.telling.dubbel, proef.telling.tracebacks) == (0, 0, 0)
