@@ -60,6 +60,12 @@ class Telling:
     dubbel: int = 0
     tracebacks: int = 0
 
+    def tel(self, onderweg: bool, verloren: int, dubbel: int) -> None:
+        self.runs += 1
+        self.onderweg += onderweg
+        self.verloren += verloren
+        self.dubbel += dubbel
+
     def regel(self, naam: str) -> str:
         return (
             f"crash {naam}: {self.runs} runs, {self.onderweg} killed mid-work, {self.verloren} lost, "
@@ -137,8 +143,10 @@ class Proef:
         assert code == 0, (self.map / "ijking.log").read_text()
         return time.monotonic() - begin
 
-    def tracebacks(self) -> int:
-        return sum(log.read_text().count("Traceback") for log in self.logs if log.exists())
+    def afgerond(self) -> Telling:
+        """The counts of every run, with the tracebacks any command printed."""
+        self.telling.tracebacks = sum(log.read_text().count("Traceback") for log in self.logs if log.exists())
+        return self.telling
 
 
 def engine_met(url: str):
@@ -191,6 +199,27 @@ def uit_de_postbus(url: str, postbode, soorten: tuple[str, ...]) -> tuple[int, i
     return len(berichten), verloren, sum(n - 1 for n in ontvangen.values())
 
 
+def gedood_en_afgemaakt(proef: Proef, postbode, soort: str, verwacht: int, zaad: int, per_run=None) -> Telling:
+    """Every run: the command killed at a random moment while it sends, then run to completion; every message of
+    `soort` arrived, at most one of them twice. `per_run(url, run)` checks more."""
+    venster = proef.duur(postbode.berichten.clear)
+    kans = random.Random(zaad)
+    for run in range(RUNS):
+        postbode.berichten.clear()
+        url = proef.database(f"run-{run}")
+        gedood, _ = proef.draai(url, f"run-{run}-gedood", kans.uniform(0, venster))
+        onderweg = len(postbode.berichten) < verwacht
+        _, code = proef.draai(url, f"run-{run}")
+        assert code == 0, (proef.map / f"run-{run}.log").read_text()
+        aantal, verloren, dubbel = uit_de_postbus(url, postbode, (soort,))
+        assert aantal == verwacht, f"run {run}: {aantal} messages"
+        assert dubbel <= int(gedood), f"run {run}: {dubbel} duplicates after one crash"
+        if per_run:
+            per_run(url, run)
+        proef.telling.tel(gedood and onderweg, verloren, dubbel)
+    return proef.afgerond()
+
+
 def test_verzend_killed_at_random_moments_loses_nothing_and_sends_at_most_one_twice(
     tmp_path, catalogus, catalogus_geladen, smtp_server, melding
 ):
@@ -202,26 +231,10 @@ def test_verzend_killed_at_random_moments_loses_nothing_and_sends_at_most_one_tw
 
     sjabloon = sjabloon_met(tmp_path / "sjabloon.db", ronde)
     proef = Proef(tmp_path, sjabloon, ["verzend", "--nu", "2027-03-01T10:05"], smtp_omgeving(controller))
-    venster = proef.duur(postbode.berichten.clear)
-    kans = random.Random(ZAAD)
-    for run in range(RUNS):
-        postbode.berichten.clear()
-        url = proef.database(f"verzend-{run}")
-        gedood, _ = proef.draai(url, f"verzend-{run}-gedood", kans.uniform(0, venster))
-        onderweg = 0 < len(postbode.berichten) < 2 * LEDEN
-        _, code = proef.draai(url, f"verzend-{run}")
-        assert code == 0, (tmp_path / f"verzend-{run}.log").read_text()
-        aantal, verloren, dubbel = uit_de_postbus(url, postbode, ("verzoek",))
-        assert aantal == 2 * LEDEN
-        assert dubbel <= int(gedood), f"run {run}: {dubbel} duplicates after one crash"
-        proef.telling.runs += 1
-        proef.telling.onderweg += gedood and onderweg
-        proef.telling.verloren += verloren
-        proef.telling.dubbel += dubbel
-    proef.telling.tracebacks = proef.tracebacks()
-    melding(proef.telling.regel("verzend"))
-    assert (proef.telling.verloren, proef.telling.tracebacks) == (0, 0)
-    assert proef.telling.onderweg > 0  # the kills did land while mail was going out
+    telling = gedood_en_afgemaakt(proef, postbode, "verzoek", 2 * LEDEN, ZAAD)
+    melding(telling.regel("verzend"))
+    assert (telling.verloren, telling.tracebacks) == (0, 0)
+    assert telling.onderweg > 0  # the kills did land while mail was going out
 
 
 def test_the_daily_watch_killed_mid_pass_reminds_everyone_once(
@@ -239,31 +252,18 @@ def test_the_daily_watch_killed_mid_pass_reminds_everyone_once(
     omg.engine.dispose()
     herinneringsdag = "2027-03-15T10:00"  # the first reminder of nevenfuncties and financiële belangen (P2W)
     proef = Proef(tmp_path, sjabloon, ["bewaking", "--nu", herinneringsdag], smtp_omgeving(controller))
-    venster = proef.duur(postbode.berichten.clear)
-    verwacht = 2 * LEDEN
-    kans = random.Random(ZAAD + 1)
-    for run in range(RUNS):
-        postbode.berichten.clear()
-        url = proef.database(f"bewaking-{run}")
-        gedood, _ = proef.draai(url, f"bewaking-{run}-gedood", kans.uniform(0, venster))
-        onderweg = len(postbode.berichten) < verwacht
-        _, code = proef.draai(url, f"bewaking-{run}")
-        assert code == 0, (tmp_path / f"bewaking-{run}.log").read_text()
-        aantal, verloren, dubbel = uit_de_postbus(url, postbode, ("herinnering",))
+
+    def elk_verzoek_een_herinnering(url: str, run: int) -> None:
         engine = engine_met(url)
         with Session(engine) as s:
             per_verzoek = Counter(s.exec(select(Verzoek.herinneringen)).all())
         engine.dispose()
-        assert aantal == verwacht and per_verzoek == {1: verwacht}, f"run {run}: {aantal} reminders, {per_verzoek}"
-        assert dubbel <= int(gedood), f"run {run}: {dubbel} duplicates after one crash"
-        proef.telling.runs += 1
-        proef.telling.onderweg += gedood and onderweg
-        proef.telling.verloren += verloren
-        proef.telling.dubbel += dubbel
-    proef.telling.tracebacks = proef.tracebacks()
-    melding(proef.telling.regel("bewaking"))
-    assert (proef.telling.verloren, proef.telling.tracebacks) == (0, 0)
-    assert proef.telling.onderweg > 0
+        assert per_verzoek == {1: 2 * LEDEN}, f"run {run}: {per_verzoek}"
+
+    telling = gedood_en_afgemaakt(proef, postbode, "herinnering", 2 * LEDEN, ZAAD + 1, elk_verzoek_een_herinnering)
+    melding(telling.regel("bewaking"))
+    assert (telling.verloren, telling.tracebacks) == (0, 0)
+    assert telling.onderweg > 0
 
 
 def _smtp(controller) -> dict:
@@ -391,15 +391,11 @@ def test_postvak_killed_at_random_moments_counts_every_reply_once(
         onderweg = 0 < ingelezen(url) < len(berichten)
         _, code = proef.draai(url, f"postvak-{run}")
         assert code == 0, (tmp_path / f"postvak-{run}.log").read_text()
-        verloren, dubbel = na_het_postvak(url, imap_server, berichten, run)
-        proef.telling.runs += 1
-        proef.telling.onderweg += gedood and onderweg
-        proef.telling.verloren += verloren
-        proef.telling.dubbel += dubbel
-    proef.telling.tracebacks = proef.tracebacks()
-    melding(proef.telling.regel("postvak"))
-    assert (proef.telling.verloren, proef.telling.dubbel, proef.telling.tracebacks) == (0, 0, 0)
-    assert proef.telling.onderweg > 0
+        proef.telling.tel(gedood and onderweg, *na_het_postvak(url, imap_server, berichten, run))
+    telling = proef.afgerond()
+    melding(telling.regel("postvak"))
+    assert (telling.verloren, telling.dubbel, telling.tracebacks) == (0, 0, 0)
+    assert telling.onderweg > 0
 
 
 def test_postvak_cut_off_mid_poll_loses_nothing_and_counts_nothing_twice(
@@ -427,11 +423,7 @@ def test_postvak_cut_off_mid_poll_loses_nothing_and_counts_nothing_twice(
         proef.omgeving = imap
         _, code = proef.draai(url, f"afgebroken-{run}")
         assert code == 0, (tmp_path / f"afgebroken-{run}.log").read_text()
-        verloren, dubbel = na_het_postvak(url, imap_server, berichten, run)
-        proef.telling.runs += 1
-        proef.telling.onderweg += onderweg
-        proef.telling.verloren += verloren
-        proef.telling.dubbel += dubbel
-    proef.telling.tracebacks = proef.tracebacks()
-    melding(proef.telling.regel("postvak, IMAP cut").replace("killed", "cut"))
-    assert (proef.telling.verloren, proef.telling.dubbel, proef.telling.tracebacks) == (0, 0, 0)
+        proef.telling.tel(onderweg, *na_het_postvak(url, imap_server, berichten, run))
+    telling = proef.afgerond()
+    melding(telling.regel("postvak, IMAP cut").replace("killed", "cut"))
+    assert (telling.verloren, telling.dubbel, telling.tracebacks) == (0, 0, 0)

@@ -131,6 +131,45 @@ def test_a_failed_watch_reaches_the_coordinator_with_its_reason(server, eigen_da
     assert "onbekende-sleutel.yaml" in alarm.berichten[0].get_body(("plain",)).get_content()
 
 
+def test_a_ronde_while_smtp_is_down_says_why_mail_waits_and_it_goes_when_smtp_is_back(
+    server, eigen_database, monkeypatch
+):
+    from aiosmtpd.controller import Controller
+
+    from flows import gedeeld
+    from flows.bewaking import bewaking_flow
+    from flows.ronde import ronde_flow
+
+    poort = vrije_poort()  # nobody listens there yet
+    for naam, waarde in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(poort), "SMTP_TLS": "geen"}.items():
+        monkeypatch.setenv(f"INTEGRITEIT_{naam}", waarde)
+    monkeypatch.setattr(gedeeld.verstuur, "retries", 0)  # the task's retries would only make this test wait
+    instellingen.cache_clear()
+    with sessie(maak_engine(eigen_database)) as s:
+        importeer(
+            s,
+            [
+                PersoonInvoer(extern_id=f"D{i}", naam=f"Lid {i}", email=f"lid{i}@example.org", rollen=["statenlid"])
+                for i in range(3)
+            ],
+            datetime(2027, 1, 1, tzinfo=TIJDZONE),
+        )
+    toestand = ronde_flow(
+        proces="nevenfuncties-statenleden", nu=datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE), return_state=True
+    )
+    assert toestand.is_failed() and "SMTP-storing, alles blijft klaarstaan" in toestand.message
+    assert "ConnectionRefusedError" in toestand.message  # the server's answer, in the run's message
+    postbode = Postbode()
+    weer_op = Controller(postbode, hostname="127.0.0.1", port=poort)
+    weer_op.start()
+    try:
+        bewaking_flow(nu=datetime(2027, 3, 2, 8, 0, tzinfo=TIJDZONE))  # the next run sends what waited
+    finally:
+        weer_op.stop()
+        instellingen.cache_clear()
+    assert sorted(str(b["To"]) for b in postbode.berichten) == [f"lid{i}@example.org" for i in range(3)]
+
+
 def test_deployments_have_the_agendas_next_runs(server):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
