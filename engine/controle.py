@@ -10,12 +10,15 @@ not told again here: the sender tells it itself, at most once an hour.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, func, select
 
 from engine.catalogus import Catalogus
-from engine.gebeurtenissen import registreer
+from engine.database import sessie
+from engine.gebeurtenissen import registreer, registreer_veel, rij
 from models.instellingen import Instellingen
 from models.tabellen import Gebeurtenis, Vergrendeling
 from models.werkdagen import TIJDZONE
@@ -24,6 +27,8 @@ from notifications import meldingen
 UITERLIJK = time(10, 0)
 """The daily watch runs at 08:00; by this time it has run, or something is wrong."""
 GEMIST = "bewaking-gemist"
+MISLUKT = "run-mislukt"
+STILTE = timedelta(hours=1)
 STORING = "SMTP-storing"
 """How a failed run caused by an SMTP storing begins its message (the sender already alerted)."""
 
@@ -74,15 +79,35 @@ def _al_gemeld(session: Session, lokaal: datetime) -> bool:
     )
 
 
-def meld_mislukte_run(inst: Instellingen, *, run: str, toestand: str, reden: str) -> bool:
-    """Tell the coordinator that a run of the engine failed or crashed, with Prefect's reason. Needs nothing but
-    the settings: the database may be what failed."""
-    if reden.find(STORING) >= 0:
+def meld_mislukte_run(
+    engine: Engine | None, inst: Instellingen, *, soort: str, run: str, toestand: str, reden: str, nu: datetime
+) -> bool:
+    """Tell the coordinator that a run of `soort` (bewaking, postvak, ronde) failed or crashed, with Prefect's
+    reason; once an hour per soort while it keeps failing (the mailbox poll runs every five minutes). When the
+    database is what failed (or `engine` is None), the alert goes out all the same."""
+    if reden.find(STORING) >= 0 or _kort_geleden_gemeld(engine, inst, soort=soort, run=run, toestand=toestand, nu=nu):
         return False
     return meldingen.alarmeer(
         inst.meldingen,
         f"Integriteit: run '{run}' is {toestand.lower()}",
         f"De run '{run}' van de procesmotor eindigde als {toestand}.\n\nReden: {reden or 'onbekend'}\n\n"
         "Wat deze run moest doen, doet de volgende run alsnog: er gaat niets verloren. Kijk in de Prefect UI bij "
-        "deze run voor de details, en los de oorzaak op.",
+        "deze run voor de details, en los de oorzaak op. Zolang het zo blijft, hoort u dit eens per uur.",
     )
+
+
+def _kort_geleden_gemeld(engine: Engine | None, inst: Instellingen, *, soort, run, toestand, nu: datetime) -> bool:
+    """Whether a failure of `soort` was told less than STILTE ago; if not, this one is recorded as told."""
+    if engine is None:
+        return False
+    try:
+        with sessie(engine, inst) as s:
+            vorige = s.exec(
+                select(func.max(Gebeurtenis.moment)).where(Gebeurtenis.soort == MISLUKT, Gebeurtenis.proces == soort)
+            ).one()
+            if vorige is not None and nu - vorige < STILTE:
+                return True
+            registreer_veel(s, [rij(soort=MISLUKT, nu=nu, run=run, toestand=toestand) | {"proces": soort}])
+    except SQLAlchemyError:
+        return False  # no record of it, and no silence either
+    return False

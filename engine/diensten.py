@@ -120,9 +120,14 @@ def controleer(omg: Omgeving, *, nu: datetime) -> controle.Controle:
         return controle.controleer(s, catalogus=omg.catalogus, nu=nu, inst=omg.inst)
 
 
-def meld_mislukte_run(inst: Instellingen, *, run: str, toestand: str, reden: str) -> bool:
-    """Tell the alert channels that a run failed or crashed (settings only: the database may be what failed)."""
-    return controle.meld_mislukte_run(inst, run=run, toestand=toestand, reden=reden)
+def meld_mislukte_run(inst: Instellingen, *, soort: str, run: str, toestand: str, reden: str, nu: datetime) -> bool:
+    """Tell the alert channels that a run failed or crashed, once an hour per soort. Needs no catalogue, and
+    alerts even when the database is what failed."""
+    try:
+        engine = database(inst.database_url)
+    except Exception:  # noqa: BLE001 - a database that cannot even be opened: alert without a record
+        engine = None
+    return controle.meld_mislukte_run(engine, inst, soort=soort, run=run, toestand=toestand, reden=reden, nu=nu)
 
 
 def beantwoord(

@@ -53,10 +53,17 @@ def verstuur(nu: datetime) -> dict:
     return {"verzonden": verslag.verzonden, "geweigerd": verslag.geweigerd}
 
 
-def meld_mislukt(_flow, run, toestand) -> None:
+def meld_mislukt(flow, run, toestand) -> None:
     """The on_failure and on_crashed hook of the flows that do the engine's work: the coordinator hears of it."""
     try:
-        diensten.meld_mislukte_run(instellingen(), run=run.name, toestand=toestand.name, reden=toestand.message or "")
+        diensten.meld_mislukte_run(
+            instellingen(),
+            soort=flow.name,
+            run=run.name,
+            toestand=toestand.name,
+            reden=toestand.message or "",
+            nu=datetime.now(TIJDZONE),
+        )
     except Exception:  # noqa: BLE001 - a failing alert channel must not hide the run's own failure
         get_run_logger().exception("melding over de mislukte run niet verstuurd")
 

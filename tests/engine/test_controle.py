@@ -3,9 +3,10 @@ alert channels (here a second SMTP server, through apprise's mailto)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -72,9 +73,31 @@ def test_integriteit_controle_exits_1_when_the_watch_did_not_run(db_engine, sess
     assert len(postbode.berichten) == 1
 
 
-def test_a_failed_run_is_told_with_its_reason_and_a_storing_only_by_the_sender(alarm):
+def test_a_failed_run_is_told_with_its_reason_once_an_hour_and_a_storing_only_by_the_sender(db_engine, alarm):
     postbode, inst = alarm
-    assert meld_mislukte_run(inst, run="postvak 2027-03-02 10:05", toestand="Crashed", reden="Process exited -9")
-    assert not meld_mislukte_run(inst, run="bewaking", toestand="Failed", reden="RuntimeError: SMTP-storing, ...")
-    assert onderwerpen(postbode) == ["Integriteit: run 'postvak 2027-03-02 10:05' is crashed"]
+
+    def mislukt(soort: str, minuten: int, reden: str = "Process exited -9") -> bool:
+        nu = om(10) + timedelta(minutes=minuten)
+        run = f"{soort} {nu:%Y-%m-%d %H:%M}"
+        return meld_mislukte_run(db_engine, inst, soort=soort, run=run, toestand="Crashed", reden=reden, nu=nu)
+
+    assert mislukt("postvak", 5)
+    assert not mislukt("postvak", 10)  # the poll fails every five minutes: one alert an hour is enough
+    assert mislukt("bewaking", 15)
+    assert not mislukt("ronde", 20, reden="RuntimeError: SMTP-storing, alles blijft klaarstaan")  # the sender tells
+    assert mislukt("postvak", 59 + 6)
+    assert onderwerpen(postbode) == [
+        "Integriteit: run 'postvak 2027-03-02 10:05' is crashed",
+        "Integriteit: run 'bewaking 2027-03-02 10:15' is crashed",
+        "Integriteit: run 'postvak 2027-03-02 11:05' is crashed",
+    ]
     assert "Process exited -9" in postbode.berichten[0].get_body(("plain",)).get_content()
+
+
+def test_a_failed_run_is_told_even_when_the_database_is_what_failed(alarm):
+    postbode, inst = alarm
+    weg = create_engine("postgresql+psycopg://root@127.0.0.1:1/weg")  # nothing listens on port 1
+    nu = om(10, 5)
+    assert meld_mislukte_run(weg, inst, soort="bewaking", run="bewaking", toestand="Failed", reden="db weg", nu=nu)
+    assert meld_mislukte_run(None, inst, soort="bewaking", run="bewaking", toestand="Failed", reden="db weg", nu=nu)
+    assert len(postbode.berichten) == 2
