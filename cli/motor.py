@@ -201,6 +201,8 @@ def status(
             f"{r['start']}  {r['proces']:<34} {r['stap'] or '':<16} {r['status']:<9} "
             f"{r['beantwoord']}/{r['verzoeken']} beantwoord, deadline {r['deadline']}"
         )
+        for b in r["bevestigd"]:
+            typer.echo(f"            bevestigd: {b['persoon']} op {b['datum']}")
 
 
 def simuleer(

@@ -49,11 +49,14 @@ class Sjablonen(_Strikt):
     herinnering: str | None = Field(None, examples=["standaard/herinnering"])
     escalatie: str | None = Field(None, examples=["standaard/escalatie"])
 
-    def naam(self, soort: Literal["verzoek", "herinnering", "escalatie"], voltooiing: Voltooiing) -> str:
+    def naam(self, soort: Literal["verzoek", "herinnering", "escalatie"], stap: _StapVelden) -> str:
+        """The template of `soort` for `stap`: as chosen, else the standard one for what the stap asks."""
         gekozen = getattr(self, soort)
         if gekozen:
             return gekozen
-        return "standaard/taak" if soort == "verzoek" and voltooiing == "bevestiging" else f"standaard/{soort}"
+        if stap.bevestiging_door and soort != "escalatie":
+            return f"standaard/bevestiging-{soort}"
+        return "standaard/taak" if soort == "verzoek" and stap.voltooiing == "bevestiging" else f"standaard/{soort}"
 
 
 class _StapVelden(_Strikt):
@@ -73,9 +76,23 @@ class _StapVelden(_Strikt):
         "alle-antwoorden",
         description="alle-antwoorden: done when every recipient answered; bevestiging: the owner confirms.",
     )
+    bevestiging_door: str | None = Field(
+        None,
+        description=(
+            "Role that confirms, for each person of the doelgroep, that it happened and on which date (the cvdK "
+            "per fractievoorzitter): the verzoek of each person goes to the holders of this role, who answer with "
+            "the date; the stap is done when every person is confirmed."
+        ),
+        examples=["cvdk"],
+    )
     # `register` is also a method of pydantic's metaclass, so the attribute carries another name.
     register_naam: Register | None = Field(None, alias="register", description="The register a verzoek asks to update.")
     sjablonen: Sjablonen = Field(default_factory=Sjablonen, description="Message templates.")
+
+    @property
+    def vraagt_datum(self) -> bool:
+        """The answer is a confirmation with a date: the eigenaar's, or a third party's per person."""
+        return self.voltooiing == "bevestiging" or self.bevestiging_door is not None
 
 
 class Stap(_StapVelden):
