@@ -257,7 +257,7 @@ def _zonder_none(soort: Any) -> Any:
     return leden[0] if len(leden) == 1 and type(None) in typing.get_args(soort) else soort
 
 
-_STANDAARD = ("ontvangst", "onbestelbaar", "teruggestuurd")
+_STANDAARD = ("ontvangst", "onbestelbaar", "teruggestuurd", "buiten-periode")
 """The engine's own messages, sent for any proces; `teruggestuurd` only when its template exists."""
 
 
@@ -344,6 +344,11 @@ class _Controle:
                 self._rol(meld, pad + ("doelgroep", "rollen", index), rol)
         if isinstance(naar := getattr(stap.escalatie, "naar", None), str):
             self._rol(meld, pad + ("escalatie", "naar"), naar)
+        if "datum_in_maanden" in ruw and ruw.get("voltooiing") != "bevestiging" and "bevestiging_door" not in ruw:
+            meld(
+                pad + ("datum_in_maanden",),
+                "geldt alleen voor een bevestiging met een datum (voltooiing: bevestiging, of bevestiging_door)",
+            )
         if isinstance(door := getattr(stap, "bevestiging_door", None), str):
             self._bevestiging_door(meld, pad, door, ruw)
         if stap.termijn is not None:

@@ -29,16 +29,13 @@ from engine.catalogus import Catalogus
 from engine.database import instellingen_van
 from engine.gebeurtenissen import registreer
 from engine.rondes import spec
-from engine.uitgaand import zet_bericht_klaar
+from engine.uitgaand import COORDINATOR, zet_bericht_klaar
 from models.gebruikersfouten import Gebruikersfout
 from models.proces import Proces
 from models.registers import REGISTERS, TITELS, alleen_eigenaar, fouten_nl
 from models.statussen import Regelstatus, RondeStatus, VerzoekStatus, overgang
 from models.tabellen import Antwoord, Persoon, Registerregel, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
-
-COORDINATOR = "integriteitscoordinator"
-"""The role that sees and reviews every proposal, whatever the proces."""
 
 Paginastatus = Literal["open", "beantwoord", "te-laat", "gesloten"]
 

@@ -24,7 +24,7 @@ from models.proces import Proces, Stap
 from models.tabellen import Bericht, Persoon, Ronde
 from models.werkdagen import TIJDZONE
 from notifications import sleutels
-from notifications.opmaak import html_uit_tekst, lange_datum, render
+from notifications.opmaak import MAANDEN, html_uit_tekst, lange_datum, render
 
 Adres = tuple[int, str, Persoon]
 """(verzoek id, verzoek token, persoon): whom a verzoek or herinnering goes to."""
@@ -231,6 +231,17 @@ def _context(proces: Proces, stap: Stap, ronde: Ronde, afzender: str) -> dict[st
     }
 
 
+COORDINATOR = "integriteitscoordinator"
+"""The role that sees and reviews every proposal, whatever the proces, and hears of what no eigenaar can settle
+(a confirmation dated outside its period)."""
+
+
+def context_buiten_periode(stap: Stap, ronde: Ronde, datum: date, persoon: Persoon) -> dict[str, Any]:
+    """What the notice of a confirmation dated outside `datum_in_maanden` tells the coordinator."""
+    maanden = " of ".join(MAANDEN[m - 1] for m in stap.datum_in_maanden or [])
+    return {"persoon": persoon, "datum": lange_datum(datum), "periode": maanden}
+
+
 def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None = None) -> dict[str, Any]:
     """What a template of `soort` gets, with sample values: `_context` itself plus what each caller adds
     (zet_verzoeken_klaar, zet_escalatie_klaar above; the ontvangst in engine.postvak, the notice in
@@ -273,6 +284,7 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None
             ],
             "totaal": 12,
         },
+        "buiten-periode": context_buiten_periode(stap, ronde, date(2027, 10, 4), persoon),
         "ontvangst": {
             "persoon": persoon,
             "geen_wijzigingen": not stap.vraagt_datum,

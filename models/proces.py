@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import date, timedelta
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -15,6 +16,7 @@ ID_LENGTE = 100
 """The longest id of a proces or stap: the database keeps at most this many characters (ronde.proces, ronde.stap)."""
 MAX_STAPPEN = 20
 """Stappen run one after the other, each up to five years: a bound keeps every date far from the year 9999."""
+Maand = Annotated[int, Field(ge=1, le=12)]
 Voltooiing = Literal["alle-antwoorden", "bevestiging"]
 Register = Literal["nevenfuncties", "financiele-belangen", "geschenken"]
 
@@ -85,9 +87,24 @@ class _StapVelden(_Strikt):
         ),
         examples=["cvdk"],
     )
+    datum_in_maanden: list[Maand] | None = Field(
+        None,
+        description=(
+            "A confirmation's date must fall in one of these months (1-12), within a year from the ronde's start "
+            "(the September meeting of PS). A confirmation with another date is kept but does not count; the "
+            "integriteitscoordinator is told."
+        ),
+        examples=[[9]],
+    )
     # `register` is also a method of pydantic's metaclass, so the attribute carries another name.
     register_naam: Register | None = Field(None, alias="register", description="The register a verzoek asks to update.")
     sjablonen: Sjablonen = Field(default_factory=Sjablonen, description="Message templates.")
+
+    def buiten_periode(self, datum: date, start: date) -> bool:
+        """Whether a confirmed `datum` falls outside `datum_in_maanden`, in the year from the ronde's `start`."""
+        if not self.datum_in_maanden:
+            return False
+        return not (start <= datum < start + timedelta(days=365) and datum.month in self.datum_in_maanden)
 
     @property
     def vraagt_datum(self) -> bool:

@@ -25,7 +25,7 @@ def test_valideer_lists_each_problem_on_stderr_and_fails():
     uitkomst = runner.invoke(app, ["valideer", "--processen", str(ONGELDIG)])
     assert uitkomst.exit_code == 1
     regels = uitkomst.stderr.splitlines()
-    assert len(regels) == 36  # 32 broken files; four have two problems
+    assert len(regels) == 37  # 33 broken files; four have two problems
     assert all(regel.count(": ") >= 2 and ".yaml:" in regel for regel in regels)
     assert "Traceback" not in uitkomst.output
 

@@ -100,24 +100,14 @@ def test_the_personal_page_asks_the_confirmer_for_the_date_of_that_person(sessio
 
 
 def test_when_every_person_is_confirmed_the_ronde_is_done_and_status_shows_the_dates(session, catalogus, ronde):
-    anna, bert = verzoek_van(session, "Anna Fractie"), verzoek_van(session, "Bert Fractie")
-    registreer_antwoorden(
-        session=session,
-        catalogus=catalogus,
-        antwoorden=[Invoer(anna.token, datum=date(2026, 5, 12))],
-        nu=LATER,
-        kanaal="web",
-    )
-    session.flush()
+    def bevestig(naam: str, datum: date) -> None:
+        invoer = [Invoer(verzoek_van(session, naam).token, datum=datum)]
+        registreer_antwoorden(session=session, catalogus=catalogus, antwoorden=invoer, nu=LATER, kanaal="web")
+        session.flush()
+
+    bevestig("Anna Fractie", date(2026, 5, 12))
     assert "- kieslijsten-gesprek : Anna Fractie op 2026-05-12" in openstaand(session, LATER)
-    registreer_antwoorden(
-        session=session,
-        catalogus=catalogus,
-        antwoorden=[Invoer(bert.token, datum=date(2026, 6, 2))],
-        nu=LATER,
-        kanaal="web",
-    )
-    session.flush()
+    bevestig("Bert Fractie", date(2026, 6, 2))
     assert ronde.status == RondeStatus.VOLTOOID
     status = next(r for r in rondes_status(session) if r["proces"] == "kieslijsten-gesprek")
     assert status["bevestigd"] == [

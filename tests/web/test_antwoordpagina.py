@@ -103,8 +103,8 @@ def test_a_confirmation_by_a_third_party_names_the_person_and_asks_the_date_it_h
 
 
 def test_a_confirmation_asks_a_real_date_and_records_date_and_kenmerk(omg):
-    moment = datetime(2027, 9, 1, 10, tzinfo=TIJDZONE)
-    tok = token(omg, "agendering-integriteit-ps", moment)
+    moment = datetime(2027, 2, 15, 10, tzinfo=TIJDZONE)
+    tok = token(omg, "jaarverslag-integriteit", moment)
     c = klant(omg, moment)
     pad = f"/antwoord/{tok}"
     fout = c.post(
