@@ -342,6 +342,13 @@ def leeg_en_vul(server, berichten: list[bytes]) -> None:
             mb.append(ruw, "INBOX")
 
 
+@pytest.fixture
+def postvak_leeg_na(imap_server):
+    """The Dovecot of this session is shared: these tests leave its mailbox as empty as they found it."""
+    yield imap_server
+    leeg_en_vul(imap_server, [])
+
+
 def postvak_opzet(tmp_path: Path, catalogus, imap_server) -> tuple[Path, list[bytes], dict[str, str]]:
     """A template database with a ronde of LEDEN verzoeken, the replies to it, and the settings of the mailbox."""
 
@@ -377,6 +384,7 @@ def na_het_postvak(url: str, imap_server, berichten: list[bytes], run: int) -> t
     return LEDEN - beantwoord, antwoorden_ - beantwoord
 
 
+@pytest.mark.usefixtures("postvak_leeg_na")
 def test_postvak_killed_at_random_moments_counts_every_reply_once(
     tmp_path, catalogus, catalogus_geladen, imap_server, melding
 ):
@@ -398,6 +406,7 @@ def test_postvak_killed_at_random_moments_counts_every_reply_once(
     assert telling.onderweg > 0
 
 
+@pytest.mark.usefixtures("postvak_leeg_na")
 def test_postvak_cut_off_mid_poll_loses_nothing_and_counts_nothing_twice(
     tmp_path, catalogus, catalogus_geladen, imap_server, melding
 ):
