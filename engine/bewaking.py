@@ -1,4 +1,5 @@
-"""The daily watch: start what was missed, keep doelgroepen current, remind, escalate, close.
+"""The daily watch: start what was missed, keep doelgroepen current, remind, escalate, close, and remove
+personal data past its retention period.
 
 Its cost follows what is due: it touches lopende rondes only, and a ronde's persons only after a change.
 On a day that is not a working day it only closes rondes; reminders and escalations wait for the next
@@ -23,7 +24,7 @@ from datetime import datetime
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
-from engine import rondes
+from engine import bewaartermijnen, rondes
 from engine.agenda import Rondeplan, stapplan
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van
@@ -43,8 +44,9 @@ _log = logging.getLogger(__name__)
 
 
 def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter:
-    """One pass of the watch at `nu`; returns what it did (gestart, herinneringen, escalaties, gesloten, and
-    fouten: the processen and rondes whose work failed and was rolled back alone).
+    """One pass of the watch at `nu`; returns what it did (gestart, herinneringen, escalaties, gesloten,
+    opgeruimd: rows of personal data past retention (engine.bewaartermijnen), and fouten: the processen and
+    rondes whose work failed and was rolled back alone).
 
     Watches never overlap: a second one waits for the first to commit and then finds its work done."""
     vergrendel(session, "bewaking", nu)
@@ -65,6 +67,7 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
             continue  # a removed spec: its rondes wait, untouched, until the spec returns
         with apart(ronde.proces, ronde):
             _ronde(session, catalogus, ronde, nu, vandaag, werkdag, personen_gewijzigd, verslag)
+    verslag["opgeruimd"] = sum(bewaartermijnen.ruim_op(session, inst=instellingen_van(session), nu=nu).values())
     apart.alarmeer()
     return verslag
 

@@ -24,8 +24,11 @@ from sqlmodel import Session, func, select
 from engine import (
     agenda,
     antwoorden,
+    auditketen,
+    backup,
     bewaking,
     controle,
+    inzage,
     overzicht,
     personen,
     postvak,
@@ -504,3 +507,24 @@ def persoon_met_email(omg: Omgeving, *, email: str) -> Persoon | None:
     """The one active person with this address (any case), or None."""
     with omg.werk() as s:
         return registers.persoon_met_email(s, email)
+
+
+# Personal data and the audit trail (issue 16): inzage, the chain's check, a backup.
+
+
+def geef_inzage(omg: Omgeving, *, wie: str) -> list[dict]:
+    """Everything the engine holds about the person(s) `wie` names (email, number or extern_id), AVG art. 15.
+    Raises OnbekendPersoon."""
+    with omg.werk() as s:
+        return [inzage.dossier(s, p) for p in inzage.personen(s, wie)]
+
+
+def controleer_audit(omg: Omgeving) -> auditketen.Ketencontrole:
+    """Verify the audit trail's hash chain; the first gebeurtenis where it breaks, if any."""
+    with omg.werk() as s:
+        return auditketen.controleer(s)
+
+
+def maak_backup(omg: Omgeving, *, doel: Path) -> Path:
+    """A consistent copy of the SQLite database at `doel`, while the engine runs. Raises GeenBackup."""
+    return backup.maak_backup(omg.engine, doel)

@@ -117,7 +117,7 @@ class Antwoord(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     verzoek_id: int = Field(foreign_key="verzoek.id", index=True)
-    ontvangen: datetime
+    ontvangen: datetime = Field(index=True, description="retention counts from here")
     kanaal: str = Field(max_length=20)
     geen_wijzigingen: bool = False
     tekst: str | None = Field(default=None, sa_column=Column(Text))
@@ -173,7 +173,7 @@ class Inkomend(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     message_id: str = Field(unique=True, max_length=998)
-    ontvangen: datetime
+    ontvangen: datetime = Field(index=True, description="retention counts from here")
     afzender: str | None = Field(default=None, max_length=300)
     onderwerp: str | None = Field(default=None, max_length=998)
     map: Map = Field(max_length=20, sa_type=Keuze(Map, length=20), description="the folder it was moved to")
@@ -185,7 +185,10 @@ class Inkomend(SQLModel, table=True):
 
 
 class Gebeurtenis(SQLModel, table=True):
-    """The append-only audit trail: every change, with who and what it concerned."""
+    """The append-only audit trail: every change, with who and what it concerned.
+
+    Tamper-evident: when its transaction commits, a row gets the next `volgnummer` and a `hash` over its content
+    (the details through `details_digest`) and the previous row's hash (`models.keten`)."""
 
     id: int | None = Field(default=None, primary_key=True)
     moment: datetime = Field(index=True)
@@ -195,7 +198,10 @@ class Gebeurtenis(SQLModel, table=True):
     verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id")
     persoon_id: int | None = Field(default=None, foreign_key="persoon.id")
     bericht_id: int | None = Field(default=None, foreign_key="bericht.id")
-    details: str | None = Field(default=None, sa_column=Column(Text))
+    details: str | None = Field(default=None, sa_column=Column(Text), description="JSON; purged after retention")
+    details_digest: str | None = Field(default=None, max_length=64, description="SHA-256 of the details")
+    volgnummer: int | None = Field(default=None, unique=True, index=True, description="place in the chain, at commit")
+    hash: str | None = Field(default=None, max_length=64, description="over the content and the previous hash")
 
 
 class Registerregel(SQLModel, table=True):
@@ -225,7 +231,7 @@ class Registerregel(SQLModel, table=True):
     status: Regelstatus = Field(
         default=Regelstatus.VOORGESTELD, max_length=20, index=True, sa_type=Keuze(Regelstatus, length=20)
     )
-    ingediend: datetime
+    ingediend: datetime = Field(index=True, description="retention of a free text counts from here")
     kanaal: str = Field(max_length=20, description="web, email, cli, eigenaar")
     verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id", index=True)
     antwoord_id: int | None = Field(default=None, foreign_key="antwoord.id")

@@ -135,7 +135,9 @@ def test_kwetsbare_functies_inventory_then_gs_decision(org, catalogus):
     assert status_van(org, "kwetsbare-functies", "inventarisatie")["status"] == "verlopen"
     tweede = status_van(org, "kwetsbare-functies", "vaststelling-gs")
     assert (tweede["status"], tweede["start"]) == ("lopend", "2027-04-13")
-    gesloten = org.exec(select(Gebeurtenis).where(Gebeurtenis.soort == "ronde-gestart")).all()[-1]
+    gesloten = org.exec(select(Gebeurtenis).where(Gebeurtenis.soort == "ronde-gestart").order_by(Gebeurtenis.id)).all()[
+        -1
+    ]
     assert "Persoon 21" in gesloten.details  # the missing teamleiders are carried to the next stap
     bevestig(
         session=org,
