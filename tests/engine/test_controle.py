@@ -62,7 +62,7 @@ def test_a_watch_that_ran_today_or_a_day_off_is_not_told(session, catalogus, ala
 def test_integriteit_controle_exits_1_when_the_watch_did_not_run(db_engine, session, alarm, monkeypatch):
     postbode, inst = alarm
     monkeypatch.setenv("INTEGRITEIT_DATABASE_URL", db_engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("INTEGRITEIT_MELDINGEN", inst.meldingen[0])
+    monkeypatch.setenv("INTEGRITEIT_MELDINGEN", inst.meldingen[0].get_secret_value())
     instellingen.cache_clear()
     try:
         uitkomst = CliRunner().invoke(app, ["controle", "--nu", "2027-03-02T10:30"])
