@@ -31,6 +31,7 @@ from engine import (
     inzage,
     overzicht,
     personen,
+    persoonsrondes,
     postvak,
     registers,
     rondes,
@@ -58,6 +59,7 @@ class Domeingebeurtenis:
     stap: str
     startdatum: date
     aantal: int
+    betreft: str | None = None  # a ronde for one person: their function (engine.status.betreft)
 
 
 @dataclass
@@ -260,8 +262,9 @@ def _gebeurtenissen(omg: Omgeving, telling: Counter) -> list[Domeingebeurtenis]:
         return []
     with omg.werk() as s:
         rondes_per_id = {r.id: r for r in s.exec(select(Ronde).where(Ronde.id.in_({i for i, _ in telling})))}
+        functies = status.betreft(s, rondes_per_id.values())
     return [
-        Domeingebeurtenis(soort, r.id, r.proces, r.stap, r.startdatum, aantal)
+        Domeingebeurtenis(soort, r.id, r.proces, r.stap, r.startdatum, aantal, functies.get(r.id))
         for (ronde_id, soort), aantal in sorted(telling.items())
         if (r := rondes_per_id.get(ronde_id)) is not None
     ]
@@ -420,11 +423,14 @@ def dien_in(
 def melding(
     omg: Omgeving, *, persoon_id: int, register: str, invoer: list[dict], nu: datetime, kanaal: str
 ) -> Verslag[registers.Ingediend]:
-    """Entries reported without a verzoek (a gift when it is received), as proposals. Raises OngeldigeInvoer."""
+    """Entries reported without a verzoek (a gift when it is received), as proposals; a melding starts at once
+    the proces that reviews it (`planning: {gebeurtenis: melding}`). Raises OngeldigeInvoer."""
     with omg.werk() as s:
         uitkomst = registers.melding(
             s, catalogus=omg.catalogus, persoon_id=persoon_id, register=register, invoer=invoer, nu=nu, kanaal=kanaal
         )
+        if uitkomst.voorstellen:
+            persoonsrondes.start_melding(s, catalogus=omg.catalogus, persoon_id=persoon_id, register=register, nu=nu)
     return _verslag(omg, s, uitkomst, nu, False)
 
 

@@ -125,7 +125,7 @@ def test_joining_and_leaving_during_a_ronde(org, catalogus):
     s = status_van(org, "nevenfuncties-statenleden")
     assert (s["verzoeken"], s["vervallen"]) == (4, 1)
     soorten = [g.soort for g in org.exec(select(Gebeurtenis))]
-    assert "verzoek-vervallen" in soorten and "persoon-inactief" in soorten
+    assert "verzoek-vervallen" in soorten and "uitdiensttreding" in soorten
 
 
 def test_kwetsbare_functies_inventory_then_gs_decision(org, catalogus):
