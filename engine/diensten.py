@@ -9,6 +9,7 @@ and what sending did when it sent. No shell opens a session of its own.
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,13 +22,25 @@ from typing import Generic, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from engine import antwoorden, bewaking, overzicht, personen, postvak, registers, rondes, status, verzenden
+from engine import (
+    antwoorden,
+    bewaking,
+    overzicht,
+    personen,
+    postvak,
+    publicatie,
+    registers,
+    rondes,
+    status,
+    verzenden,
+)
 from engine.catalogus import Catalogus, laad_catalogus
 from engine.database import database, sessie
-from engine.gebeurtenissen import gebeurd
+from engine.gebeurtenissen import gebeurd, registreer
 from models.instellingen import Instellingen, instellingen
 from models.statussen import RondeStatus
-from models.tabellen import Persoon, Ronde
+from models.tabellen import Gebeurtenis, Persoon, Ronde
+from models.werkdagen import TIJDZONE
 
 T = TypeVar("T")
 
@@ -161,11 +174,16 @@ def lees_postvak(omg: Omgeving, *, nu: datetime, verzenden: bool = True) -> Vers
 
 
 def importeer_personen(omg: Omgeving, *, bestand: Path | None, nu: datetime) -> Verslag[personen.Importverslag]:
-    """Import persons from a file (None: the synthetic demo organisation); all or nothing. Raises
+    """Import persons from a file (None: the synthetic demo organisation, with its register entries accepted);
+    all or nothing. Raises
     OngeldigeImport, naming every bad row and column."""
     rijen = personen.lees_bestand(bestand or personen.DEMO, set(omg.catalogus.rollen.rollen))
     with omg.werk() as s:
-        return Verslag(personen.importeer(s, rijen, nu))
+        verslag = personen.importeer(s, rijen, nu)
+        if bestand is None:
+            demo = json.loads(personen.DEMO_REGISTERS.read_text(encoding="utf-8"))
+            registers.importeer_regels(s, regels=demo, nu=nu, kanaal="demo")
+        return Verslag(verslag)
 
 
 def is_leeg(omg: Omgeving) -> bool:
@@ -449,3 +467,58 @@ def persoon_met_email(omg: Omgeving, *, email: str) -> Persoon | None:
     """The one active person with this address (any case), or None."""
     with omg.werk() as s:
         return registers.persoon_met_email(s, email)
+
+
+# Publication (issue 14): the public registers as a static site and open data, and what changed since the
+# previous publication. The core is engine/publicatie.py.
+
+PUBLICATIE = "publicatie"
+"""The audit kind of a publication: its folder, its peildatum, a sha256 per file and the entries it held."""
+
+
+@dataclass(frozen=True)
+class Publicatie:
+    """What one publication wrote: per file its sha256, and the entries added, changed and ended since the
+    previous publication (None: this is the first)."""
+
+    map: Path
+    peildatum: date
+    bestanden: dict[str, str]
+    wijzigingen: list[publicatie.Wijziging]
+    vorige: datetime | None
+
+
+def openbare_registers(omg: Omgeving, *, peildatum: date) -> dict[str, bytes]:
+    """The public registers on `peildatum` as files ({relative path: content}), as the web app serves them."""
+    with omg.werk() as s:
+        return publicatie.export(publicatie.openbaar_op(s, catalogus=omg.catalogus, peildatum=peildatum), peildatum)
+
+
+def publiceer(omg: Omgeving, *, map: Path, nu: datetime, peildatum: date | None = None) -> Publicatie:
+    """Write the public registers on `peildatum` (default: today) to `map`, ready to copy to the website; files
+    the previous publication wrote to the same folder and this one does not (a page no longer public) are
+    removed. Recorded in the audit trail with a sha256 per file and the entries published."""
+    peildatum = peildatum or nu.astimezone(TIJDZONE).date()
+    with omg.werk() as s:
+        openbaar = publicatie.openbaar_op(s, catalogus=omg.catalogus, peildatum=peildatum)
+        bestanden = publicatie.export(openbaar, peildatum)
+        vorige = s.exec(
+            select(Gebeurtenis).where(Gebeurtenis.soort == PUBLICATIE).order_by(Gebeurtenis.id.desc())
+        ).first()
+        eerder = json.loads(vorige.details) if vorige else {}
+        inhoud = publicatie.inhoud(openbaar)
+        hashes = publicatie.sha256(bestanden)
+        wijzigingen = publicatie.wijzigingen(eerder.get("inhoud", {}), inhoud)
+        registreer(
+            s,
+            soort=PUBLICATIE,
+            nu=nu,
+            map=str(map.resolve()),
+            peildatum=peildatum.isoformat(),
+            bestanden=hashes,
+            inhoud=inhoud,
+            wijzigingen=dict(Counter(w.soort for w in wijzigingen)),
+        )
+        oud = set(eerder.get("bestanden", {})) if eerder.get("map") == str(map.resolve()) else set()
+        publicatie.schrijf(map, bestanden, weg=oud - set(bestanden))
+    return Publicatie(map, peildatum, hashes, wijzigingen, vorige.moment if vorige else None)
