@@ -31,7 +31,7 @@ class Schema:
 @dataclass(frozen=True)
 class Deploymentplan:
     naam: str
-    flow: str  # ronde, bewaking, postvak, bevestiging
+    flow: str  # ronde, bewaking, postvak, bevestiging, publicatie
     beschrijving: str
     schemas: tuple[Schema, ...] = ()
     parameters: dict = field(default_factory=dict)
@@ -83,6 +83,13 @@ VASTE_DEPLOYMENTS = (
         beschrijving="Leest het antwoordpostvak (IMAP) en verwerkt de antwoorden.",
         schemas=(Schema("cron", "*/5 * * * *", slug="elke-5-minuten"),),
         tags=("postvak",),
+    ),
+    Deploymentplan(
+        naam="publicatie",
+        flow="publicatie",
+        beschrijving="De eigenaar publiceert de registers na een ronde: website en open data naar "
+        "INTEGRITEIT_PUBLICATIE, met de wijzigingen sinds de vorige publicatie. Start met 'Run'.",
+        tags=("publicatie",),
     ),
     Deploymentplan(
         naam="bevestiging",

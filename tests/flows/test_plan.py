@@ -18,7 +18,12 @@ def momenten(plan) -> list[datetime]:
 
 def test_one_deployment_per_active_proces_plus_watch_poll_and_confirmation(catalogus):
     lijst = plannen(catalogus, VANDAAG)
-    assert {p.naam for p in lijst} == {p.id for p in catalogus.processen} | {"bewaking", "postvak", "bevestiging"}
+    assert {p.naam for p in lijst} == {p.id for p in catalogus.processen} | {
+        "bewaking",
+        "postvak",
+        "bevestiging",
+        "publicatie",
+    }
     neven = next(p for p in lijst if p.naam == "nevenfuncties-statenleden")
     assert neven.flow == "ronde" and neven.parameters == {"proces": "nevenfuncties-statenleden"}
     assert neven.beschrijving.startswith("Actualisatie nevenfuncties Statenleden. Bron: Integriteitsplan actie 5")
@@ -49,4 +54,4 @@ def test_a_paused_or_removed_spec_has_no_deployment(tmp_path: Path):
     gepauzeerd = tmp_path / "geschenken-gs.yaml"
     gepauzeerd.write_text(gepauzeerd.read_text(encoding="utf-8") + "actief: false\n", encoding="utf-8")
     namen = {p.naam for p in plannen(laad_catalogus(tmp_path), VANDAAG)}
-    assert namen == {"geschenken-statenleden", "bewaking", "postvak", "bevestiging"}
+    assert namen == {"geschenken-statenleden", "bewaking", "postvak", "bevestiging", "publicatie"}
