@@ -25,6 +25,7 @@ from sqlmodel import Session, func, select
 from engine import (
     antwoorden,
     bewaking,
+    jaarverslag,
     overzicht,
     personen,
     postvak,
@@ -37,9 +38,11 @@ from engine import (
 from engine.catalogus import Catalogus, laad_catalogus
 from engine.database import database, sessie
 from engine.gebeurtenissen import gebeurd, registreer
+from models.gebruikersfouten import Gebruikersfout
 from models.instellingen import Instellingen, instellingen
+from models.jaarcijfers import CATEGORIEEN, OMSCHRIJVING_MAX
 from models.statussen import RondeStatus
-from models.tabellen import Gebeurtenis, Persoon, Ronde
+from models.tabellen import Gebeurtenis, Jaarcijfer, Persoon, Ronde
 from models.werkdagen import TIJDZONE
 
 T = TypeVar("T")
@@ -522,3 +525,66 @@ def publiceer(omg: Omgeving, *, map: Path, nu: datetime, peildatum: date | None 
         oud = set(eerder.get("bestanden", {})) if eerder.get("map") == str(map.resolve()) else set()
         publicatie.schrijf(map, bestanden, weg=oud - set(bestanden))
     return Publicatie(map, peildatum, hashes, wijzigingen, vorige.moment if vorige else None)
+
+
+# The yearly integrity report (Bijlage 2). The core is engine/jaarverslag.py.
+
+
+class OngeldigJaarcijfer(Gebruikersfout):
+    """A coordinator's figure that cannot be recorded: an unknown category, a negative count, a long or
+    personal description. Nothing was stored."""
+
+
+def leg_jaarcijfer_vast(
+    omg: Omgeving, *, jaar: int, categorie: str, aantal: int, omschrijving: str, nu: datetime, door: int | None
+) -> Jaarcijfer:
+    """Record an anonymous figure for the jaarverslag; a description naming a known person is refused."""
+    omschrijving = (omschrijving or "").replace("\x00", "").strip()
+    if categorie not in CATEGORIEEN:
+        raise OngeldigJaarcijfer(f"onbekende categorie '{categorie}'; kies uit: {', '.join(CATEGORIEEN)}")
+    if aantal < 0:
+        raise OngeldigJaarcijfer(f"aantal {aantal}: een aantal kan niet negatief zijn")
+    if len(omschrijving) > OMSCHRIJVING_MAX:
+        raise OngeldigJaarcijfer(f"de omschrijving is {len(omschrijving)} tekens; hoogstens {OMSCHRIJVING_MAX}")
+    with omg.werk() as s:
+        laag = omschrijving.lower()
+        if genoemd := next((n for n in s.exec(select(Persoon.naam)) if n.lower() in laag), None):
+            raise OngeldigJaarcijfer(f"de omschrijving noemt een persoon ({genoemd}); jaarcijfers zijn anoniem")
+        cijfer = Jaarcijfer(
+            jaar=jaar,
+            categorie=categorie,
+            aantal=aantal,
+            omschrijving=omschrijving,
+            vastgelegd=nu,
+            door_persoon_id=door,
+        )
+        s.add(cijfer)
+        s.flush()
+        registreer(s, soort="jaarcijfer", nu=nu, persoon_id=door, jaarcijfer=cijfer.id, categorie=categorie)
+        s.refresh(cijfer)
+        s.expunge(cijfer)
+    return cijfer
+
+
+def jaarcijfers(omg: Omgeving, *, jaar: int) -> list[Jaarcijfer]:
+    with omg.werk() as s:
+        rijen = list(s.exec(select(Jaarcijfer).where(Jaarcijfer.jaar == jaar).order_by(Jaarcijfer.id)))
+        for r in rijen:
+            s.expunge(r)
+    return rijen
+
+
+def jaarverslag_bestanden(omg: Omgeving, *, jaar: int, nu: datetime) -> dict[str, bytes]:
+    """The draft jaarverslag of `jaar` as files: HTML (with its stylesheet) and Markdown to edit."""
+    with omg.werk() as s:
+        return jaarverslag.bestanden(jaarverslag.verslag(s, catalogus=omg.catalogus, jaar=jaar, nu=nu))
+
+
+def schrijf_jaarverslag(omg: Omgeving, *, jaar: int, map: Path, nu: datetime) -> list[Path]:
+    """Write the draft jaarverslag of `jaar` into `map`; the files written."""
+    map.mkdir(parents=True, exist_ok=True)
+    geschreven = []
+    for naam, inhoud in jaarverslag_bestanden(omg, jaar=jaar, nu=nu).items():
+        (map / naam).write_bytes(inhoud)
+        geschreven.append(map / naam)
+    return geschreven

@@ -240,7 +240,7 @@ def sha256(bestanden: dict[str, bytes]) -> dict[str, str]:
     return {pad: hashlib.sha256(inhoud).hexdigest() for pad, inhoud in sorted(bestanden.items())}
 
 
-def _lange_datum(waarde: date | datetime | None) -> str:
+def lange_datum(waarde: date | datetime | None) -> str:
     if waarde is None:
         return ""
     if isinstance(waarde, datetime):
@@ -256,7 +256,7 @@ def _omgeving() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["datum"] = _lange_datum
+    env.filters["datum"] = lange_datum
     return env
 
 

@@ -30,26 +30,31 @@ MIDDAG = time(12, 0)
 
 def simuleer(*, catalogus: Catalogus, van: date, tot: date, antwoordkans: float, zaad: int) -> dict:
     """Run the use cases day by day from `van` to `tot` over a fresh database; every ronde and message count."""
-    rng = random.Random(zaad)
     with tempfile.TemporaryDirectory(prefix="integriteit-simulatie-") as map:
         omg = Omgeving(maak_engine(f"sqlite:///{Path(map) / 'simulatie.db'}"), catalogus, Instellingen())
         diensten.importeer_personen(omg, bestand=None, nu=_moment(van - timedelta(days=1)))
-        gepland: dict[date, list[str]] = defaultdict(list)
-        laatste_verzoek = 0
-        dag = van
-        while dag <= tot:
-            nu = _moment(dag)
-            diensten.bewaak(omg, nu=nu, verzenden=False)
-            with omg.werk() as s:
-                laatste_verzoek = _plan_antwoorden(s, rng, antwoordkans, dag, laatste_verzoek, gepland)
-            if tokens := gepland.pop(dag, []):
-                invoer = [Invoer(t, geen_wijzigingen=True, datum=dag, kenmerk=f"simulatie {dag}") for t in tokens]
-                diensten.beantwoord(omg, invoer=invoer, nu=nu, kanaal="simulatie", verzenden=False)
-            dag += timedelta(days=1)
+        simuleer_op(omg, van=van, tot=tot, antwoordkans=antwoordkans, zaad=zaad)
         with omg.werk() as s:
             uitkomst = {"rondes": rondes_status(s), "berichten": _berichten(s)}
         omg.engine.dispose()
     return uitkomst
+
+
+def simuleer_op(omg: Omgeving, *, van: date, tot: date, antwoordkans: float, zaad: int) -> None:
+    """The simulated days from `van` to `tot` over `omg`'s database as it is (e.g. for a jaarverslag)."""
+    rng = random.Random(zaad)
+    gepland: dict[date, list[str]] = defaultdict(list)
+    laatste_verzoek = 0
+    dag = van
+    while dag <= tot:
+        nu = _moment(dag)
+        diensten.bewaak(omg, nu=nu, verzenden=False)
+        with omg.werk() as s:
+            laatste_verzoek = _plan_antwoorden(s, rng, antwoordkans, dag, laatste_verzoek, gepland)
+        if tokens := gepland.pop(dag, []):
+            invoer = [Invoer(t, geen_wijzigingen=True, datum=dag, kenmerk=f"simulatie {dag}") for t in tokens]
+            diensten.beantwoord(omg, invoer=invoer, nu=nu, kanaal="simulatie", verzenden=False)
+        dag += timedelta(days=1)
 
 
 def _plan_antwoorden(s, rng: random.Random, kans: float, dag: date, vanaf: int, gepland: dict) -> int:
