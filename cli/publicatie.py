@@ -15,6 +15,12 @@ def registreer(app: typer.Typer) -> None:
     app.command(help="Schrijf de openbare registers als website en open data (JSON, CSV) naar een map.")(
         afgehandeld(publiceer)
     )
+    app.command(help="Schrijf het concept-jaarverslag integriteit (Bijlage 2) als HTML en Markdown.")(
+        afgehandeld(jaarverslag)
+    )
+    app.command(help="Leg een anoniem cijfer voor het jaarverslag vast (meldingen, klachten, trainingen, ...).")(
+        afgehandeld(jaarcijfer)
+    )
 
 
 def publiceer(
@@ -40,3 +46,38 @@ def publiceer(
         typer.echo(f"Sinds de vorige publicatie ({vorige:%Y-%m-%d %H:%M}): {len(verslag.wijzigingen)} wijzigingen.")
     for w in verslag.wijzigingen:
         typer.echo(f"  {w.soort:<10} {w.register}: {w.wie}: {w.wat}")
+
+
+def jaarverslag(
+    jaar: Annotated[int, typer.Option("--jaar", help="Het kalenderjaar van het verslag.")],
+    map: Annotated[Path, typer.Option("--map", help="Map voor het verslag (HTML en Markdown).")],
+    processen: ProcessenOptie = None,
+    nu: NuOptie = None,
+) -> None:
+    from engine.diensten import schrijf_jaarverslag
+
+    for pad in schrijf_jaarverslag(omgeving(processen), jaar=jaar, map=map, nu=lees_nu(nu)):
+        typer.echo(f"Geschreven: {pad}")
+
+
+def jaarcijfer(
+    jaar: Annotated[int, typer.Option("--jaar", help="Het jaar waarvoor het cijfer telt.")],
+    categorie: Annotated[str, typer.Option("--categorie", help="Bijv. melding-aantal, klachten, trainingen.")],
+    aantal: Annotated[int, typer.Option("--aantal", help="Het aantal.")],
+    omschrijving: Annotated[str, typer.Option("--omschrijving", help="Korte toelichting, zonder namen.")] = "",
+    processen: ProcessenOptie = None,
+    nu: NuOptie = None,
+) -> None:
+    from engine.diensten import leg_jaarcijfer_vast
+    from models.jaarcijfers import CATEGORIEEN
+
+    leg_jaarcijfer_vast(
+        omgeving(processen),
+        jaar=jaar,
+        categorie=categorie,
+        aantal=aantal,
+        omschrijving=omschrijving,
+        nu=lees_nu(nu),
+        door=None,
+    )
+    typer.echo(f"Vastgelegd voor {jaar}: {CATEGORIEEN[categorie]}: {aantal}.")
