@@ -588,3 +588,15 @@ def schrijf_jaarverslag(omg: Omgeving, *, jaar: int, map: Path, nu: datetime) ->
         (map / naam).write_bytes(inhoud)
         geschreven.append(map / naam)
     return geschreven
+
+
+def concept_bij_ronde(omg: Omgeving, *, ronde_id: int, nu: datetime) -> tuple[int, str] | None:
+    """For a ronde of the jaarverslag proces: (the year reported on, the draft as Markdown), to show beside the
+    eigenaar's task; None for any other ronde."""
+    with omg.werk() as s:
+        ronde = s.get(Ronde, ronde_id)
+        if ronde is None or ronde.proces != jaarverslag.PROCES:
+            return None
+        jaar = ronde.startdatum.year - 1
+        bestanden = jaarverslag.bestanden(jaarverslag.verslag(s, catalogus=omg.catalogus, jaar=jaar, nu=nu))
+    return jaar, bestanden[f"jaarverslag-{jaar}.md"].decode("utf-8")

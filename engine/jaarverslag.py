@@ -28,6 +28,8 @@ from models.tabellen import Antwoord, Gebeurtenis, Jaarcijfer, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
 AMBTSEED, INKOOP = "ambtseed", "inkoop-afwijkingen"
+PROCES = "jaarverslag-integriteit"
+"""The proces whose ronde (in February) asks the coordinator for the report on the year before."""
 
 
 @dataclass(frozen=True)
