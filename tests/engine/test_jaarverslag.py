@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pytest
 from markupsafe import escape
+from sqlmodel import select
 
 from engine import diensten
 from engine.database import maak_engine
@@ -15,6 +16,7 @@ from engine.diensten import Omgeving, OngeldigJaarcijfer
 from engine.simulator import simuleer_op
 from models.instellingen import Instellingen
 from models.jaarcijfers import CATEGORIEEN
+from models.tabellen import Bericht
 from models.werkdagen import TIJDZONE
 
 pytestmark = pytest.mark.traag  # a simulated year: about 30 s
@@ -112,3 +114,15 @@ def test_a_figure_is_anonymous_a_description_naming_a_person_is_refused(jaar):
     with pytest.raises(OngeldigJaarcijfer, match="onbekende categorie"):
         diensten.leg_jaarcijfer_vast(omg, jaar=2027, categorie="roddels", aantal=1, omschrijving="", nu=NU, door=None)
     assert [c.categorie for c in diensten.jaarcijfers(omg, jaar=2027)] == ["melding-aantal", "trainingen"]
+
+
+def test_the_eigenaars_task_in_february_links_the_draft_of_the_year_before(jaar):
+    omg, _ = jaar
+    start = diensten.start_ronde(
+        omg, proces="jaarverslag-integriteit", nu=datetime(2028, 2, 15, 9, tzinfo=TIJDZONE), verzenden=False
+    ).uitkomst
+    with omg.werk() as s:
+        [taak] = s.exec(select(Bericht).where(Bericht.ronde_id == start.ronde.id, Bericht.soort == "verzoek")).all()
+    assert "/jaarverslag/2027/jaarverslag-2027.html" in taak.tekst and "/jaarcijfers?jaar=2027" in taak.tekst
+    verslagjaar, markdown = diensten.concept_bij_ronde(omg, ronde_id=start.ronde.id, nu=NU)
+    assert verslagjaar == 2027 and markdown.startswith("# Jaarverslag integriteit 2027")
