@@ -177,16 +177,19 @@ def lees_postvak(omg: Omgeving, *, nu: datetime, verzenden: bool = True) -> Vers
 
 
 def importeer_personen(omg: Omgeving, *, bestand: Path | None, nu: datetime) -> Verslag[personen.Importverslag]:
-    """Import persons from a file (None: the synthetic demo organisation, with its register entries accepted);
-    all or nothing. Raises
+    """Import persons from a file (None: the synthetic demo organisation); all or nothing. Raises
     OngeldigeImport, naming every bad row and column."""
     rijen = personen.lees_bestand(bestand or personen.DEMO, set(omg.catalogus.rollen.rollen))
     with omg.werk() as s:
-        verslag = personen.importeer(s, rijen, nu)
-        if bestand is None:
-            demo = json.loads(personen.DEMO_REGISTERS.read_text(encoding="utf-8"))
-            registers.importeer_regels(s, regels=demo, nu=nu, kanaal="demo")
-        return Verslag(verslag)
+        return Verslag(personen.importeer(s, rijen, nu))
+
+
+def laad_demoregisters(omg: Omgeving, *, nu: datetime) -> int:
+    """The demo organisation's register entries (demo/registers.json: every case the publication rules
+    distinguish), accepted as of `nu`; a person whose register holds anything is left alone. How many stored."""
+    demo = json.loads(personen.DEMO_REGISTERS.read_text(encoding="utf-8"))
+    with omg.werk() as s:
+        return registers.importeer_regels(s, regels=demo, nu=nu, kanaal="demo")
 
 
 def is_leeg(omg: Omgeving) -> bool:

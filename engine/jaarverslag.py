@@ -14,18 +14,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlmodel import Session, select
 
 from engine import registers
 from engine.catalogus import Catalogus
 from engine.overzicht import veilig
-from engine.publicatie import SJABLONEN, STIJL, lange_datum
+from engine.publicatie import SJABLONEN, STIJL
 from models.jaarcijfers import CATEGORIEEN
 from models.registers import GRENS_GESCHENK
 from models.statussen import VerzoekStatus
 from models.tabellen import Antwoord, Gebeurtenis, Jaarcijfer, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
+from notifications.opmaak import datum, paginaomgeving
 
 AMBTSEED, INKOOP = "ambtseed", "inkoop-afwijkingen"
 PROCES = "jaarverslag-integriteit"
@@ -201,7 +201,7 @@ def _inkoop(session: Session, jaar: int) -> Cijfer:
         "Aantal afwijkingen van de inkoop- en aanbestedingsregels, met redenen",
         "overzicht ontvangen (zie toelichting)" if teksten else "overzicht ontvangen: geen afwijkingen gemeld",
         f"de motor: het overzicht van inkoop in de ronde van proces '{INKOOP}' van {antwoorden[0][1]}, "
-        f"ontvangen op {lange_datum(ontvangen)}",
+        f"ontvangen op {datum(ontvangen, tijd=False)}",
         teksten,
     )
 
@@ -214,7 +214,7 @@ def _coordinator(session: Session, jaar: int, deel: slice) -> list[Cijfer]:
         bron = (
             f"vastgelegd door de integriteitscoördinator ({len(eigen)} "
             f"{'opgave' if len(eigen) == 1 else 'opgaven'}, laatst op "
-            f"{lange_datum(max(r.vastgelegd for r in eigen))})"
+            f"{datum(max(r.vastgelegd for r in eigen), tijd=False)})"
             if eigen
             else "nog niet vastgelegd door de integriteitscoördinator (integriteit jaarcijfer, of /jaarcijfers)"
         )
@@ -254,14 +254,6 @@ def bestanden(uitkomst: Jaarverslag) -> dict[str, bytes]:
     }
 
 
-def _omgeving(**opties) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(SJABLONEN), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, **opties
-    )
-    env.filters["datum"] = lange_datum
-    return env
-
-
-_HTML = _omgeving(autoescape=True)
-_MARKDOWN = _omgeving(autoescape=False, finalize=lambda w: veilig(str(w)).replace("\n", " "))
+_HTML = paginaomgeving(SJABLONEN)
+_MARKDOWN = paginaomgeving(SJABLONEN, autoescape=False, finalize=lambda w: veilig(str(w)).replace("\n", " "))
 """Markdown's autoescape: every value printed is escaped for Markdown and HTML (`overzicht.veilig`)."""

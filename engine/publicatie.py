@@ -24,7 +24,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
@@ -33,8 +32,7 @@ from engine.catalogus import Catalogus
 from models.publicatie import Openbaar, Publicatieregels
 from models.registers import REGISTERS
 from models.tabellen import Persoon
-from models.werkdagen import TIJDZONE
-from notifications.opmaak import MAANDEN
+from notifications.opmaak import paginaomgeving
 
 SJABLONEN = Path(__file__).resolve().parent / "sjablonen"
 STIJL = Path(__file__).resolve().parents[1] / "web" / "statisch" / "stijl.css"
@@ -240,27 +238,7 @@ def sha256(bestanden: dict[str, bytes]) -> dict[str, str]:
     return {pad: hashlib.sha256(inhoud).hexdigest() for pad, inhoud in sorted(bestanden.items())}
 
 
-def lange_datum(waarde: date | datetime | None) -> str:
-    if waarde is None:
-        return ""
-    if isinstance(waarde, datetime):
-        waarde = waarde.astimezone(TIJDZONE).date()
-    return f"{waarde.day} {MAANDEN[waarde.month - 1]} {waarde.year}"
-
-
-def _omgeving() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(SJABLONEN),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["datum"] = lange_datum
-    return env
-
-
-_OMGEVING = _omgeving()
+_OMGEVING = paginaomgeving(SJABLONEN)
 
 
 # Changes between two publications.

@@ -35,6 +35,7 @@ def jaar(tmp_path_factory, catalogus):
     map = tmp_path_factory.mktemp("jaarverslag")
     omg = Omgeving(maak_engine(f"sqlite:///{map / 'integriteit.db'}"), catalogus, Instellingen(smtp_host=None))
     diensten.importeer_personen(omg, bestand=None, nu=datetime(2026, 12, 31, 12, tzinfo=TIJDZONE))
+    diensten.laad_demoregisters(omg, nu=datetime(2026, 12, 31, 12, tzinfo=TIJDZONE))
     simuleer_op(omg, van=date(2027, 1, 1), tot=date(2028, 1, 31), antwoordkans=0.8, zaad=3)
     for categorie, aantal, tekst in (
         ("melding-aantal", 2, "<b>Twee</b> meldingen via de vertrouwenspersoon"),

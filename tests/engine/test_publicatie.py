@@ -49,6 +49,7 @@ def demo(tmp_path_factory, catalogus):
     map = tmp_path_factory.mktemp("publicatie")
     omg = Omgeving(maak_engine(f"sqlite:///{map / 'integriteit.db'}"), catalogus, Instellingen(smtp_host=None))
     diensten.importeer_personen(omg, bestand=None, nu=T0)
+    diensten.laad_demoregisters(omg, nu=T0)
     with Session(omg.engine) as s:
         for extern_id, rollen, functie in (("X1", "statenlid", "Statenlid"), ("X2", "medewerker", SCRIPT)):
             s.add(

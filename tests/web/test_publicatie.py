@@ -3,28 +3,13 @@ jaarverslag pages (/jaarcijfers, /jaarverslag/<jaar>/), only for the integriteit
 
 from __future__ import annotations
 
-import pytest
-
 from engine import diensten
-from tests.web.hulp import SCRIPT, START, csrf, klant, leeg, met_rol, omgeving
+from tests.web.hulp import SCRIPT, START, csrf, klant, met_rol
 from tests.web.test_registers_en_aanmelden import aanmelden
-from testservers.smtp import Postbode, smtp_server
-
-
-@pytest.fixture
-def post():
-    postbode = Postbode()
-    with smtp_server(postbode) as controller:
-        yield postbode, controller.port
-
-
-@pytest.fixture
-def omg(db_engine, catalogus, post):
-    yield omgeving(db_engine, catalogus, smtp_host="127.0.0.1", smtp_port=post[1], smtp_tls="geen")
-    leeg(db_engine)
 
 
 def test_the_web_app_serves_todays_export_under_registers(omg):
+    diensten.laad_demoregisters(omg, nu=START)
     c = klant(omg)
     assert c.get("/registers").headers["location"] == "/registers/"
     export = diensten.openbare_registers(omg, peildatum=START.date())

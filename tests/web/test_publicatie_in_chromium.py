@@ -43,6 +43,7 @@ def omg(tmp_path_factory, catalogus):
     map = tmp_path_factory.mktemp("chromium-publicatie")
     omgeving = Omgeving(maak_engine(f"sqlite:///{map / 'integriteit.db'}"), catalogus, Instellingen(smtp_host=None))
     diensten.importeer_personen(omgeving, bestand=None, nu=datetime(2026, 12, 31, 12, tzinfo=TIJDZONE))
+    diensten.laad_demoregisters(omgeving, nu=datetime(2026, 12, 31, 12, tzinfo=TIJDZONE))
     simuleer_op(omgeving, van=date(2027, 1, 1), tot=NU.date(), antwoordkans=0.8, zaad=1)
     for categorie, aantal, omschrijving in (
         ("vertrouwenspersonen", 14, "Gesprekken met de vertrouwenspersonen, vooral over omgangsvormen"),
