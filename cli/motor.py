@@ -139,17 +139,23 @@ def antwoord(
     token: str,
     geen_wijzigingen: Annotated[bool, typer.Option("--geen-wijzigingen", help="Alles klopt nog.")] = False,
     tekst: Annotated[str | None, typer.Option("--tekst", help="De wijzigingen, voor de eigenaar.")] = None,
+    datum: Annotated[
+        datetime | None,
+        typer.Option(
+            "--datum", formats=["%Y-%m-%d"], help="Voor een bevestiging per persoon: de datum waarop het was."
+        ),
+    ] = None,
     processen: ProcessenOptie = None,
     nu: NuOptie = None,
 ) -> None:
     from engine.antwoorden import Invoer
     from engine.diensten import beantwoord
 
-    if geen_wijzigingen == (tekst is not None):
-        raise typer.BadParameter("geef --geen-wijzigingen of --tekst (één van beide)")
+    if geen_wijzigingen == (tekst is not None or datum is not None):
+        raise typer.BadParameter("geef --geen-wijzigingen, of --tekst en/of --datum")
     verslag = beantwoord(
         omgeving(processen),
-        invoer=[Invoer(token, geen_wijzigingen=geen_wijzigingen, tekst=tekst)],
+        invoer=[Invoer(token, geen_wijzigingen=geen_wijzigingen, tekst=tekst, datum=datum.date() if datum else None)],
         nu=lees_nu(nu),
         kanaal="cli",
     )
@@ -190,6 +196,8 @@ def status(
             f"{r['start']}  {r['proces']:<34} {r['stap'] or '':<16} {r['status']:<9} "
             f"{r['beantwoord']}/{r['verzoeken']} beantwoord, deadline {r['deadline']}"
         )
+        for b in r["bevestigd"]:
+            typer.echo(f"            bevestigd: {b['persoon']} op {b['datum']}")
 
 
 def simuleer(

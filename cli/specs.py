@@ -1,10 +1,12 @@
-"""`integriteit valideer` and `integriteit agenda`: checking the specs and seeing what comes due."""
+"""`integriteit valideer`, `agenda` and `voorbeeld`: checking the specs, seeing what comes due, and reading a
+message before it goes out."""
 
 from __future__ import annotations
 
 import json
 import sys
 from datetime import date, datetime
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -22,6 +24,9 @@ def registreer(app: typer.Typer) -> None:
     )
     app.command(help="Toon wanneer elke ronde start, met deadline (standaard: de komende twaalf maanden).")(
         afgehandeld(agenda)
+    )
+    app.command(help="Toon een bericht van een proces zoals het verstuurd wordt, voor een voorbeeldontvanger.")(
+        afgehandeld(voorbeeld)
     )
 
 
@@ -67,3 +72,26 @@ def agenda(
         sys.stdout.buffer.write(agenda_ics(plannen))
     else:
         typer.echo(agenda_tabel(plannen, begin, einde))
+
+
+Soort = Enum("Soort", {s: s for s in ("verzoek", "herinnering", "escalatie", "taak", "ontvangst")}, type=str)
+
+
+def voorbeeld(
+    proces: Annotated[str, typer.Argument(help="Het id van het proces, bijv. nevenfuncties-statenleden.")],
+    stap: Annotated[str | None, typer.Option("--stap", help="Het id van de stap (standaard: de eerste).")] = None,
+    soort: Annotated[Soort, typer.Option("--soort", help="Welk bericht.")] = "verzoek",
+    processen: ProcessenOptie = None,
+) -> None:
+    from engine.diensten import voorbeeld as maak_voorbeeld
+
+    bericht = maak_voorbeeld(
+        catalogus_of_fout(processen), proces=proces, stap=stap, soort=Soort(soort).value, nu=datetime.now()
+    )
+    typer.echo(f"Aan:       {bericht.aan}")
+    typer.echo(f"Onderwerp: {bericht.onderwerp}")
+    typer.echo(f"Sjabloon:  {bericht.sjabloon}")
+    typer.echo("\n--- tekst ---\n")
+    typer.echo(bericht.tekst.rstrip("\n"))
+    typer.echo("\n--- html ---\n")
+    typer.echo(bericht.html.rstrip("\n"))

@@ -15,9 +15,12 @@ from sqlmodel import Session, select
 from engine import rondes
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer_veel, rij
+from engine.personen import leden
+from engine.uitgaand import COORDINATOR, context_buiten_periode, zet_bericht_klaar
+from models.doelgroep import Doelgroep
 from models.gebruikersfouten import Gebruikersfout
 from models.statussen import OPEN, RondeStatus, VerzoekStatus, zet_status
-from models.tabellen import Antwoord, Ronde, Verzoek
+from models.tabellen import Antwoord, Persoon, Ronde, Verzoek
 
 
 class OnbekendVerzoek(Gebruikersfout):
@@ -106,7 +109,8 @@ def registreer_antwoorden(
             for a, antwoord_id in zip(antwoorden, ids, strict=True)
         ],
     )
-    nu_beantwoord = [v for t, v in verzoeken.items() if not te_laat[t] and v.status in OPEN]
+    buiten = _buiten_periode(session, catalogus, antwoorden, verzoeken, rondes_per_id, ids, nu)
+    nu_beantwoord = [v for t, v in verzoeken.items() if not te_laat[t] and t not in buiten and v.status in OPEN]
     # Counted before the verzoeken change, so the count needs no flush first.
     compleet = rondes.worden_compleet(session, catalogus=catalogus, beantwoord=nu_beantwoord, rondes=rondes_per_id)
     for verzoek in nu_beantwoord:
@@ -115,6 +119,33 @@ def registreer_antwoorden(
     for ronde in compleet:
         rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
     return [Vastgelegd(antwoord_id, te_laat=te_laat[a.token]) for a, antwoord_id in zip(antwoorden, ids, strict=True)]
+
+
+def _buiten_periode(session, catalogus, antwoorden, verzoeken, rondes_per_id, ids, nu) -> set[str]:
+    """The tokens whose confirmed date falls outside the months the stap asks (`datum_in_maanden`): kept, not
+    counted, and the integriteitscoordinator is told, once per answer."""
+    buiten = set()
+    for a, antwoord_id in zip(antwoorden, ids, strict=True):
+        ronde = rondes_per_id[verzoeken[a.token].ronde_id]
+        stap = rondes.spec(catalogus, ronde)[1]
+        if a.datum is None or not stap.buiten_periode(a.datum, ronde.startdatum):
+            continue
+        buiten.add(a.token)
+        registreer_veel(session, [rij(soort="antwoord-buiten-periode", nu=nu, ronde=ronde, antwoord_id=antwoord_id)])
+        coordinatoren = leden(session, Doelgroep(rollen=[COORDINATOR]))
+        zet_bericht_klaar(
+            session,
+            catalogus=catalogus,
+            ronde=ronde,
+            soort="buiten-periode",
+            sjabloon="standaard/buiten-periode",
+            context=context_buiten_periode(stap, ronde, a.datum, session.get(Persoon, verzoeken[a.token].persoon_id)),
+            aan=coordinatoren,
+            onderwerp=f"Bevestiging buiten de periode: {catalogus.proces(ronde.proces).titel}",
+            sleutel=f"buiten-periode:{antwoord_id}",
+            nu=nu,
+        )
+    return buiten
 
 
 def bevestig(

@@ -73,9 +73,24 @@ class Catalogus:
         hint = f" Bedoelt u '{gelijkend[0]}'?" if gelijkend else f" Bekend: {', '.join(bekend)}."
         raise OnbekendProces(f"geen proces '{proces_id}' in {weergave_pad(self.map)}.{hint}")
 
+    def stap(self, proces: Proces, stap_id: str | None) -> tuple[int, Stap]:
+        """The number and stap `stap_id` of `proces`; None: the first. Raises OnbekendProces naming its stappen."""
+        stappen = proces.alle_stappen
+        if stap_id is None:
+            return 0, stappen[0]
+        for nummer, stap in enumerate(stappen):
+            if stap.id == stap_id:
+                return nummer, stap
+        bekend = [s.id for s in stappen if s.id]
+        if not bekend:
+            raise OnbekendProces(f"'{proces.id}' heeft geen stappen; laat --stap weg")
+        gelijkend = difflib.get_close_matches(stap_id, bekend, n=1)
+        hint = f" Bedoelt u '{gelijkend[0]}'?" if gelijkend else f" De stappen zijn: {', '.join(bekend)}."
+        raise OnbekendProces(f"'{proces.id}' heeft geen stap '{stap_id}'.{hint}")
+
 
 class OnbekendProces(Gebruikersfout):
-    """No proces with that id in the catalogue."""
+    """No proces with that id in the catalogue, or no stap with that id in the proces."""
 
     exitcode = 2
 
@@ -250,7 +265,7 @@ def _zonder_none(soort: Any) -> Any:
     return leden[0] if len(leden) == 1 and type(None) in typing.get_args(soort) else soort
 
 
-_STANDAARD = ("ontvangst", "onbestelbaar", "teruggestuurd", "publiceren")
+_STANDAARD = ("ontvangst", "onbestelbaar", "teruggestuurd", "buiten-periode", "publiceren")
 """The engine's own messages, sent for any proces; `teruggestuurd` only when its template exists."""
 
 
@@ -337,6 +352,13 @@ class _Controle:
                 self._rol(meld, pad + ("doelgroep", "rollen", index), rol)
         if isinstance(naar := getattr(stap.escalatie, "naar", None), str):
             self._rol(meld, pad + ("escalatie", "naar"), naar)
+        if "datum_in_maanden" in ruw and ruw.get("voltooiing") != "bevestiging" and "bevestiging_door" not in ruw:
+            meld(
+                pad + ("datum_in_maanden",),
+                "geldt alleen voor een bevestiging met een datum (voltooiing: bevestiging, of bevestiging_door)",
+            )
+        if isinstance(door := getattr(stap, "bevestiging_door", None), str):
+            self._bevestiging_door(meld, pad, door, ruw)
         if stap.termijn is not None:
             self._binnen_termijn(meld, pad, stap)
         if voltooiing not in ("alle-antwoorden", "bevestiging"):
@@ -346,11 +368,23 @@ class _Controle:
         for soort in ("verzoek", "herinnering", "escalatie"):
             if soort in geschreven and not isinstance(getattr(keuze, soort, None), str):
                 continue  # written, but invalid: reported already
-            naam = keuze.naam(soort, voltooiing)
+            naam = keuze.naam(soort, stap)
             fout = sjablonen.controleer(self.sjablonen, naam, voorbeeldcontext(soort, voorbeeld, stap))
             if fout and (naam, fout) not in self.gemeld:
                 self.gemeld.add((naam, fout))
                 meld(pad + ("sjablonen", soort), fout)
+
+    def _bevestiging_door(self, meld, pad: Pad, rol: str, ruw: dict[str, Any]) -> None:
+        """A third party confirms per person of the doelgroep: so there is a doelgroep, each person is an
+        item of its own (not one confirmation for all), and nobody updates a register."""
+        self._rol(meld, pad + ("bevestiging_door",), rol)
+        if ruw.get("voltooiing") == "bevestiging":
+            meld(
+                pad + ("voltooiing",),
+                "met bevestiging_door wordt elke persoon apart bevestigd; laat 'voltooiing: bevestiging' weg",
+            )
+        if "register" in ruw:
+            meld(pad + ("register",), "met bevestiging_door werkt niemand een register bij; laat 'register' weg")
 
     def _binnen_termijn(self, meld, pad: Pad, stap: Stap) -> None:
         termijn = stap.termijn

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from engine import (
+    agenda,
     antwoorden,
     bewaking,
     jaarverslag,
@@ -33,6 +34,7 @@ from engine import (
     registers,
     rondes,
     status,
+    uitgaand,
     verzenden,
 )
 from engine.catalogus import Catalogus, laad_catalogus
@@ -257,6 +259,32 @@ def _gebeurtenissen(omg: Omgeving, telling: Counter) -> list[Domeingebeurtenis]:
         for (ronde_id, soort), aantal in sorted(telling.items())
         if (r := rondes_per_id.get(ronde_id)) is not None
     ]
+
+
+def voorbeeld(
+    catalogus: Catalogus, *, proces: str, stap: str | None = None, soort: str = "verzoek", nu: datetime
+) -> uitgaand.Voorbeeldbericht:
+    """The message of `soort` that a stap of `proces` sends, rendered as the outbox renders it, for a sample
+    recipient, with the dates of the proces's next ronde after `nu` (sample dates when it never starts again).
+    Raises OnbekendProces (also for an unknown stap, naming the stappen) and GeenVoorbeeld."""
+    spec = catalogus.proces(proces)
+    nummer, gekozen = catalogus.stap(spec, stap)
+    return uitgaand.voorbeeldbericht(catalogus, spec, gekozen, soort, _volgende_ronde(catalogus, spec, nummer, nu))
+
+
+def _volgende_ronde(catalogus: Catalogus, spec, nummer: int, nu: datetime) -> Ronde | None:
+    starts = agenda.rondestarts(spec, catalogus, nu, nu + timedelta(days=6 * 366))
+    if not starts:
+        return None
+    plan = agenda.plan_ronde(spec, starts[0], catalogus.werkdagen)[nummer]
+    return Ronde(
+        proces=spec.id,
+        stap=plan.stap.id or "",
+        stapnummer=nummer,
+        startdatum=starts[0].date(),
+        start=plan.start,
+        deadline=plan.deadline,
+    )
 
 
 # The web app's small use cases: single-use login links, and a mail that cannot wait for the outbox.

@@ -73,6 +73,13 @@ def openstaand(session: Session, nu: datetime) -> str:
         f"{r['open']} | {r['escalaties']} |"
         for r in lopend
     ] or ["| (geen lopende rondes) | | | | | |"]
+    if bevestigd := [r for r in lopend if r["bevestigd"]]:
+        regels += ["", "## Bevestigd, met datum", ""]
+        regels += [
+            f"- {r['proces']} {r['stap'] or ''}: "
+            + "; ".join(f"{veilig(b['persoon'])} op {b['datum']}" for b in r["bevestigd"])
+            for r in bevestigd
+        ]
     beoordelen = session.exec(select(func.count()).select_from(Inkomend).where(Inkomend.map == Map.BEOORDELEN)).one()
     onbestelbaar = session.exec(
         select(Persoon.naam).where(Persoon.onbestelbaar, Persoon.actief).order_by(Persoon.naam)

@@ -25,11 +25,12 @@ from engine.database import instellingen_van, sessie
 from engine.gebeurtenissen import registreer
 from engine.onbestelbaar import markeer_onbestelbaar
 from engine.rondes import spec
-from engine.uitgaand import zet_bericht_klaar
+from engine.uitgaand import bevestigers_van, zet_bericht_klaar
 from models.instellingen import Instellingen
 from models.statussen import Map, Uitkomst
 from models.tabellen import Bericht, Inkomend, Persoon, Ronde, Verzoek
 from notifications.inkomend import Binnenkomst, datum_in_tekst, lees, stabiel_id
+from notifications.opmaak import lange_datum
 
 VERWERKT, ONBEKEND, AUTOMATISCH, BEOORDELEN = Map.VERWERKT, Map.ONBEKEND, Map.AUTOMATISCH, Map.BEOORDELEN
 MAPPEN = tuple(Map)
@@ -166,14 +167,17 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
         return Afhandeling(BEOORDELEN, Uitkomst.ALLEEN_ONDERWERP), None
     if binnen.twijfel:  # afzender-onduidelijk or authenticatie-mislukt
         return Afhandeling(BEOORDELEN, Uitkomst(binnen.twijfel)), None
-    if binnen.afzender != persoon.email.lower():
+    ronde = session.get(Ronde, verzoek.ronde_id)
+    proces, stap = spec(catalogus, ronde)
+    # the mail went to the person, or, where a third party confirms per person, to that party
+    afzender = _afzender(persoon, bevestigers_van(session, proces, stap), binnen.afzender)
+    if afzender is None:
         return Afhandeling(BEOORDELEN, Uitkomst.AFZENDER_WIJKT_AF), None
     if not binnen.tekst:
         return Afhandeling(BEOORDELEN, Uitkomst.LEEG), None
-    ronde = session.get(Ronde, verzoek.ronde_id)
     # an owner who confirms by email writes the date of the meeting or decision in the reply; without a full
     # date the confirmation cannot count, and the coordinator asks for it
-    bevestiging = spec(catalogus, ronde)[1].voltooiing == "bevestiging"
+    bevestiging = stap.vraagt_datum
     datum = datum_in_tekst(binnen.tekst) if bevestiging else None
     if bevestiging and datum is None:
         return Afhandeling(BEOORDELEN, Uitkomst.ZONDER_DATUM), None
@@ -208,8 +212,12 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
         ronde=ronde,
         soort="ontvangst",
         sjabloon="standaard/ontvangst",
-        context={"persoon": persoon, "geen_wijzigingen": binnen.geen_wijzigingen},
-        aan=[persoon],
+        context={
+            "persoon": afzender,
+            "geen_wijzigingen": binnen.geen_wijzigingen,
+            "datum": lange_datum(datum) if datum else None,
+        },
+        aan=[afzender],
         onderwerp=f"Ontvangen: {binnen.onderwerp}"[:300],
         sleutel=f"ontvangst:{binnen.message_id}"[:200],
         nu=nu,
@@ -217,6 +225,14 @@ def _antwoord(session, catalogus, binnen: Binnenkomst, verzoek: Verzoek | None, 
     )
     uitkomst = Uitkomst.GEEN_WIJZIGINGEN if binnen.geen_wijzigingen else Uitkomst.ANTWOORD
     return Afhandeling(VERWERKT, uitkomst), vastgelegd.antwoord_id
+
+
+def _afzender(persoon: Persoon, bevestigers: list[Persoon] | None, adres: str) -> Persoon | None:
+    """The person among those the verzoek went to who sent this reply; None when nobody of them did."""
+    for kandidaat in [persoon] if bevestigers is None else bevestigers:
+        if adres == kandidaat.email.lower():
+            return kandidaat
+    return None
 
 
 def _bounce(session: Session, catalogus: Catalogus, binnen: Binnenkomst, ruw: bytes, nu: datetime) -> Afhandeling:

@@ -29,16 +29,13 @@ from engine.catalogus import Catalogus
 from engine.database import instellingen_van
 from engine.gebeurtenissen import registreer
 from engine.rondes import spec
-from engine.uitgaand import zet_bericht_klaar
+from engine.uitgaand import COORDINATOR, zet_bericht_klaar
 from models.gebruikersfouten import Gebruikersfout
 from models.proces import Proces
 from models.registers import REGISTERS, TITELS, alleen_eigenaar, fouten_nl
 from models.statussen import Regelstatus, RondeStatus, VerzoekStatus, overgang
 from models.tabellen import Antwoord, Persoon, Registerregel, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
-
-COORDINATOR = "integriteitscoordinator"
-"""The role that sees and reviews every proposal, whatever the proces."""
 
 Paginastatus = Literal["open", "beantwoord", "te-laat", "gesloten"]
 
@@ -115,6 +112,9 @@ class Persoonlijkepagina:
     gevraagd: Literal["register", "bevestiging", "antwoord"]
     """register: update the register's entries; bevestiging: the eigenaar confirms a task with a date and
     reference; antwoord: a plain answer (free text, or "geen wijzigingen" / done)."""
+    bevestiger: str | None
+    """Where a third party confirms per person (`bevestiging_door`): that role's description; the page is theirs,
+    about the person named."""
     register: str | None
     register_titel: str | None
     invullen: tuple[str, ...]
@@ -188,7 +188,7 @@ def pagina(session: Session, *, catalogus: Catalogus, token: str, nu: datetime) 
     register = stap.register_naam
     status, open_tot, beantwoord = _status(session, verzoek, ronde, nu)
     regels, voorstellen, teruggestuurd = _stand(session, persoon.id, register, nu.astimezone(TIJDZONE).date())
-    gevraagd = "register" if register else ("bevestiging" if stap.voltooiing == "bevestiging" else "antwoord")
+    gevraagd = "register" if register else ("bevestiging" if stap.vraagt_datum else "antwoord")
     return Persoonlijkepagina(
         token=token,
         persoon_id=persoon.id,
@@ -199,6 +199,7 @@ def pagina(session: Session, *, catalogus: Catalogus, token: str, nu: datetime) 
         bron=proces.bron,
         stap=stap.titel or stap.id,
         gevraagd=gevraagd,
+        bevestiger=catalogus.rollen.rollen.get(stap.bevestiging_door) if stap.bevestiging_door else None,
         register=register,
         register_titel=TITELS.get(register) if register else None,
         invullen={"register": (), "bevestiging": ("datum", "kenmerk", "tekst"), "antwoord": ("tekst",)}[gevraagd],
@@ -261,7 +262,7 @@ def geen_wijzigingen(session: Session, *, catalogus: Catalogus, token: str, nu: 
     verzoek, ronde, _ = verzoek_bij_token(session, token, op_slot=True)
     _open_voor_invoer(session, catalogus, verzoek, ronde, nu)
     stap = spec(catalogus, ronde)[1]
-    if stap.voltooiing == "bevestiging":
+    if stap.vraagt_datum:
         raise OngeldigeInvoer({(0, "datum"): "Deze taak vraagt de datum en het kenmerk van het besluit."})
     eerder = session.exec(select(Antwoord.id).where(Antwoord.verzoek_id == verzoek.id)).first()
     if verzoek.status == VerzoekStatus.BEANTWOORD or eerder is not None:

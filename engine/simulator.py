@@ -20,6 +20,7 @@ from engine.antwoorden import Invoer
 from engine.catalogus import Catalogus
 from engine.database import maak_engine
 from engine.diensten import Omgeving
+from engine.rondes import spec
 from engine.status import rondes_status
 from models.instellingen import Instellingen
 from models.tabellen import Bericht, Ronde, Verzoek
@@ -50,26 +51,41 @@ def simuleer_op(omg: Omgeving, *, van: date, tot: date, antwoordkans: float, zaa
         nu = _moment(dag)
         diensten.bewaak(omg, nu=nu, verzenden=False)
         with omg.werk() as s:
-            laatste_verzoek = _plan_antwoorden(s, rng, antwoordkans, dag, laatste_verzoek, gepland)
-        if tokens := gepland.pop(dag, []):
-            invoer = [Invoer(t, geen_wijzigingen=True, datum=dag, kenmerk=f"simulatie {dag}") for t in tokens]
+            laatste_verzoek = _plan_antwoorden(s, omg.catalogus, rng, antwoordkans, dag, laatste_verzoek, gepland)
+        if antwoorden := gepland.pop(dag, []):
+            invoer = [
+                Invoer(t, geen_wijzigingen=True, datum=datum or dag, kenmerk=f"simulatie {dag}")
+                for t, datum in antwoorden
+            ]
             diensten.beantwoord(omg, invoer=invoer, nu=nu, kanaal="simulatie", verzenden=False)
         dag += timedelta(days=1)
 
 
-def _plan_antwoorden(s, rng: random.Random, kans: float, dag: date, vanaf: int, gepland: dict) -> int:
-    """Draw, for each verzoek made since the last draw, whether and on which day its person answers."""
+def _plan_antwoorden(s, catalogus, rng: random.Random, kans: float, dag: date, vanaf: int, gepland: dict) -> int:
+    """Draw, for each verzoek made since the last draw, whether and on which day its person answers (and, where
+    the stap asks a date in given months, a date in the first of them: the meeting it confirms)."""
     nieuw = s.exec(
-        select(Verzoek.id, Verzoek.token, Ronde.deadline)
+        select(Verzoek.id, Verzoek.token, Ronde)
         .join(Ronde, Ronde.id == Verzoek.ronde_id)
         .where(Verzoek.id > vanaf)
         .order_by(Verzoek.id)
     ).all()
-    for verzoek_id, token, deadline in nieuw:
+    for verzoek_id, token, ronde in nieuw:
         vanaf = verzoek_id
         if rng.random() < kans:
-            gepland[dag + timedelta(days=rng.randint(0, max(0, (deadline - dag).days - 1)))].append(token)
+            antwoorddag = dag + timedelta(days=rng.randint(0, max(0, (ronde.deadline - dag).days - 1)))
+            gepland[antwoorddag].append((token, _datum_in_periode(spec(catalogus, ronde)[1], ronde.startdatum)))
     return vanaf
+
+
+def _datum_in_periode(stap, start: date) -> date | None:
+    """The 15th of the first month from `start` that `datum_in_maanden` allows; None when any date will do."""
+    for verder in range(13):
+        jaren, maand = divmod(start.month - 1 + verder, 12)
+        dag = date(start.year + jaren, maand + 1, 15)
+        if not stap.buiten_periode(dag, start):
+            return dag if stap.datum_in_maanden else None
+    return None
 
 
 def _berichten(s) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""The state of every ronde in counts, as `integriteit status --json` and the simulator print it."""
+"""The state of every ronde in counts, as `integriteit status --json` and the simulator print it, with the date
+each confirmed verzoek was confirmed for (the eigenaar's decision, or a third party's confirmation per person)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections import Counter, defaultdict
 from sqlmodel import Session, func, select
 
 from models.statussen import VerzoekStatus
-from models.tabellen import Bericht, Ronde, Verzoek
+from models.tabellen import Antwoord, Bericht, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
 
@@ -22,11 +23,21 @@ def rondes_status(session: Session) -> list[dict]:
         select(Bericht.ronde_id, Bericht.soort, func.count()).group_by(Bericht.ronde_id, Bericht.soort)
     ):
         per_soort[ronde_id][soort] = aantal
+    bevestigd: dict[int, list[dict]] = defaultdict(list)
+    for ronde_id, naam, datum in session.exec(
+        select(Verzoek.ronde_id, Persoon.naam, func.min(Antwoord.datum))
+        .join(Antwoord, Antwoord.verzoek_id == Verzoek.id)
+        .join(Persoon, Persoon.id == Verzoek.persoon_id)
+        .where(Verzoek.status == VerzoekStatus.BEANTWOORD, Antwoord.datum.is_not(None), Antwoord.te_laat.is_(False))
+        .group_by(Verzoek.ronde_id, Verzoek.id, Persoon.naam)
+        .order_by(Persoon.naam)
+    ):
+        bevestigd[ronde_id].append({"persoon": naam, "datum": datum.isoformat()})
     rondes = session.exec(select(Ronde).order_by(Ronde.startdatum, Ronde.proces, Ronde.stapnummer)).all()
-    return [_als_dict(r, per_status[r.id], per_soort[r.id]) for r in rondes]
+    return [_als_dict(r, per_status[r.id], per_soort[r.id], bevestigd[r.id]) for r in rondes]
 
 
-def _als_dict(ronde: Ronde, statussen: Counter, berichten: Counter) -> dict:
+def _als_dict(ronde: Ronde, statussen: Counter, berichten: Counter, bevestigd: list[dict]) -> dict:
     vervallen, beantwoord = statussen[VerzoekStatus.VERVALLEN], statussen[VerzoekStatus.BEANTWOORD]
     verzoeken = sum(statussen.values()) - vervallen
     return {
@@ -41,4 +52,5 @@ def _als_dict(ronde: Ronde, statussen: Counter, berichten: Counter) -> dict:
         "vervallen": vervallen,
         "herinneringen": berichten["herinnering"],
         "escalaties": berichten["escalatie"],
+        "bevestigd": bevestigd,
     }

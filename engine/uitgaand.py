@@ -7,6 +7,7 @@ twice is refused by the database itself.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -16,12 +17,15 @@ from sqlmodel import Session, select
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van
 from engine.gebeurtenissen import registreer_veel, rij
+from engine.personen import leden
+from models.doelgroep import Doelgroep
+from models.gebruikersfouten import Gebruikersfout
 from models.proces import Proces, Stap
 from models.registers import TITELS
 from models.tabellen import Bericht, Persoon, Ronde
 from models.werkdagen import TIJDZONE
 from notifications import sleutels
-from notifications.opmaak import lange_datum, render
+from notifications.opmaak import MAANDEN, html_uit_tekst, lange_datum, render
 
 Adres = tuple[int, str, Persoon]
 """(verzoek id, verzoek token, persoon): whom a verzoek or herinnering goes to."""
@@ -40,10 +44,12 @@ def zet_verzoeken_klaar(
     """Queue the verzoek (herinnering=0) or its n-th herinnering for each address."""
     proces, stap = _spec(catalogus, ronde)
     soort = "herinnering" if herinnering else "verzoek"
-    sjabloon = stap.sjablonen.naam(soort, stap.voltooiing)
+    sjabloon = stap.sjablonen.naam(soort, stap)
     inst = instellingen_van(session)
     basis = _context(proces, stap, ronde, inst.afzender_naam) | (extra or {})
-    onderwerp = f"{'Herinnering: ' if herinnering else ''}{proces.titel} (uiterlijk {lange_datum(ronde.deadline)})"
+    bevestigers = bevestigers_van(session, proces, stap)
+    if bevestigers is not None:
+        basis["bevestiger"] = {"naam": ", ".join(p.naam for p in bevestigers) or proces.eigenaar}
     formulieren = f"{inst.basis_url.rstrip('/')}/antwoord"
     domein = inst.antwoorddomein
     berichten = [
@@ -56,13 +62,35 @@ def zet_verzoeken_klaar(
             soort=soort,
             ronde=ronde,
             verzoek_id=verzoek_id,
-            aan=[persoon],
-            onderwerp=f"{onderwerp} {sleutels.kenmerk(verzoek_id)}",
+            aan=[persoon] if bevestigers is None else bevestigers,
+            onderwerp=f"{onderwerp_verzoek(proces, ronde, herinnering, None if bevestigers is None else persoon)} "
+            f"{sleutels.kenmerk(verzoek_id)}",
             message_id=sleutels.message_id(soort, token, herinnering, domein),
         )
         for verzoek_id, token, persoon in adressering
     ]
     _leg_vast(session, berichten, ronde, nu, personen=[persoon.id for _, _, persoon in adressering])
+
+
+def onderwerp_verzoek(proces: Proces, ronde: Ronde, herinnering: int, over: Persoon | None) -> str:
+    """The subject of a verzoek or its herinnering, before its tag; `over` names the person a third party confirms
+    for (`bevestiging_door`), as the confirmer gets one such mail per person."""
+    voor = "Herinnering: " if herinnering else ""
+    return f"{voor}{proces.titel} (uiterlijk {lange_datum(ronde.deadline)}){f': {over.naam}' if over else ''}"
+
+
+def onderwerp_escalatie(proces: Proces, ontbrekend: int, totaal: int) -> str:
+    return f"Escalatie: {proces.titel}: {ontbrekend} van {totaal} niet beantwoord"
+
+
+def bevestigers_van(session: Session, proces: Proces, stap: Stap) -> list[Persoon] | None:
+    """Who confirms per person in a stap with `bevestiging_door` (the holders of that role, else of the
+    eigenaar role): each person's verzoek and reminders go to them. None for a stap where each person answers."""
+    if stap.bevestiging_door is None:
+        return None
+    return leden(session, Doelgroep(rollen=[stap.bevestiging_door])) or leden(
+        session, Doelgroep(rollen=[proces.eigenaar])
+    )
 
 
 def zet_escalatie_klaar(
@@ -82,13 +110,13 @@ def zet_escalatie_klaar(
         "ontbrekend": [{"naam": p.naam, "rol": ", ".join(sorted(p.rolset))} for p in ontbrekend],
         "totaal": totaal,
     }
-    onderwerp = f"Escalatie: {proces.titel}: {len(ontbrekend)} van {totaal} niet beantwoord"
+    onderwerp = onderwerp_escalatie(proces, len(ontbrekend), totaal)
     zet_bericht_klaar(
         session,
         catalogus=catalogus,
         ronde=ronde,
         soort="escalatie",
-        sjabloon=stap.sjablonen.naam("escalatie", stap.voltooiing),
+        sjabloon=stap.sjablonen.naam("escalatie", stap),
         context=context,
         aan=ontvangers,
         onderwerp=onderwerp,
@@ -230,13 +258,24 @@ def _context(proces: Proces, stap: Stap, ronde: Ronde, afzender: str) -> dict[st
     }
 
 
-def voorbeeldcontext(soort: str, proces: Proces, stap: Stap) -> dict[str, Any]:
+COORDINATOR = "integriteitscoordinator"
+"""The role that sees and reviews every proposal, whatever the proces, and hears of what no eigenaar can settle
+(a confirmation dated outside its period)."""
+
+
+def context_buiten_periode(stap: Stap, ronde: Ronde, datum: date, persoon: Persoon) -> dict[str, Any]:
+    """What the notice of a confirmation dated outside `datum_in_maanden` tells the coordinator."""
+    maanden = " of ".join(MAANDEN[m - 1] for m in stap.datum_in_maanden or [])
+    return {"persoon": persoon, "datum": lange_datum(datum), "periode": maanden}
+
+
+def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None = None) -> dict[str, Any]:
     """What a template of `soort` gets, with sample values: `_context` itself plus what each caller adds
     (zet_verzoeken_klaar, zet_escalatie_klaar above; the ontvangst in engine.postvak, the notice in
     engine.onbestelbaar, the entry sent back in engine.registers). `valideer` renders every template with it;
     tests/engine/test_bewaking.py compares its keys with what the engine really passes, so the two cannot
-    drift apart."""
-    ronde = Ronde(
+    drift apart. `ronde` gives the dates; a sample ronde in March 2027 when left out."""
+    ronde = ronde or Ronde(
         proces=proces.id,
         stap=stap.id or "",
         stapnummer=0,
@@ -263,6 +302,8 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap) -> dict[str, Any]:
         "link": "https://integriteit.voorbeeld.example/antwoord/0123456789abcdef",
         "website": "https://integriteit.voorbeeld.example",
     }
+    if stap.bevestiging_door:
+        aan_persoon["bevestiger"] = {"naam": "Voorbeeld Bevestiger"}
     extra: dict[str, dict[str, Any]] = {
         "verzoek": aan_persoon,
         "herinnering": aan_persoon,
@@ -274,7 +315,12 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap) -> dict[str, Any]:
             ],
             "totaal": 12,
         },
-        "ontvangst": {"persoon": persoon, "geen_wijzigingen": True},
+        "buiten-periode": context_buiten_periode(stap, ronde, date(2027, 10, 4), persoon),
+        "ontvangst": {
+            "persoon": persoon,
+            "geen_wijzigingen": not stap.vraagt_datum,
+            "datum": lange_datum(ronde.deadline) if stap.vraagt_datum else None,
+        },
         "onbestelbaar": {
             "adres": "persoon@voorbeeld.example",
             "reden": "550 5.1.1 mailbox unavailable",
@@ -296,3 +342,64 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap) -> dict[str, Any]:
         },
     }
     return _context(proces, stap, ronde, "Integriteitscoördinator") | extra[soort]
+
+
+VOORBEELDSOORTEN = ("verzoek", "herinnering", "escalatie", "taak", "ontvangst")
+"""The messages `integriteit voorbeeld` shows: taak is the verzoek of a stap its eigenaar confirms."""
+
+
+@dataclass(frozen=True)
+class Voorbeeldbericht:
+    """A message as it would go out, for a sample recipient: to whom (in words), subject, text and HTML."""
+
+    aan: str
+    onderwerp: str
+    tekst: str
+    html: str
+    sjabloon: str
+
+
+def voorbeeldbericht(catalogus: Catalogus, proces: Proces, stap: Stap, soort: str, ronde: Ronde) -> Voorbeeldbericht:
+    """Render the message of `soort` of this stap as the outbox would (same templates, context and subject),
+    for the sample recipient of `voorbeeldcontext`. Raises GeenVoorbeeld when the stap sends no such message."""
+    if soort == "taak" and stap.voltooiing != "bevestiging":
+        raise GeenVoorbeeld("deze stap vraagt geen bevestiging van de eigenaar; een taak heeft hij niet (kies verzoek)")
+    if soort == "escalatie" and stap.escalatie is None:
+        raise GeenVoorbeeld("deze stap heeft geen escalatie")
+    context = voorbeeldcontext("verzoek" if soort == "taak" else soort, proces, stap, ronde)
+    persoon = context.get("persoon")
+    if soort in ("verzoek", "taak", "herinnering"):
+        sjabloon = stap.sjablonen.naam("herinnering" if soort == "herinnering" else "verzoek", stap)
+        over = persoon if stap.bevestiging_door else None
+        onderwerp = f"{onderwerp_verzoek(proces, ronde, soort == 'herinnering', over)} {sleutels.kenmerk(123)}"
+    elif soort == "escalatie":
+        sjabloon = stap.sjablonen.naam("escalatie", stap)
+        onderwerp = onderwerp_escalatie(proces, len(context["ontbrekend"]), context["totaal"])
+    else:
+        sjabloon = "standaard/ontvangst"
+        onderwerp = f"Ontvangen: Re: {onderwerp_verzoek(proces, ronde, 0, None)} {sleutels.kenmerk(123)}"
+    tekst, html = render(catalogus.sjablonen, sjabloon, context)
+    return Voorbeeldbericht(
+        _aan(catalogus, proces, stap, soort), onderwerp, tekst, html or html_uit_tekst(tekst), sjabloon
+    )
+
+
+class GeenVoorbeeld(Gebruikersfout):
+    """The stap sends no message of the asked kind (no escalation, no owner task)."""
+
+    exitcode = 2
+
+
+def _aan(catalogus: Catalogus, proces: Proces, stap: Stap, soort: str) -> str:
+    """Whom the message goes to, in words: the roles, with their description from rollen.yaml."""
+
+    def rollen(namen: list[str]) -> str:
+        return ", ".join(f"{catalogus.rollen.rollen.get(n, n)} ({n})" for n in namen)
+
+    if soort == "escalatie":
+        return rollen([stap.escalatie.naar or proces.eigenaar])
+    if stap.bevestiging_door and soort != "ontvangst":
+        return (
+            f"{rollen([stap.bevestiging_door])}, één bericht per persoon uit: {rollen(proces.ontvangers(stap).rollen)}"
+        )
+    return f"ieder(e) {rollen(proces.ontvangers(stap).rollen)}"

@@ -2,7 +2,8 @@
 
     Gebruikersfout                     the message is for the user; `exitcode` for the CLI
     ├── OngeldigeCatalogus             engine.catalogus: a spec folder with problems (each file:line:field)
-    ├── OnbekendProces                 engine.catalogus: no proces with that id ("Bedoelt u ...?")
+    ├── OnbekendProces                 engine.catalogus: no proces (or stap) with that id ("Bedoelt u ...?")
+    ├── GeenVoorbeeld                  engine.uitgaand: the stap sends no message of the kind asked to preview
     ├── OngeldigeImport                engine.personen: a persons file that cannot be imported (row, column)
     ├── OnbekendVerzoek                engine.antwoorden: no verzoek with that token, nothing waits for a confirmation
     └── Configuratiefout               models.instellingen: a setting that cannot work

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import date, timedelta
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -15,6 +16,7 @@ ID_LENGTE = 100
 """The longest id of a proces or stap: the database keeps at most this many characters (ronde.proces, ronde.stap)."""
 MAX_STAPPEN = 20
 """Stappen run one after the other, each up to five years: a bound keeps every date far from the year 9999."""
+Maand = Annotated[int, Field(ge=1, le=12)]
 Voltooiing = Literal["alle-antwoorden", "bevestiging"]
 Register = Literal["nevenfuncties", "financiele-belangen", "geschenken"]
 
@@ -49,11 +51,14 @@ class Sjablonen(_Strikt):
     herinnering: str | None = Field(None, examples=["standaard/herinnering"])
     escalatie: str | None = Field(None, examples=["standaard/escalatie"])
 
-    def naam(self, soort: Literal["verzoek", "herinnering", "escalatie"], voltooiing: Voltooiing) -> str:
+    def naam(self, soort: Literal["verzoek", "herinnering", "escalatie"], stap: _StapVelden) -> str:
+        """The template of `soort` for `stap`: as chosen, else the standard one for what the stap asks."""
         gekozen = getattr(self, soort)
         if gekozen:
             return gekozen
-        return "standaard/taak" if soort == "verzoek" and voltooiing == "bevestiging" else f"standaard/{soort}"
+        if stap.bevestiging_door and soort != "escalatie":
+            return f"standaard/bevestiging-{soort}"
+        return "standaard/taak" if soort == "verzoek" and stap.voltooiing == "bevestiging" else f"standaard/{soort}"
 
 
 class _StapVelden(_Strikt):
@@ -73,9 +78,38 @@ class _StapVelden(_Strikt):
         "alle-antwoorden",
         description="alle-antwoorden: done when every recipient answered; bevestiging: the owner confirms.",
     )
+    bevestiging_door: str | None = Field(
+        None,
+        description=(
+            "Role that confirms, for each person of the doelgroep, that it happened and on which date (the cvdK "
+            "per fractievoorzitter): the verzoek of each person goes to the holders of this role, who answer with "
+            "the date; the stap is done when every person is confirmed."
+        ),
+        examples=["cvdk"],
+    )
+    datum_in_maanden: list[Maand] | None = Field(
+        None,
+        description=(
+            "A confirmation's date must fall in one of these months (1-12), within a year from the ronde's start "
+            "(the September meeting of PS). A confirmation with another date is kept but does not count; the "
+            "integriteitscoordinator is told."
+        ),
+        examples=[[9]],
+    )
     # `register` is also a method of pydantic's metaclass, so the attribute carries another name.
     register_naam: Register | None = Field(None, alias="register", description="The register a verzoek asks to update.")
     sjablonen: Sjablonen = Field(default_factory=Sjablonen, description="Message templates.")
+
+    def buiten_periode(self, datum: date, start: date) -> bool:
+        """Whether a confirmed `datum` falls outside `datum_in_maanden`, in the year from the ronde's `start`."""
+        if not self.datum_in_maanden:
+            return False
+        return not (start <= datum < start + timedelta(days=365) and datum.month in self.datum_in_maanden)
+
+    @property
+    def vraagt_datum(self) -> bool:
+        """The answer is a confirmation with a date: the eigenaar's, or a third party's per person."""
+        return self.voltooiing == "bevestiging" or self.bevestiging_door is not None
 
 
 class Stap(_StapVelden):

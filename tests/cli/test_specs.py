@@ -1,4 +1,4 @@
-"""`integriteit valideer` and `integriteit agenda` as a coordinator uses them."""
+"""`integriteit valideer`, `agenda` and `voorbeeld` as a coordinator uses them."""
 
 import json
 import re
@@ -25,7 +25,7 @@ def test_valideer_lists_each_problem_on_stderr_and_fails():
     uitkomst = runner.invoke(app, ["valideer", "--processen", str(ONGELDIG)])
     assert uitkomst.exit_code == 1
     regels = uitkomst.stderr.splitlines()
-    assert len(regels) == 34  # 30 broken files; four have two problems
+    assert len(regels) == 37  # 33 broken files; four have two problems
     assert all(regel.count(": ") >= 2 and ".yaml:" in regel for regel in regels)
     assert "Traceback" not in uitkomst.output
 
@@ -128,3 +128,43 @@ def test_start_refuses_invalid_specs_with_the_valideer_report_and_starts_nothing
     assert uitkomst.exit_code == 1
     assert "onbekende-sleutel.yaml:8: herinnering: onbekende sleutel" in uitkomst.stderr
     assert "Prefect UI" not in uitkomst.stdout
+
+
+def test_voorbeeld_prints_recipient_subject_text_and_html_of_the_mail():
+    uitkomst = runner.invoke(app, ["voorbeeld", "nevenfuncties-medewerkers"])
+    assert uitkomst.exit_code == 0, uitkomst.output
+    assert uitkomst.stdout.startswith("Aan:       ieder(e) Medewerker, in dienst of ingehuurd (medewerker)\n")
+    assert "Onderwerp: Registratie nevenwerkzaamheden medewerkers (uiterlijk " in uitkomst.stdout
+    tekst, html = uitkomst.stdout.split("--- tekst ---")[1].split("--- html ---")
+    assert "Beste Voorbeeld Persoon," in tekst and '<html lang="nl">' in html
+
+
+def test_voorbeeld_shows_a_stap_and_a_kind_of_message():
+    uitkomst = runner.invoke(app, ["voorbeeld", "kwetsbare-functies", "--stap", "vaststelling-gs", "--soort", "taak"])
+    assert uitkomst.exit_code == 0, uitkomst.output
+    assert "Sjabloon:  " in uitkomst.stdout and "Beste Voorbeeld Persoon," in uitkomst.stdout
+
+
+@pytest.mark.parametrize(
+    ("argumenten", "bericht"),
+    [
+        (["kwetsbare-functie"], "geen proces 'kwetsbare-functie' in processen. Bedoelt u 'kwetsbare-functies'?"),
+        (
+            ["kwetsbare-functies", "--stap", "vaststelling"],
+            "'kwetsbare-functies' heeft geen stap 'vaststelling'. Bedoelt u 'vaststelling-gs'?",
+        ),
+        (
+            ["kwetsbare-functies", "--stap", "xyz"],
+            "'kwetsbare-functies' heeft geen stap 'xyz'. De stappen zijn: inventarisatie, vaststelling-gs.",
+        ),
+        (["geschenken-gs", "--stap", "eerste"], "'geschenken-gs' heeft geen stappen; laat --stap weg"),
+        (
+            ["geschenken-gs", "--soort", "taak"],
+            "deze stap vraagt geen bevestiging van de eigenaar; een taak heeft hij niet (kies verzoek)",
+        ),
+    ],
+)
+def test_voorbeeld_of_an_unknown_proces_or_stap_says_what_there_is_in_dutch(argumenten, bericht):
+    uitkomst = runner.invoke(app, ["voorbeeld", *argumenten])
+    assert uitkomst.exit_code == 2
+    assert uitkomst.stderr.strip() == bericht

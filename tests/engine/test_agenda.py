@@ -37,8 +37,13 @@ def test_gifts_every_quarter(maanden, proces):
     assert maanden[proces, None] == [(j, m) for j in JAREN for m in (1, 4, 7, 10)]
 
 
-def test_agenda_item_every_september(maanden):
-    assert maanden["agendering-integriteit-ps", None] == [(j, 9) for j in JAREN]
+def test_agenda_item_for_september_starts_in_may_with_the_cvdks_consultation(maanden, plannen):
+    """Actie 1 and gedragscode PS art. 6.2: the cvdK consults the fractievoorzitters, then the griffie puts
+    integrity on a September agenda; starting in May puts it in the agenda cycle before the summer recess."""
+    assert maanden["agendering-integriteit-ps", "overleg-fractievoorzitters"] == [(j, 5) for j in JAREN]
+    agendering = [p for p in plannen if p.proces.id == "agendering-integriteit-ps" and p.stap_id == "agendering"]
+    assert [p.start.month for p in agendering] == [6] * len(JAREN)
+    assert all(p.escalatie.month == 8 and p.deadline.month in (9, 10) for p in agendering)
 
 
 def test_vulnerable_functions_once_in_four_years_in_two_stages(maanden, plannen):
@@ -58,8 +63,45 @@ def test_candidate_list_conversation_in_the_year_before_each_election_before_lis
 
 
 def test_yearly_processes_once_a_year(maanden):
-    for proces in ("nevenfuncties-medewerkers", "inkoop-afwijkingen", "jaarverslag-integriteit", "dialoogsessies"):
+    for proces in (
+        "nevenfuncties-medewerkers",
+        "inkoop-afwijkingen",
+        "jaarverslag-integriteit",
+        "dialoogsessies",
+        "integriteit-in-werkoverleg",
+        "geschenkenregister-medewerkers",
+        "rapportage-algemeen-directeur",
+        "jaarprogramma-integriteit",
+        "goede-gesprek-integriteit",
+        "incidentenoverzicht",
+    ):
         assert [j for j, _ in maanden[proces, None]] == list(JAREN), proces
+
+
+def test_the_incident_overview_and_the_procurement_deviations_are_due_before_the_yearly_report(plannen):
+    for jaar in JAREN:
+        verslag = next(p for p in plannen if p.proces.id == "jaarverslag-integriteit" and p.start.year == jaar)
+        for bron in ("incidentenoverzicht", "inkoop-afwijkingen"):
+            invoer = next(p for p in plannen if p.proces.id == bron and p.start.year == jaar)
+            assert invoer.deadline <= verslag.start.date(), (bron, jaar)
+
+
+def test_self_assessment_every_five_years_after_march_2018(catalogus):
+    zelf = [p for p in agenda(catalogus, date(2018, 1, 1), date(2039, 12, 31)) if p.proces.id == "zelfassessment"]
+    assert [(p.start.year, p.start.month) for p in zelf] == [(2028, 3), (2033, 3), (2038, 3)]
+
+
+def test_the_multi_year_plan_every_four_years_and_the_screening_after_each_election(catalogus):
+    plannen = agenda(catalogus, date(2027, 1, 1), date(2035, 12, 31))
+    meerjarenplan = [p.start.year for p in plannen if p.proces.id == "meerjarenplan-integriteit"]
+    screening = [p.start.date() for p in plannen if p.proces.id == "screening-kandidaat-gedeputeerden"]
+    assert meerjarenplan == [2029, 2033]  # for 2030-2033 and 2034-2037, after 2018-2021, 2022-2025, 2026-2029
+    assert screening == [date(2027, 3, 31), date(2031, 3, 31), date(2035, 4, 2)]  # two weeks after each election
+
+
+def test_the_reporting_duty_for_financial_interests_in_three_stappen(plannen):
+    stappen = [p.stap_id for p in plannen if p.proces.id == "meldplicht-financiele-belangen"][:3]
+    assert stappen == ["inventarisatie", "aanwijzing-gs", "melding"]
 
 
 def test_no_start_reminder_or_deadline_on_a_weekend_or_holiday(plannen):

@@ -40,6 +40,12 @@ VERWACHT = {
     "yaml-syntax": "7: yaml: geen geldige YAML: verwacht ',' of ']', maar vond ':' "
     "(in de lijst tussen [ ] die op regel 6 begint)",
     "zonder-doelgroep": "1: doelgroep: verplicht als voltooiing alle-antwoorden is: wie moet er antwoorden?",
+    "bevestiging-door-en-bevestiging": "7: voltooiing: met bevestiging_door wordt elke persoon apart bevestigd; "
+    "laat 'voltooiing: bevestiging' weg",
+    "datum-in-maanden-zonder-bevestiging": "6: datum_in_maanden: geldt alleen voor een bevestiging met een datum "
+    "(voltooiing: bevestiging, of bevestiging_door)",
+    "bevestiging-door-onbekende-rol": "6: bevestiging_door: onbekende rol 'commissaris'. Bedoelt u 'cvdk' "
+    "(Commissaris van de Koning)? (de rollen staan in rollen.yaml)",
     # A spec can never break the engine: what once passed and then crashed or hung the agenda or the watch.
     "cron-elke-minuut": "6: planning.cron: '* * * * *': start meer dan eens per dag; een ronde start hoogstens "
     "eens per dag: geef één minuut (0-59) en één uur (0-23), bijv. '0 9 1 3,9 *'",

@@ -10,6 +10,7 @@ from string import Template
 import pytest
 from sqlmodel import Session, select
 
+from engine.antwoorden import bevestig
 from engine.bewaking import bewaking
 from engine.catalogus import laad_catalogus
 from engine.personen import PersoonInvoer, importeer
@@ -135,19 +136,31 @@ def test_a_genuine_answer_gets_a_short_confirmation(session, catalogus, ronde):
 
 @pytest.fixture
 def eigenaarstaak(session, catalogus) -> Verzoek:
-    """The griffie's task to put integrity on the September agenda of PS (a stap that waits for a date)."""
+    """The griffie's task to put integrity on the September agenda of PS (a stap that waits for a date), after
+    the cvdK confirmed the consultation of the fractievoorzitters."""
     importeer(
         session,
-        [PersoonInvoer(extern_id="G1", naam="Griffie", email="griffie@example.org", rollen=["statengriffie"])],
+        [
+            PersoonInvoer(extern_id="G1", naam="Griffie", email="griffie@example.org", rollen=["statengriffie"]),
+            PersoonInvoer(extern_id="C1", naam="Commissaris", email="cvdk@example.org", rollen=["cvdk"]),
+            PersoonInvoer(
+                extern_id="I1", naam="Coördinator", email="ic@example.org", rollen=["integriteitscoordinator"]
+            ),
+        ],
         START,
     )
-    ronde = start_ronde(
+    overleg = start_ronde(
         session=session,
         catalogus=catalogus,
         proces=catalogus.proces("agendering-integriteit-ps"),
-        nu=datetime(2027, 9, 1, 9, 30, tzinfo=TIJDZONE),
+        nu=datetime(2027, 5, 18, 9, 30, tzinfo=TIJDZONE),
     ).ronde
-    return session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id)).one()
+    bevestig(session=session, catalogus=catalogus, proces=overleg.proces, nu=JUNI, datum=date(2027, 6, 1))
+    session.flush()
+    return session.exec(select(Verzoek).join(Persoon).where(Persoon.email == "griffie@example.org")).one()
+
+
+JUNI = datetime(2027, 6, 2, 12, tzinfo=TIJDZONE)
 
 
 def bevestiging_per_mail(verzoek: Verzoek, tekst: str) -> bytes:
@@ -158,22 +171,40 @@ def bevestiging_per_mail(verzoek: Verzoek, tekst: str) -> bytes:
 
 
 def agendering(session) -> dict:
-    return next(r for r in rondes_status(session) if r["proces"] == "agendering-integriteit-ps")
+    return next(
+        r for r in rondes_status(session) if r["proces"] == "agendering-integriteit-ps" and r["stap"] == "agendering"
+    )
 
 
 def test_an_owner_confirms_by_email_with_the_date_in_the_reply(session, catalogus, eigenaarstaak):
     ruw = bevestiging_per_mail(eigenaarstaak, "Staat op de agenda van de PS-vergadering van 27 september 2027.")
-    verwerk(session=session, catalogus=catalogus, ruw=ruw, nu=datetime(2027, 9, 2, 12, tzinfo=TIJDZONE))
-    assert session.exec(select(Antwoord.datum)).one() == date(2027, 9, 27)
+    verwerk(session=session, catalogus=catalogus, ruw=ruw, nu=JUNI)
+    assert session.exec(select(Antwoord.datum).where(Antwoord.verzoek_id == eigenaarstaak.id)).one() == date(
+        2027, 9, 27
+    )
     assert agendering(session)["status"] == "voltooid"
+
+
+def test_a_confirmed_meeting_outside_september_is_not_counted_and_goes_to_the_coordinator(
+    session, catalogus, eigenaarstaak
+):
+    ruw = bevestiging_per_mail(eigenaarstaak, "Staat op de agenda van de PS-vergadering van 4 oktober 2027.")
+    verwerk(session=session, catalogus=catalogus, ruw=ruw, nu=JUNI)
+    assert session.exec(select(Antwoord.datum).where(Antwoord.verzoek_id == eigenaarstaak.id)).one() == date(
+        2027, 10, 4
+    )
+    assert (agendering(session)["status"], agendering(session)["beantwoord"]) == ("lopend", 0)
+    melding = session.exec(select(Bericht).where(Bericht.soort == "buiten-periode")).one()
+    assert melding.aan == "ic@example.org"
+    assert "met de datum maandag 4 oktober 2027. Die datum valt niet in september" in melding.tekst
 
 
 @pytest.mark.parametrize("tekst", ["Is geregeld, staat op de agenda.", "Staat op de agenda van 18 mei."])
 def test_an_owners_confirmation_without_a_full_date_waits_for_the_coordinator(session, catalogus, eigenaarstaak, tekst):
     ruw = bevestiging_per_mail(eigenaarstaak, tekst)
-    afhandeling = verwerk(session=session, catalogus=catalogus, ruw=ruw, nu=datetime(2027, 9, 2, 12, tzinfo=TIJDZONE))
+    afhandeling = verwerk(session=session, catalogus=catalogus, ruw=ruw, nu=JUNI)
     assert (afhandeling.map, afhandeling.uitkomst) == ("Beoordelen", "zonder-datum")
-    assert session.exec(select(Antwoord)).all() == []
+    assert session.exec(select(Antwoord).where(Antwoord.verzoek_id == eigenaarstaak.id)).all() == []
     assert agendering(session)["status"] == "lopend"
 
 

@@ -84,9 +84,27 @@ def test_an_empty_answer_is_refused_with_a_summary_linking_to_the_field(omg):
     assert antwoorden(omg, tok) == 0
 
 
+def test_a_confirmation_by_a_third_party_names_the_person_and_asks_the_date_it_happened(omg):
+    moment = datetime(2026, 3, 17, 10, tzinfo=TIJDZONE)  # kieslijsten-gesprek: the cvdK confirms per person
+    tok = token(omg, "kieslijsten-gesprek", moment)
+    c = klant(omg, moment)
+    pagina = c.get(f"/antwoord/{tok}")
+    assert pagina.status_code == 200
+    assert 'id="verzoek-bevestiger">Commissaris van de Koning<' in pagina.text
+    assert "Bevestig voor " in pagina.text and "Datum waarop het plaatsvond" in pagina.text
+    assert "geen-wijzigingen" not in pagina.text
+    goed = c.post(
+        f"/antwoord/{tok}",
+        data={"csrf": csrf(pagina.text), "datum-dag": "12", "datum-maand": "5", "datum-jaar": "2026"},
+    )
+    assert goed.status_code == 303
+    with Session(omg.engine) as s:
+        assert s.exec(select(Verzoek.status).where(Verzoek.token == tok)).one() == "beantwoord"
+
+
 def test_a_confirmation_asks_a_real_date_and_records_date_and_kenmerk(omg):
-    moment = datetime(2027, 9, 1, 10, tzinfo=TIJDZONE)
-    tok = token(omg, "agendering-integriteit-ps", moment)
+    moment = datetime(2027, 2, 15, 10, tzinfo=TIJDZONE)
+    tok = token(omg, "jaarverslag-integriteit", moment)
     c = klant(omg, moment)
     pad = f"/antwoord/{tok}"
     fout = c.post(

@@ -1,0 +1,61 @@
+"""`integriteit voorbeeld` for the whole catalogue: every message every stap sends renders, in Dutch, and asks what
+the plan asks of that person (no "geen wijzigingen" where nothing is registered)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from engine.catalogus import STANDAARD_MAP, laad_catalogus
+from engine.diensten import voorbeeld
+from models.werkdagen import TIJDZONE
+
+NU = datetime(2027, 1, 4, 9, tzinfo=TIJDZONE)
+CATALOGUS = laad_catalogus(STANDAARD_MAP)
+STAPPEN = [(p.id, s) for p in CATALOGUS.processen for s in p.alle_stappen]
+VAN_GEBEURTENISSEN = {"ambtseed", "vertrouwenspersonen-termijn"}
+"""Their specs belong to the event-driven processen (issue 13), which wire their own messages."""
+
+
+def soorten(stap) -> list[str]:
+    eigen = ["taak" if stap.voltooiing == "bevestiging" else "verzoek", "ontvangst"]
+    return eigen + ["herinnering"] * bool(stap.herinneringen) + ["escalatie"] * bool(stap.escalatie)
+
+
+@pytest.mark.parametrize(("proces", "stap"), STAPPEN, ids=[f"{p}-{s.id or ''}" for p, s in STAPPEN])
+def test_every_message_of_every_stap_renders_in_dutch(proces, stap):
+    for soort in soorten(stap):
+        bericht = voorbeeld(CATALOGUS, proces=proces, stap=stap.id, soort=soort, nu=NU)
+        assert bericht.tekst.startswith("Beste ") and "Met vriendelijke groet," in bericht.tekst, (soort, bericht.tekst)
+        assert '<html lang="nl">' in bericht.html and "{{" not in bericht.tekst + bericht.html
+        assert CATALOGUS.proces(proces).titel in bericht.onderwerp
+
+
+@pytest.mark.parametrize(("proces", "stap"), STAPPEN, ids=[f"{p}-{s.id or ''}" for p, s in STAPPEN])
+def test_each_stap_asks_in_a_text_of_its_own_and_only_a_register_asks_for_no_changes(proces, stap):
+    for soort in ("verzoek", "herinnering"):
+        bericht = voorbeeld(CATALOGUS, proces=proces, stap=stap.id, soort=soort, nu=NU)
+        assert ("geen wijzigingen" in bericht.tekst.lower()) == (
+            stap.register_naam in ("nevenfuncties", "financiele-belangen")
+        )
+    if proces not in VAN_GEBEURTENISSEN:
+        assert not voorbeeld(CATALOGUS, proces=proces, stap=stap.id, nu=NU).sjabloon.startswith("standaard/")
+
+
+def test_the_staff_side_jobs_text_is_yearly_and_not_public_below_schaal_14():
+    tekst = voorbeeld(CATALOGUS, proces="nevenfuncties-medewerkers", nu=NU).tekst
+    assert "Eens per jaar" in tekst and "niet openbaar" in tekst and "salarisschaal 14" in tekst
+    assert "half jaar" not in tekst and "q.q." not in tekst
+
+
+def test_the_confirmer_is_asked_per_person_and_the_subject_names_the_person():
+    bericht = voorbeeld(CATALOGUS, proces="kieslijsten-gesprek", nu=NU)
+    assert bericht.aan.startswith("Commissaris van de Koning (cvdk), één bericht per persoon uit:")
+    assert bericht.onderwerp.endswith(": Voorbeeld Persoon [IP-123]")
+    assert "Beste Voorbeeld Bevestiger," in bericht.tekst
+
+
+def test_the_dates_are_those_of_the_next_ronde():
+    bericht = voorbeeld(CATALOGUS, proces="agendering-integriteit-ps", stap="agendering", nu=NU)
+    assert "(uiterlijk woensdag 6 oktober 2027)" in bericht.onderwerp
