@@ -1,11 +1,12 @@
 """Prefect's cost, against the core called directly, in one run.
 
-    uv run python -m benchmarks.prefect [--aantal 1000]
+    uv run python -m benchmarks.prefect [--snel] [--aantal 1000]
 
 1. A ronde of N recipients through the ronde flow (against a started Prefect server) and through the core
    directly, each on a fresh database: seconds and the ratio.
 2. The resident memory of the process that serves every deployment (`integriteit start` against that server).
-3. The time from `integriteit start` (with its own, fresh Prefect server) to a UI that answers.
+3. The time from `integriteit start` (with its own, fresh Prefect server) to a UI that answers, and the
+   resident memory of everything it runs (its process tree), once settled.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
+from benchmarks.tabel import Regel, toon
 from engine.catalogus import STANDAARD_MAP, laad_catalogus
 from engine.database import database, maak_engine, sessie
 from engine.personen import PersoonInvoer, importeer
@@ -32,10 +35,7 @@ from testservers.smtp import vrije_poort
 NU = datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--aantal", type=int, default=1_000)
-    args = parser.parse_args()
+def meet(aantal: int) -> list[Regel]:
     with tempfile.TemporaryDirectory() as map:
         werk = Path(map)
         os.environ["PREFECT_HOME"] = str(werk / "prefect")
@@ -43,9 +43,38 @@ def main() -> None:
 
         with prefect_server(vrije_poort()) as adres:
             os.environ["PREFECT_API_URL"] = f"{adres}/api"
-            ronde(werk, args.aantal)
-            geheugen(werk, f"{adres}/api")
-        opstarttijd(werk)
+            via_prefect, direct = ronde(werk, aantal)
+            bediener = geheugen(werk, f"{adres}/api")
+        os.environ.pop("PREFECT_API_URL")
+        (vers, alles), (opnieuw, _) = opstarttijd(werk, "fresh"), opstarttijd(werk, "again")
+    return [
+        Regel(
+            f"a ronde of {aantal:,} recipients through Prefect vs the core directly",
+            "fixed cost at most 1.5 s; at 10,000 recipients at most 1.1x",
+            f"Prefect {via_prefect:.2f} s, core {direct:.2f} s; fixed cost {via_prefect - direct:.2f} s",
+            f"{via_prefect / direct:.1f}x",
+        ),
+        Regel(
+            "resident memory: the process serving every deployment / everything `start` runs",
+            "at most 150 MB / at most 450 MB",
+            f"{bediener:.0f} MB / {alles:.0f} MB",
+        ),
+        Regel(
+            "`integriteit start` on a fresh clone to a UI that answers",
+            "at most 15 s",
+            f"{vers:.1f} s (with an existing Prefect database: {opnieuw:.1f} s)",
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> list[Regel]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--snel", action="store_true", help="a ronde of 20 recipients (for CI)")
+    parser.add_argument("--aantal", type=int, default=1_000)
+    args = parser.parse_args(argv)
+    regels = meet(20 if args.snel else args.aantal)
+    print(toon(regels))
+    return regels
 
 
 def _database(pad: Path, aantal: int) -> str:
@@ -62,7 +91,8 @@ def _database(pad: Path, aantal: int) -> str:
     return url
 
 
-def ronde(werk: Path, aantal: int) -> None:
+def ronde(werk: Path, aantal: int) -> tuple[float, float]:
+    """Seconds of a ronde through the flow, and through the core directly."""
     from flows.ronde import ronde_flow
 
     catalogus = laad_catalogus(STANDAARD_MAP)
@@ -77,13 +107,11 @@ def ronde(werk: Path, aantal: int) -> None:
     begin = time.perf_counter()
     ronde_flow(proces="nevenfuncties-statenleden", nu=NU)
     via_prefect = time.perf_counter() - begin
-    print(
-        f"ronde of {aantal}: core directly {direct:.2f} s; ronde flow through Prefect {via_prefect:.2f} s "
-        f"(with artifacts and events); ratio {via_prefect / direct:.1f}"
-    )
+    return via_prefect, direct
 
 
-def geheugen(werk: Path, api: str) -> None:
+def geheugen(werk: Path, api: str) -> float:
+    """MB resident in the process that serves every deployment, once it settled."""
     motor = subprocess.Popen(
         [sys.executable, "-m", "cli.main", "start"],
         cwd=werk,
@@ -93,46 +121,74 @@ def geheugen(werk: Path, api: str) -> None:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    gezegd = []
     try:
         while "worden bediend" not in (regel := motor.stdout.readline()):
+            gezegd.append(regel)
             if not regel and motor.poll() is not None:
-                raise SystemExit("integriteit start stopped")
+                raise SystemExit("integriteit start stopped:\n" + "".join(gezegd[-20:]))
         time.sleep(15)  # let serve() register every deployment and settle
-        rss = next(r for r in Path(f"/proc/{motor.pid}/status").read_text().splitlines() if r.startswith("VmRSS"))
-        print(f"serving process with every deployment: {rss.split(':')[1].strip()} resident")
+        return _rss_mb(motor.pid)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(motor.pid, signal.SIGTERM)
+        motor.wait(timeout=30)
+
+
+def opstarttijd(werk: Path, keer: str) -> tuple[float, float]:
+    """Seconds from `integriteit start` (its own Prefect server, `keer` fresh or again) to a UI that answers,
+    and the MB resident in everything it runs once settled."""
+    poort = vrije_poort()
+    omgeving = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "INTEGRITEIT_DATABASE_URL")}
+    omgeving["PREFECT_HOME"] = str(werk / "eigen-prefect")
+    begin = time.perf_counter()
+    motor = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "start", "--poort", str(poort)],
+        cwd=werk,
+        env=omgeving,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{poort}/", timeout=2) as antwoord:
+                    if antwoord.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        seconden = time.perf_counter() - begin
+        time.sleep(15)  # let serve() register every deployment and settle
+        return seconden, sum(_rss_mb(pid) for pid in _boom(motor.pid))
     finally:
         os.killpg(motor.pid, signal.SIGTERM)
         motor.wait(timeout=30)
 
 
-def opstarttijd(werk: Path) -> None:
-    for keer in ("fresh", "again"):
-        poort = vrije_poort()
-        omgeving = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "INTEGRITEIT_DATABASE_URL")}
-        omgeving["PREFECT_HOME"] = str(werk / "eigen-prefect")
-        begin = time.perf_counter()
-        motor = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "start", "--poort", str(poort)],
-            cwd=werk,
-            env=omgeving,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+def _boom(wortel: int) -> list[int]:
+    """`wortel` and every process it started, and they started (the Prefect server, the web app, flow runs)."""
+    kinderen: dict[int, list[int]] = {}
+    for status in Path("/proc").glob("[0-9]*/stat"):
         try:
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{poort}/", timeout=2) as antwoord:
-                        if antwoord.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.2)
-            print(
-                f"integriteit start to a UI that answers ({keer} Prefect database): {time.perf_counter() - begin:.1f} s"
-            )
-        finally:
-            os.killpg(motor.pid, signal.SIGTERM)
-            motor.wait(timeout=30)
+            ouder = int(status.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+        kinderen.setdefault(ouder, []).append(int(status.parent.name))
+    boom, rand = [], [wortel]
+    while rand:
+        pid = rand.pop()
+        boom.append(pid)
+        rand += kinderen.get(pid, [])
+    return boom
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        regels = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return 0.0
+    return next((int(r.split()[1]) / 1024 for r in regels if r.startswith("VmRSS")), 0.0)
 
 
 if __name__ == "__main__":

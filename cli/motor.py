@@ -210,19 +210,22 @@ def simuleer(
     als_json: Annotated[bool, typer.Option("--json", help="Als JSON, voor andere programma's.")] = False,
     processen: ProcessenOptie = None,
 ) -> None:
+    from cli.voortgang import voortgang
     from engine.diensten import catalogus
     from engine.simulator import simuleer as draai_simulatie
     from models.instellingen import instellingen
 
     if tot < van:
         raise typer.BadParameter(f"{tot:%Y-%m-%d} ligt vóór --van", param_hint="'--tot'")
-    uitkomst = draai_simulatie(
-        catalogus=catalogus(processen or instellingen().processen),
-        van=van.date(),
-        tot=tot.date(),
-        antwoordkans=antwoordkans,
-        zaad=zaad,
-    )
+    with voortgang("Simuleren", (tot - van).days + 1, stil=als_json) as meld:
+        uitkomst = draai_simulatie(
+            catalogus=catalogus(processen or instellingen().processen),
+            van=van.date(),
+            tot=tot.date(),
+            antwoordkans=antwoordkans,
+            zaad=zaad,
+            voortgang=meld and (lambda dag: meld((dag - van.date()).days + 1)),
+        )
     if als_json:
         typer.echo(json.dumps(uitkomst, ensure_ascii=False, indent=2))
         return

@@ -49,7 +49,7 @@ def agenda(
     from dateutil.relativedelta import relativedelta
 
     from cli.weergave import agenda_ics, agenda_json, agenda_tabel
-    from engine.agenda import EERSTE_DAG, LAATSTE_DAG
+    from engine.agenda import EERSTE_DAG, LAATSTE_DAG, per_persoon
     from engine.agenda import agenda as bereken_agenda
 
     if als_json and als_ics:
@@ -65,13 +65,14 @@ def agenda(
     einde = tot.date() if tot else min(begin + relativedelta(years=1, days=-1), LAATSTE_DAG)
     if einde < begin:
         raise typer.BadParameter(f"{einde} ligt vóór --van {begin}", param_hint="'--tot'")
-    plannen = bereken_agenda(catalogus_of_fout(processen), begin, einde)
+    catalogus = catalogus_of_fout(processen)
+    plannen = bereken_agenda(catalogus, begin, einde)
     if als_json:
         typer.echo(json.dumps(agenda_json(plannen), ensure_ascii=False, indent=2))
     elif als_ics:
         sys.stdout.buffer.write(agenda_ics(plannen))
     else:
-        typer.echo(agenda_tabel(plannen, begin, einde))
+        typer.echo(agenda_tabel(plannen, begin, einde, per_persoon(catalogus)))
 
 
 Soort = Enum("Soort", {s: s for s in ("verzoek", "herinnering", "escalatie", "taak", "ontvangst")}, type=str)

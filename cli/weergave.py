@@ -7,11 +7,13 @@ from datetime import date, timedelta
 from icalendar import Calendar, Event
 
 from engine.agenda import Rondeplan
+from models.proces import Proces
 
 _DAGEN = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
 def agenda_json(plannen: list[Rondeplan]) -> list[dict]:
+    """The dated stappen (what starts with a person has no dates: the table lists it apart)."""
     return [
         {
             "proces": p.proces.id,
@@ -28,7 +30,7 @@ def agenda_json(plannen: list[Rondeplan]) -> list[dict]:
     ]
 
 
-def agenda_tabel(plannen: list[Rondeplan], van: date, tot: date) -> str:
+def agenda_tabel(plannen: list[Rondeplan], van: date, tot: date, per_persoon: list[Proces]) -> str:
     kop = ("start", "proces", "stap", "deadline", "herinneringen", "eigenaar")
     rijen = [
         (
@@ -41,10 +43,20 @@ def agenda_tabel(plannen: list[Rondeplan], van: date, tot: date) -> str:
         )
         for p in plannen
     ]
-    breedtes = [max(len(r[i]) for r in [kop, *rijen]) for i in range(len(kop))]
-    regels = ["  ".join(cel.ljust(b) for cel, b in zip(rij, breedtes, strict=True)).rstrip() for rij in [kop, *rijen]]
     titel = f"Agenda {van} t/m {tot}: {len(plannen)} {'ronde' if len(plannen) == 1 else 'rondes'}"
-    return "\n".join([titel, "", *regels])
+    regels = [titel, "", *_kolommen(kop, rijen)]
+    if per_persoon:
+        regels += ["", "Per persoon, zonder vaste datum: een ronde voor wie het overkomt", ""]
+        regels += _kolommen(
+            ("wanneer", "proces", "termijn", "eigenaar"),
+            [(p.planning.beschrijving(), p.id, str(p.alle_stappen[0].termijn), p.eigenaar) for p in per_persoon],
+        )
+    return "\n".join(regels)
+
+
+def _kolommen(kop: tuple[str, ...], rijen: list[tuple[str, ...]]) -> list[str]:
+    breedtes = [max(len(r[i]) for r in [kop, *rijen]) for i in range(len(kop))]
+    return ["  ".join(cel.ljust(b) for cel, b in zip(rij, breedtes, strict=True)).rstrip() for rij in [kop, *rijen]]
 
 
 def agenda_ics(plannen: list[Rondeplan]) -> bytes:

@@ -1,6 +1,8 @@
-"""Deterministic generator of a synthetic demo organisation for Provincie Utrecht.
+"""Deterministic generator of a synthetic demo organisation for Provincie Utrecht, and of its turnover.
 
-Every person is invented. Run `python -m demo.genereer` to (re)write `demo/organisatie.csv`.
+Every person is invented. Run `python -m demo.genereer` to (re)write `demo/organisatie.csv`. `verloop` gives the
+organisation's later HR exports: each quarter some staff leave and as many join, and after each election most
+Statenleden are replaced; the simulator replays them as imports.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 SEED = 2027
@@ -28,11 +31,20 @@ COLUMNS = [
     "schaal",
     "inhuur",
     "ambtseed",
+    "in_dienst",
+    "uit_dienst",
+    "benoemd",
 ]
 TOTAL_MEDEWERKERS = 1500
 INHUUR_KANS = 0.08
 GEEN_EED_KANS = 0.03
 AANTAL_GS = 6
+AANTREDEN = (date(2027, 3, 30), date(2031, 3, 27))
+"""The days new Provinciale Staten take office after the elections of March 2027 and 2031."""
+HERKOZEN = 0.3
+"""The share of Statenleden who return after an election."""
+VERLOOP_PER_KWARTAAL = 0.02
+"""The share of staff who leave each quarter; as many join."""
 
 VOORNAMEN = [
     "Anna",
@@ -334,16 +346,18 @@ class Special:
     aantal: int
     functie: str | None = None
     schalen: tuple[int, int] = (10, 11)
+    benoemd: str = ""
+    meer_rollen: tuple[str, ...] = ()
 
 
 SPECIALS = [
     Special("integriteitscoordinator", "Integriteit en Veiligheid", 1, "Integriteitscoördinator", (12, 12)),
     Special("bestuursadviseur-gs", "Bestuursondersteuning", 2, "Bestuursadviseur GS", (11, 13)),
     Special("po", "HRM", 3, "HR-adviseur"),
-    Special("inkoop", "Inkoop", 3, "Inkoopadviseur", (9, 11)),
+    Special("inkoop", "Inkoop", 3, "Inkoopadviseur", (9, 11), meer_rollen=("meldplichtig",)),
     Special("matchpoint", "Matchpoint", 2, "Adviseur instroom"),
-    Special("vertrouwenspersoon", "Juridische Zaken", 1),
-    Special("vertrouwenspersoon", "Gebiedsgerichte Aanpak", 1),
+    Special("vertrouwenspersoon", "Juridische Zaken", 1, benoemd="2025-06-01"),
+    Special("vertrouwenspersoon", "Gebiedsgerichte Aanpak", 1, benoemd="2022-01-01"),
 ]
 GRIFFIE_STAF = [("Plaatsvervangend griffier", 13), ("Commissiegriffier", 11), ("Commissiegriffier", 10)]
 
@@ -369,8 +383,8 @@ def _ja_nee(value: bool) -> str:
 class Organisation:
     """Collects rows and hands out ids, names and unique e-mail addresses."""
 
-    def __init__(self) -> None:
-        self.rng = random.Random(SEED)
+    def __init__(self, seed: int = SEED) -> None:
+        self.rng = random.Random(seed)
         self.rows: list[dict[str, str]] = []
         self._emails: set[str] = set()
         self._counters = {"P": 0, "M": 0}
@@ -402,7 +416,15 @@ class Organisation:
         return extern_id
 
     def employee(
-        self, unit: Unit, rollen: list[str], functie: str, schaal: int, *, inhuur: bool = False, ambtseed: bool = True
+        self,
+        unit: Unit,
+        rollen: list[str],
+        functie: str,
+        schaal: int,
+        *,
+        inhuur: bool = False,
+        ambtseed: bool = True,
+        **fields: str,
     ) -> str:
         return self.add(
             "M",
@@ -414,6 +436,7 @@ class Organisation:
             schaal=str(schaal),
             inhuur=_ja_nee(inhuur),
             ambtseed=_ja_nee(ambtseed),
+            **fields,
         )
 
 
@@ -454,7 +477,7 @@ def _add_special(org: Organisation, unit: Unit, special: Special) -> None:
         functie, schaal = _functie(org.rng, unit.afdeling)
         if special.functie:
             functie, schaal = special.functie, org.rng.randint(*special.schalen)
-        org.employee(unit, [special.rol], functie, schaal)
+        org.employee(unit, [special.rol, *special.meer_rollen], functie, schaal, benoemd=special.benoemd)
 
 
 def _add_member(org: Organisation, unit: Unit) -> None:
@@ -663,6 +686,50 @@ def register_regels(rows: list[dict[str, str]]) -> list[dict]:
             },
         },
     ]
+
+
+def verloop(rows: list[dict[str, str]], van: date, tot: date, seed: int) -> list[tuple[date, list[dict[str, str]]]]:
+    """The HR exports that follow `rows` between `van` and `tot`: on the first day of each quarter some staff
+    (with no role but medewerker) leave and as many join, in the same team, function and scale; on the day new
+    Staten take office most Statenleden are replaced. Identical for the same seed."""
+    org = Organisation(seed)
+    org.rows = [dict.fromkeys(COLUMNS, "") | row for row in rows]
+    org._emails = {row["email"].split("@")[0] for row in rows}  # noqa: SLF001 - the organisation's own ledger
+    for prefix in org._counters:  # noqa: SLF001
+        org._counters[prefix] = max((int(r["extern_id"][1:]) for r in rows if r["extern_id"][0] == prefix), default=0)  # noqa: SLF001
+    kwartalen = [date(jaar, maand, 1) for jaar in range(van.year, tot.year + 1) for maand in (1, 4, 7, 10)]
+    exports = []
+    for dag in sorted(d for d in {*kwartalen, *AANTREDEN} if van <= d <= tot):
+        if dag in AANTREDEN:
+            _verkiezing(org, dag)
+        else:
+            _kwartaal(org, dag)
+        exports.append((dag, [dict(row) for row in org.rows]))
+    return exports
+
+
+def _kwartaal(org: Organisation, dag: date) -> None:
+    staf = [row for row in org.rows if row["rollen"] == "medewerker"]
+    for vertrekker in org.rng.sample(staf, round(len(staf) * VERLOOP_PER_KWARTAAL)):
+        org.rows.remove(vertrekker)
+        unit = Unit(vertrekker["team"], vertrekker["afdeling"], vertrekker["leidinggevende"])
+        inhuur = org.rng.random() < INHUUR_KANS
+        org.employee(
+            unit,
+            [],
+            vertrekker["functie"],
+            int(vertrekker["schaal"]),
+            inhuur=inhuur,
+            ambtseed=False,
+            in_dienst=str(dag),
+        )
+
+
+def _verkiezing(org: Organisation, dag: date) -> None:
+    for lid in [row for row in org.rows if "statenlid" in row["rollen"].split(";")]:
+        if org.rng.random() >= HERKOZEN:
+            org.rows.remove(lid)
+            org.add("P", lid["rollen"].split(";"), lid["functie"], fractie=lid["fractie"], benoemd=str(dag))
 
 
 def main() -> None:

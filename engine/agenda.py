@@ -101,6 +101,14 @@ def agenda(catalogus: Catalogus, van: date, tot: date) -> list[Rondeplan]:
     return sorted(plannen, key=lambda p: (p.start, p.proces.id))
 
 
+def per_persoon(catalogus: Catalogus) -> list[Proces]:
+    """The active processen that start with a person (an event, a date of theirs): they have no dates in the
+    agenda, so it lists them apart, by when they start (`planning.beschrijving()`)."""
+    return sorted(
+        (p for p in catalogus.processen if p.actief and p.per_persoon), key=lambda p: (p.planning.beschrijving(), p.id)
+    )
+
+
 def _lokaal(moment: datetime) -> datetime:
     """Naive Amsterdam wall-clock time, as planning rules think."""
     return moment.astimezone(TIJDZONE).replace(tzinfo=None)

@@ -163,11 +163,17 @@ def bevestig(
     wachtend = [
         s.id or "" for s in spec.alle_stappen if s.voltooiing == "bevestiging" and (stap is None or s.id == stap)
     ]
-    ronde = session.exec(
+    lopend = session.exec(
         select(Ronde)
         .where(Ronde.proces == proces, Ronde.status == RondeStatus.LOPEND, Ronde.stap.in_(wachtend))
         .order_by(Ronde.start.desc())
-    ).first()
+    ).all()
+    if sum(r.persoon_id is not None for r in lopend) > 1:
+        raise OnbekendVerzoek(
+            f"{len(lopend)} rondes van '{proces}' wachten op een bevestiging, elk voor één persoon: bevestig elk "
+            "via de link in de mail of met `integriteit antwoord TOKEN --datum ...`"
+        )
+    ronde = lopend[0] if lopend else None
     if ronde is None:
         raise OnbekendVerzoek(
             f"geen lopende ronde van '{proces}' wacht op een bevestiging" + (f" in stap '{stap}'" if stap else "")

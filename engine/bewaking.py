@@ -1,4 +1,5 @@
-"""The daily watch: start what was missed, keep doelgroepen current, remind, escalate, close.
+"""The daily watch: start what was missed, keep doelgroepen current, remind, escalate, close, and remove
+personal data past its retention period.
 
 Its cost follows what is due: it touches lopende rondes only, and a ronde's persons only after a change.
 On a day that is not a working day it only closes rondes; reminders and escalations wait for the next
@@ -13,17 +14,19 @@ the failed one is tried again by the next watch.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 
+from sqlalchemy import case, update
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
-from engine import rondes
+from engine import bewaartermijnen, levensloop, persoonsrondes, registers, rondes
 from engine.agenda import Rondeplan, stapplan
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van
@@ -32,8 +35,8 @@ from engine.personen import laatste_wijziging, leden
 from engine.uitgaand import zet_escalatie_klaar, zet_verzoeken_klaar
 from engine.vergrendeling import vergrendel
 from models.doelgroep import Doelgroep
-from models.statussen import OPEN, RondeStatus, VerzoekStatus, zet_status
-from models.tabellen import Persoon, Ronde, Verzoek
+from models.statussen import OPEN, RondeStatus, VerzoekStatus, voorgangers
+from models.tabellen import Gebeurtenis, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 from notifications import meldingen, sjablonen
 
@@ -43,8 +46,9 @@ _log = logging.getLogger(__name__)
 
 
 def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter:
-    """One pass of the watch at `nu`; returns what it did (gestart, herinneringen, escalaties, gesloten, and
-    fouten: the processen and rondes whose work failed and was rolled back alone).
+    """One pass of the watch at `nu`; returns what it did (gestart, herinneringen, escalaties, gesloten,
+    opgeruimd: rows of personal data past retention (engine.bewaartermijnen), and fouten: the processen and
+    rondes whose work failed and was rolled back alone).
 
     Watches never overlap: a second one waits for the first to commit and then finds its work done."""
     vergrendel(session, "bewaking", nu)
@@ -52,10 +56,15 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
     apart = _Apart(session, catalogus, nu, verslag)
     vandaag = nu.astimezone(TIJDZONE).date()
     werkdag = catalogus.werkdagen.is_werkdag(vandaag)
+    verslag["vertrokken"] += _vertrek(session, vandaag, nu)
     if werkdag:
         gestart = rondes.gestarte_periodes(session, nu)
         for proces in filter(lambda p: p.actief, catalogus.processen):
             with apart(proces.id, None):
+                if proces.per_persoon:
+                    starts = persoonsrondes.start_persoonsrondes(session, catalogus=catalogus, proces=proces, nu=nu)
+                    verslag["gestart"] += len(starts)
+                    continue
                 start = rondes.start_ronde(session=session, catalogus=catalogus, proces=proces, nu=nu, gestart=gestart)
                 verslag["gestart"] += bool(start and start.nieuw)
     bekend = {p.id for p in catalogus.processen}
@@ -65,8 +74,36 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
             continue  # a removed spec: its rondes wait, untouched, until the spec returns
         with apart(ronde.proces, ronde):
             _ronde(session, catalogus, ronde, nu, vandaag, werkdag, personen_gewijzigd, verslag)
+    verslag["opgeruimd"] = sum(bewaartermijnen.ruim_op(session, inst=instellingen_van(session), nu=nu).values())
     apart.alarmeer()
     return verslag
+
+
+def _vertrek(session: Session, vandaag: date, nu: datetime) -> int:
+    """Whoever left by today is asked nothing more (their open verzoeken lapse when their rondes look again) and
+    their public register entries end on their leaving day. Returns how many left today."""
+    vertrokken = 0
+    for persoon in session.exec(
+        select(Persoon).where(Persoon.actief, Persoon.uit_dienst.is_not(None), Persoon.uit_dienst <= vandaag)
+    ):
+        voor = levensloop.Stand.van(persoon)
+        persoon.actief, persoon.bijgewerkt = False, nu
+        levensloop.registreer_verschil(session, persoon, voor, vandaag, nu)
+        vertrokken += 1
+    sinds = nu - persoonsrondes.TERUGBLIK
+    afgehandeld = {
+        (persoon_id, json.loads(details)["tot"])
+        for persoon_id, details in session.exec(
+            select(Gebeurtenis.persoon_id, Gebeurtenis.details).where(
+                Gebeurtenis.soort == registers.BEEINDIGD, Gebeurtenis.moment >= sinds, Gebeurtenis.details.is_not(None)
+            )
+        )
+    }
+    for vertrek in levensloop.sinds(session, {levensloop.UITDIENST}, sinds):
+        if vertrek.datum <= vandaag and (vertrek.persoon_id, vertrek.datum.isoformat()) not in afgehandeld:
+            registers.beeindig(session, persoon_id=vertrek.persoon_id, dag=vertrek.datum, nu=nu)
+            afgehandeld.add((vertrek.persoon_id, vertrek.datum.isoformat()))
+    return vertrokken
 
 
 def _ronde(session, catalogus, ronde: Ronde, nu, vandaag, werkdag: bool, personen_gewijzigd, verslag: Counter) -> None:
@@ -152,7 +189,8 @@ def waarom(catalogus: Catalogus, fout: BaseException) -> str:
 
 def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondeplan, nu: datetime) -> int:
     """Send the latest due reminder to every open verzoek; reminders missed during downtime collapse into one.
-    An escalated verzoek that gets a later reminder stays geescaleerd."""
+    An escalated verzoek that gets a later reminder stays geescaleerd. Set-based: the cost follows the
+    reminders sent, not the verzoeken stored."""
     vandaag = nu.astimezone(TIJDZONE).date()
     data = plan.herinneringen
     nummer = sum(d <= vandaag for d in data)
@@ -160,14 +198,29 @@ def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondep
         return 0
     ronde.herinnering_nr = nummer
     # Whoever joined on or after this reminder's date had the verzoek itself as contact.
-    ontvangers = [(v, p) for v, p in _open(session, ronde) if _dag(v.aangemaakt) < data[nummer - 1]]
-    adressering = [(v.id, v.token, p) for v, p in ontvangers]
+    ontvangend = (
+        Verzoek.ronde_id == ronde.id,
+        Verzoek.status.in_(OPEN),
+        Verzoek.aangemaakt < datetime.combine(data[nummer - 1], time(0), tzinfo=TIJDZONE),
+    )
+    adressering = session.exec(
+        select(Verzoek.id, Verzoek.token, Persoon)
+        .join(Persoon, Persoon.id == Verzoek.persoon_id)
+        .where(*ontvangend)
+        .order_by(Verzoek.id)
+    ).all()
     zet_verzoeken_klaar(session, catalogus=catalogus, ronde=ronde, adressering=adressering, nu=nu, herinnering=nummer)
-    for verzoek, _ in ontvangers:
-        if verzoek.status != VerzoekStatus.GEESCALEERD:
-            zet_status(verzoek, VerzoekStatus.HERINNERD)
-        verzoek.herinneringen, verzoek.laatste_contact = verzoek.herinneringen + 1, nu
-    return len(ontvangers)
+    herinnerd = VerzoekStatus.HERINNERD
+    session.execute(
+        update(Verzoek)
+        .where(*ontvangend)
+        .values(
+            herinneringen=Verzoek.herinneringen + 1,
+            laatste_contact=nu,
+            status=case((Verzoek.status.in_(voorgangers(herinnerd)), herinnerd), else_=Verzoek.status),
+        )
+    )
+    return len(adressering)
 
 
 def _escaleer(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondeplan, nu: datetime) -> int:
@@ -178,41 +231,34 @@ def _escaleer(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondep
     if datum is None or nu.astimezone(TIJDZONE).date() < datum:
         return 0
     ronde.geescaleerd = True
-    open_verzoeken = _open(session, ronde)
-    if not open_verzoeken:
+    ontbrekend = list(
+        session.exec(
+            select(Persoon)
+            .join(Verzoek, Persoon.id == Verzoek.persoon_id)
+            .where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(OPEN))
+            .order_by(Verzoek.id)
+        )
+    )
+    if not ontbrekend:
         return 0
     ontvangers = leden(session, Doelgroep(rollen=[stap.escalatie.naar or proces.eigenaar]))
-    meetellend = (Verzoek.ronde_id == ronde.id, Verzoek.status != VerzoekStatus.VERVALLEN)
-    totaal = len(session.exec(select(Verzoek.id).where(*meetellend)).all())
-    for verzoek, _ in open_verzoeken:
-        zet_status(verzoek, VerzoekStatus.GEESCALEERD)
+    totaal = session.exec(
+        select(func.count())
+        .select_from(Verzoek)
+        .where(Verzoek.ronde_id == ronde.id, Verzoek.status != VerzoekStatus.VERVALLEN)
+    ).one()
+    geescaleerd = VerzoekStatus.GEESCALEERD
+    session.execute(
+        update(Verzoek)
+        .where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(voorgangers(geescaleerd)))
+        .values(status=geescaleerd)
+    )
     if not ontvangers:
         registreer(
             session, soort="escalatie-zonder-ontvanger", nu=nu, ronde=ronde, rol=stap.escalatie.naar or proces.eigenaar
         )
         return 0
     zet_escalatie_klaar(
-        session,
-        catalogus=catalogus,
-        ronde=ronde,
-        ontbrekend=[p for _, p in open_verzoeken],
-        totaal=totaal,
-        ontvangers=ontvangers,
-        nu=nu,
+        session, catalogus=catalogus, ronde=ronde, ontbrekend=ontbrekend, totaal=totaal, ontvangers=ontvangers, nu=nu
     )
     return 1
-
-
-def _open(session: Session, ronde: Ronde) -> list[tuple[Verzoek, Persoon]]:
-    return list(
-        session.exec(
-            select(Verzoek, Persoon)
-            .join(Persoon, Persoon.id == Verzoek.persoon_id)
-            .where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(OPEN))
-            .order_by(Verzoek.id)
-        )
-    )
-
-
-def _dag(moment: datetime):
-    return moment.astimezone(TIJDZONE).date()

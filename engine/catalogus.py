@@ -32,7 +32,7 @@ from models.fouten import Probleem, probleem, vertaal
 from models.gebruikersfouten import Gebruikersfout
 from models.instellingen import STANDAARD_MAP
 from models.kalender import Kalender, Rollen
-from models.planning import RRulePlanning
+from models.planning import PerPersoonPlanning, RRulePlanning
 from models.proces import STAPVELDEN, Proces, Sjablonen, Stap, _StapVelden
 from models.publicatie import Publicatieregels
 from models.werkdagen import Werkdagen
@@ -305,6 +305,7 @@ class _Controle:
                 ("planning", "anker"),
                 f"onbekend anker '{anker}'{_suggestie(anker, self.kalender.ankers)} (de ankers staan in {KALENDER})",
             )
+        self._planningsrol(meld, planning)
         voorbeeld = SimpleNamespace(
             id=proces_id or gelezen.stam,
             titel=getattr(proces, "titel", None) or "Voorbeeldproces",
@@ -429,6 +430,16 @@ class _Controle:
                 for nummer, rol in enumerate(regel.wie.rollen):
                     self._rol(meld, (sectie, index, "wie", "rollen", nummer), rol)
 
+    def _planningsrol(self, meld, planning: Any) -> None:
+        """The role of a `rol-gekregen`/`rol-verloren` event or of a `benoemd-<rol>` date must exist."""
+        if not isinstance(planning, dict):
+            return
+        if isinstance(rol := planning.get("rol"), str):
+            self._rol(meld, ("planning", "rol"), rol)
+        datum = planning.get("datum")
+        if isinstance(datum, str) and datum.startswith("benoemd-"):
+            self._rol(meld, ("planning", "datum"), datum.removeprefix("benoemd-"))
+
     def _rol(self, meld, pad: Pad, rol: str) -> None:
         if rol not in self.rollen.rollen:
             meld(pad, f"onbekende rol '{rol}'{_rolsuggestie(rol, self.rollen.rollen)} (de rollen staan in {ROLLEN})")
@@ -460,8 +471,8 @@ def _sjabloonbestand(env: SandboxedEnvironment, naam: str) -> Path:
 def _waarschuwingen(gelezen: _Gelezen, kalender: Kalender, vandaag: date) -> Iterator[Probleem]:
     """A proces that will never start again: its rule's UNTIL has passed, or its plan ends before today."""
     proces = gelezen.proces
-    if not proces.actief:
-        return
+    if not proces.actief or isinstance(proces.planning, PerPersoonPlanning):
+        return  # a person's event or date can always come
     soort = next(s for s in ("rrule", "cron", "anker", "datum") if hasattr(proces.planning, s))
     nu = datetime.combine(vandaag, time())
     if proces.planning.volgende(nu, kalender.ankers) is not None:

@@ -25,10 +25,14 @@ from sqlmodel import Session, func, select
 from engine import (
     agenda,
     antwoorden,
+    auditketen,
+    backup,
     bewaking,
+    inzage,
     jaarverslag,
     overzicht,
     personen,
+    persoonsrondes,
     postvak,
     publicatie,
     registers,
@@ -60,6 +64,7 @@ class Domeingebeurtenis:
     stap: str
     startdatum: date
     aantal: int
+    betreft: str | None = None  # a ronde for one person: their function (engine.status.betreft)
 
 
 @dataclass
@@ -254,8 +259,9 @@ def _gebeurtenissen(omg: Omgeving, telling: Counter) -> list[Domeingebeurtenis]:
         return []
     with omg.werk() as s:
         rondes_per_id = {r.id: r for r in s.exec(select(Ronde).where(Ronde.id.in_({i for i, _ in telling})))}
+        functies = status.betreft(s, rondes_per_id.values())
     return [
-        Domeingebeurtenis(soort, r.id, r.proces, r.stap, r.startdatum, aantal)
+        Domeingebeurtenis(soort, r.id, r.proces, r.stap, r.startdatum, aantal, functies.get(r.id))
         for (ronde_id, soort), aantal in sorted(telling.items())
         if (r := rondes_per_id.get(ronde_id)) is not None
     ]
@@ -414,11 +420,14 @@ def dien_in(
 def melding(
     omg: Omgeving, *, persoon_id: int, register: str, invoer: list[dict], nu: datetime, kanaal: str
 ) -> Verslag[registers.Ingediend]:
-    """Entries reported without a verzoek (a gift when it is received), as proposals. Raises OngeldigeInvoer."""
+    """Entries reported without a verzoek (a gift when it is received), as proposals; a melding starts at once
+    the proces that reviews it (`planning: {gebeurtenis: melding}`). Raises OngeldigeInvoer."""
     with omg.werk() as s:
         uitkomst = registers.melding(
             s, catalogus=omg.catalogus, persoon_id=persoon_id, register=register, invoer=invoer, nu=nu, kanaal=kanaal
         )
+        if uitkomst.voorstellen:
+            persoonsrondes.start_melding(s, catalogus=omg.catalogus, persoon_id=persoon_id, register=register, nu=nu)
     return _verslag(omg, s, uitkomst, nu, False)
 
 
@@ -631,3 +640,24 @@ def concept_bij_ronde(omg: Omgeving, *, ronde_id: int, nu: datetime) -> tuple[in
         jaar = ronde.startdatum.year - 1
         bestanden = jaarverslag.bestanden(jaarverslag.verslag(s, catalogus=omg.catalogus, jaar=jaar, nu=nu))
     return jaar, bestanden[f"jaarverslag-{jaar}.md"].decode("utf-8")
+
+
+# Personal data and the audit trail (issue 16): inzage, the chain's check, a backup.
+
+
+def geef_inzage(omg: Omgeving, *, wie: str) -> list[dict]:
+    """Everything the engine holds about the person(s) `wie` names (email, number or extern_id), AVG art. 15.
+    Raises OnbekendPersoon."""
+    with omg.werk() as s:
+        return [inzage.dossier(s, p) for p in inzage.personen(s, wie)]
+
+
+def controleer_audit(omg: Omgeving) -> auditketen.Ketencontrole:
+    """Verify the audit trail's hash chain; the first gebeurtenis where it breaks, if any."""
+    with omg.werk() as s:
+        return auditketen.controleer(s)
+
+
+def maak_backup(omg: Omgeving, *, doel: Path) -> Path:
+    """A consistent copy of the SQLite database at `doel`, while the engine runs. Raises GeenBackup."""
+    return backup.maak_backup(omg.engine, doel)

@@ -1,7 +1,8 @@
 """The audit trail: one append-only row per change, written in the same transaction as the change.
 
 Rows are inserted with one statement per batch (no ORM objects): a ronde of 1,500 verzoeken writes its
-1,500 gebeurtenissen in one round trip.
+1,500 gebeurtenissen in one round trip. They join the tamper-evident chain when their transaction commits
+(engine.auditketen).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from engine import auditketen
+from models.keten import digest
 from models.tabellen import Gebeurtenis, Ronde, Verzoek
 
 
@@ -28,6 +31,7 @@ def rij(
     **details: Any,
 ) -> dict[str, Any]:
     """One gebeurtenis as a row, for `registreer_veel`."""
+    tekst = json.dumps(details, ensure_ascii=False, default=str) if details else None
     return {
         "moment": nu,
         "soort": soort,
@@ -36,7 +40,8 @@ def rij(
         "verzoek_id": verzoek_id,
         "persoon_id": persoon_id,
         "bericht_id": bericht_id,
-        "details": json.dumps(details, ensure_ascii=False, default=str) if details else None,
+        "details": tekst,
+        "details_digest": digest(tekst),
     }
 
 
@@ -56,6 +61,7 @@ def registreer_veel(session: Session, rijen: list[dict[str, Any]]) -> None:
     if not rijen:
         return
     session.execute(insert(Gebeurtenis.__table__), rijen)
+    auditketen.markeer(session)
     telling = session.info.setdefault("gebeurd", Counter())
     for r in rijen:
         if r["soort"] in DOMEIN and r["ronde_id"] is not None:

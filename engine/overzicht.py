@@ -69,7 +69,7 @@ def openstaand(session: Session, nu: datetime) -> str:
     regels = [f"# Openstaand op {nu.astimezone(TIJDZONE):%Y-%m-%d %H:%M}", ""]
     regels += ["| proces | stap | deadline | beantwoord | open | escalaties |", "|---|---|---|---|---|---|"]
     regels += [
-        f"| {r['proces']} | {r['stap'] or ''} | {r['deadline']} | {r['beantwoord']}/{r['verzoeken']} | "
+        f"| {_proces(r)} | {r['stap'] or ''} | {r['deadline']} | {r['beantwoord']}/{r['verzoeken']} | "
         f"{r['open']} | {r['escalaties']} |"
         for r in lopend
     ] or ["| (geen lopende rondes) | | | | | |"]
@@ -103,6 +103,11 @@ def openstaand(session: Session, nu: datetime) -> str:
         regels.append("")
         regels += [f"- {veilig(proces)}: {veilig(reden)}" for proces, reden in fouten]
     return "\n".join(regels) + "\n"
+
+
+def _proces(ronde: dict) -> str:
+    """The proces, and for a ronde for one person whom it is about (their function, escaped: HR typed it)."""
+    return f"{ronde['proces']} ({veilig(ronde['betreft'])})" if ronde["betreft"] else ronde["proces"]
 
 
 def processen_met_een_fout(session: Session) -> list[tuple[str, str]]:

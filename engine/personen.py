@@ -2,24 +2,27 @@
 
 An import is all or nothing: a bad row names its row number, column and reason, and nothing of that file
 is stored. Reading the file is engine/personen_bestand.py; here each row is validated against the model.
-Persons are matched on `extern_id`; a person missing from a new import becomes inactive, with their history
-kept.
+Persons are matched on `extern_id`; a person missing from a new import leaves (becomes inactive), with their
+history kept. Comparing an import with what was known yields the events of people's working lives
+(engine.levensloop), which start what the plan asks at such a moment.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from sqlmodel import Session, func, or_, select
 
+from engine import levensloop
 from engine.gebeurtenissen import registreer
 from engine.personen_bestand import OngeldigeImport, Rij, getal, kolomnaam, lees_rijen, toon
 from models.doelgroep import Doelgroep
 from models.tabellen import Persoon
+from models.werkdagen import TIJDZONE
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "organisatie.csv"
 DEMO_REGISTERS = DEMO.with_name("registers.json")
@@ -40,6 +43,10 @@ _REDENEN = {
     "bool_type": "{invoer}: verwacht ja of nee",
     "bool_parsing": "{invoer}: verwacht ja of nee",
     "list_type": "{invoer}: verwacht een lijst",
+    "date_from_datetime_parsing": "{invoer}: geen datum; schrijf bijv. 2025-06-01",
+    "date_from_datetime_inexact": "{invoer}: een datum zonder tijd; schrijf bijv. 2025-06-01",
+    "date_parsing": "{invoer}: geen datum; schrijf bijv. 2025-06-01",
+    "date_type": "{invoer}: geen datum; schrijf bijv. 2025-06-01",
 }
 
 
@@ -60,6 +67,9 @@ class PersoonInvoer(BaseModel):
     schaal: int | None = Field(None, ge=1, le=20)
     inhuur: bool = False
     ambtseed: bool = False
+    in_dienst: date | None = None
+    uit_dienst: date | None = None
+    benoemd: date | None = Field(None, description="appointed in the row's role(s), such as vertrouwenspersoon")
 
     @field_validator("email")
     @classmethod
@@ -86,10 +96,11 @@ class PersoonInvoer(BaseModel):
             raise ValueError(f"{toon(waarde)} is geen ja of nee")
         return waarde
 
-    @field_validator("fractie", "team", "afdeling", "functie", "leidinggevende", "schaal", mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _leeg_is_niets(cls, waarde: Any) -> Any:
-        return None if waarde == "" else waarde
+    def _leeg_is_niets(cls, waarde: Any, info: ValidationInfo) -> Any:
+        """An empty cell of an optional column (default None) is no value."""
+        return None if waarde == "" and cls.model_fields[info.field_name].default is None else waarde
 
 
 _KOLOMMEN = list(PersoonInvoer.model_fields)
@@ -139,30 +150,40 @@ def _controleer(rij: Rij, bekende_rollen: set[str], gezien: dict[str, int]) -> t
 
 
 def importeer(session: Session, personen: list[PersoonInvoer], nu: datetime) -> Importverslag:
-    """Store `personen` (matched on extern_id); anyone active and not in the list becomes inactive."""
+    """Store `personen` (matched on extern_id); anyone active and not in the list leaves. What changed in each
+    person's life is recorded once as its event (engine.levensloop); the first import is the starting point and
+    records none."""
     bestaand = {p.extern_id: p for p in session.exec(select(Persoon))}
+    eerste = not bestaand
+    importdag = nu.astimezone(TIJDZONE).date()
     nieuw = gewijzigd = 0
     for invoer in personen:
-        velden = invoer.model_dump() | {"rollen": ";".join(invoer.rollen), "actief": True}
+        velden = invoer.model_dump() | {"rollen": ";".join(invoer.rollen)}
+        velden["actief"] = invoer.uit_dienst is None or invoer.uit_dienst > importdag
         persoon = bestaand.pop(invoer.extern_id, None)
+        voor = levensloop.Stand.van(persoon)
         if persoon is None:
             persoon = Persoon(**velden, bijgewerkt=nu)
             session.add(persoon)
             session.flush()
-            registreer(session, soort="persoon-toegevoegd", nu=nu, persoon_id=persoon.id)
             nieuw += 1
         elif any(getattr(persoon, k) != v for k, v in velden.items()):
-            veranderd = sorted(k for k, v in velden.items() if getattr(persoon, k) != v)
             for k, v in velden.items():
                 setattr(persoon, k, v)
             persoon.bijgewerkt = nu
-            registreer(session, soort="persoon-gewijzigd", nu=nu, persoon_id=persoon.id, velden=veranderd)
             gewijzigd += 1
+        else:
+            continue
+        if eerste:
+            registreer(session, soort="persoon-toegevoegd", nu=nu, persoon_id=persoon.id)
+        else:
+            levensloop.registreer_verschil(session, persoon, voor, importdag, nu)
     inactief = 0
     for persoon in bestaand.values():
         if persoon.actief:
-            persoon.actief, persoon.bijgewerkt = False, nu
-            registreer(session, soort="persoon-inactief", nu=nu, persoon_id=persoon.id)
+            voor = levensloop.Stand.van(persoon)
+            persoon.actief, persoon.uit_dienst, persoon.bijgewerkt = False, importdag, nu
+            levensloop.registreer_verschil(session, persoon, voor, importdag, nu)
             inactief += 1
     return Importverslag(nieuw, gewijzigd, len(personen) - nieuw - gewijzigd, inactief)
 

@@ -977,6 +977,51 @@ def _grens(peildatum: date | datetime) -> tuple[datetime, date]:
     return datetime.combine(peildatum + timedelta(days=1), time(), TIJDZONE), peildatum
 
 
+BEEINDIGD = "register-beeindigd"
+"""The audit kind of a leaver's entries ended (details: the day, how many)."""
+
+
+def beeindig(session: Session, *, persoon_id: int, dag: date, nu: datetime) -> int:
+    """A leaver's public entries end on `dag` (not before they began): each accepted entry of a register with an
+    end date that runs on gets a new accepted version with `tot`, the old kept in the history. Returns how many;
+    ending what has ended already changes nothing."""
+    rijen = session.exec(
+        select(Registerregel)
+        .where(
+            Registerregel.persoon_id == persoon_id,
+            Registerregel.status == Regelstatus.AANVAARD,
+            Registerregel.velden.is_not(None),
+            Registerregel.register_naam.in_([r for r, model in REGISTERS.items() if "tot" in model.model_fields]),
+        )
+        .order_by(Registerregel.id)
+    ).all()
+    geeindigd = 0
+    for rij in rijen:
+        velden = json.loads(rij.velden)
+        if velden.get("tot") and date.fromisoformat(velden["tot"]) <= dag:
+            continue
+        sinds = date.fromisoformat(velden["sinds"]) if velden.get("sinds") else dag
+        velden["tot"] = max(dag, sinds).isoformat()
+        laatste = session.exec(
+            select(Registerregel).where(Registerregel.regel == rij.regel).order_by(Registerregel.versie.desc())
+        ).first()  # a proposal still waiting is overtaken by the end
+        [nieuw] = _stel_voor(
+            session,
+            [(rij.regel, velden, laatste)],
+            persoon_id=persoon_id,
+            register=rij.register_naam,
+            proces=rij.proces,
+            nu=nu,
+            kanaal="vertrek",
+            status=Regelstatus.AANVAARD,
+        )
+        _vervang_eerdere(session, session.get(Registerregel, nieuw))
+        geeindigd += 1
+    # Recorded even when nothing ran on: the watch asks this only once per leaver.
+    registreer(session, soort=BEEINDIGD, nu=nu, persoon_id=persoon_id, tot=dag, aantal=geeindigd)
+    return geeindigd
+
+
 def geschiedenis(session: Session, *, regel: str) -> list[Versie]:
     """Every version of one entry, oldest first."""
     return [

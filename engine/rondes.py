@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
@@ -25,7 +25,7 @@ from engine.uitgaand import zet_publicatietaak_klaar, zet_verzoeken_klaar
 from models import statussen
 from models.doelgroep import Doelgroep
 from models.proces import Proces, Stap
-from models.statussen import RondeStatus, VerzoekStatus, zet_status
+from models.statussen import RondeStatus, VerzoekStatus, voorgangers, zet_status
 from models.tabellen import Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
@@ -54,6 +54,23 @@ def _starts_in_jaar(catalogus: Catalogus, proces_id: str, jaar: int) -> tuple[da
     """Planned starts in one calendar year; cached, as the daily watch asks every day."""
     begin = datetime(jaar, 1, 1, tzinfo=TIJDZONE)
     return tuple(rondestarts(catalogus.proces(proces_id), catalogus, begin, begin.replace(year=jaar + 1)))
+
+
+def volgende_start(catalogus: Catalogus, proces: Proces, na: datetime) -> datetime | None:
+    """The first planned start after `na`; None when the plan never starts again."""
+    jaar = na.year - 1  # a start of last year's plan may have moved past new year
+    while jaar is not None:
+        if later := [s for s in _starts_in_jaar(catalogus, proces.id, jaar) if s > na]:
+            return later[0]
+        jaar = _jaar_met_starts(catalogus, proces.id, jaar + 1)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _jaar_met_starts(catalogus: Catalogus, proces_id: str, vanaf: int) -> int | None:
+    """The first year from `vanaf` in which the plan has a moment: skips the empty years of a sparse plan."""
+    moment = catalogus.proces(proces_id).planning.volgende(datetime(vanaf, 1, 1), catalogus.kalender.ankers)
+    return moment.year if moment else None
 
 
 def gestarte_periodes(session: Session, nu: datetime) -> set[tuple[str, date]]:
@@ -100,7 +117,11 @@ def begin_stap(
     start: datetime,
     nu: datetime,
     vorige_ontbrekend: list[str] | None = None,
+    persoon_id: int | None = None,
+    gebeurtenis_id: int | None = None,
 ) -> Ronde:
+    """Start stap `stapnummer`: its ronde, its verzoeken and their messages. A ronde for one person
+    (`persoon_id`, started by `gebeurtenis_id` or a date of theirs) asks only them, or its eigenaar."""
     stap = proces.alle_stappen[stapnummer]
     plan = plan_stap(proces, stap, start, catalogus.werkdagen)
     ronde = Ronde(
@@ -111,6 +132,8 @@ def begin_stap(
         start=start,
         deadline=plan.deadline,
         herinnering_nr=sum(h <= _dag(nu) for h in plan.herinneringen),
+        persoon_id=persoon_id,
+        gebeurtenis_id=gebeurtenis_id,
     )
     session.add(ronde)
     session.flush()
@@ -124,7 +147,7 @@ def begin_stap(
         ronde=ronde,
         nu=nu,
         extra=extra,
-        ontvangers=personen.leden(session, proces.ontvangers(stap)),
+        ontvangers=ontvangers(session, proces, stap, ronde),
     )
     ronde.personen_gezien = personen.laatste_wijziging(session)
     return ronde
@@ -169,7 +192,7 @@ def synchroniseer_doelgroep(
         return False
     vertrokken = False
     proces, stap = spec(catalogus, ronde)
-    huidig = {p.id: p for p in personen.leden(session, proces.ontvangers(stap))}
+    huidig = {p.id: p for p in ontvangers(session, proces, stap, ronde)}
     bestaand = {v.persoon_id: v for v in session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id))}
     for persoon_id, verzoek in bestaand.items():
         if persoon_id not in huidig and verzoek.status in OPEN:
@@ -188,6 +211,18 @@ def synchroniseer_doelgroep(
     )
     ronde.personen_gezien = gewijzigd
     return vertrokken
+
+
+def ontvangers(session: Session, proces: Proces, stap: Stap, ronde: Ronde) -> list[Persoon]:
+    """Who is asked in this ronde now: the doelgroep. A ronde for one person asks that person while they are in
+    the doelgroep, and a confirmation of it goes to the eigenaar (the doelgroep says whom it is about)."""
+    if ronde.persoon_id is None:
+        return personen.leden(session, proces.ontvangers(stap))
+    if stap.voltooiing == "bevestiging":
+        return personen.leden(session, Doelgroep(rollen=[proces.eigenaar]))
+    persoon = session.get(Persoon, ronde.persoon_id)
+    doelgroep = stap.doelgroep or proces.ontvangers(stap)
+    return [persoon] if persoon and persoon.actief and doelgroep.omvat(persoon.rolset, persoon.kenmerken) else []
 
 
 def is_compleet(session: Session, *, catalogus: Catalogus, ronde: Ronde) -> bool:
@@ -229,10 +264,14 @@ def _telt(session: Session, ronde: Ronde, in_status: tuple[VerzoekStatus, ...]) 
 def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime) -> None:
     """Close the ronde (voltooid, or verlopen with who is missing) and start the next stap, if any."""
     compleet = is_compleet(session, catalogus=catalogus, ronde=ronde)
-    open_verzoeken = list(session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(OPEN))))
-    ontbrekend = [] if compleet else ontbrekende_namen(session, open_verzoeken)
-    for verzoek in open_verzoeken:
-        zet_status(verzoek, VerzoekStatus.VERVALLEN if compleet else VerzoekStatus.VERLOPEN)
+    ontbrekend = [] if compleet else ontbrekende_namen(session, ronde)
+    # Set-based: closing costs one statement however many verzoeken are still open.
+    nieuw = VerzoekStatus.VERVALLEN if compleet else VerzoekStatus.VERLOPEN
+    session.execute(
+        update(Verzoek)
+        .where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_([s for s in OPEN if s in voorgangers(nieuw)]))
+        .values(status=nieuw)
+    )
     zet_status(ronde, RondeStatus.VOLTOOID if compleet else RondeStatus.VERLOPEN)
     ronde.gesloten = nu
     registreer(session, soort="ronde-gesloten", nu=nu, ronde=ronde, status=ronde.status, ontbrekend=ontbrekend)
@@ -251,12 +290,21 @@ def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime)
             start=_volgende_start(catalogus, ronde, nu),
             nu=nu,
             vorige_ontbrekend=ontbrekend,
+            persoon_id=ronde.persoon_id,
+            gebeurtenis_id=ronde.gebeurtenis_id,
         )
 
 
-def ontbrekende_namen(session: Session, verzoeken: list[Verzoek]) -> list[str]:
-    ids = [v.persoon_id for v in verzoeken]
-    return [p.naam for p in session.exec(select(Persoon).where(Persoon.id.in_(ids)).order_by(Persoon.naam))]
+def ontbrekende_namen(session: Session, ronde: Ronde) -> list[str]:
+    """Who has not answered the ronde yet, by name."""
+    return list(
+        session.exec(
+            select(Persoon.naam)
+            .join(Verzoek, Verzoek.persoon_id == Persoon.id)
+            .where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(OPEN))
+            .order_by(Persoon.naam)
+        )
+    )
 
 
 def spec(catalogus: Catalogus, ronde: Ronde) -> tuple[Proces, Stap]:
@@ -274,9 +322,11 @@ def _volgende_start(catalogus: Catalogus, ronde: Ronde, nu: datetime) -> datetim
 
 
 def _ronde(session: Session, proces: str, stap: str, start: datetime) -> Ronde | None:
-    """The ronde of this stap and period; the query matches the unique constraint, so it uses its index."""
+    """The calendar ronde of this stap and period; the query matches the unique index, so it uses it."""
     return session.exec(
-        select(Ronde).where(Ronde.proces == proces, Ronde.stap == stap, Ronde.startdatum == _dag(start))
+        select(Ronde).where(
+            Ronde.proces == proces, Ronde.stap == stap, Ronde.startdatum == _dag(start), Ronde.persoon_id.is_(None)
+        )
     ).first()
 
 

@@ -4,6 +4,7 @@ each confirmed verzoek was confirmed for (the eigenaar's decision, or a third pa
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from sqlmodel import Session, func, select
 
@@ -33,16 +34,31 @@ def rondes_status(session: Session) -> list[dict]:
         .order_by(Persoon.naam)
     ):
         bevestigd[ronde_id].append({"persoon": naam, "datum": datum.isoformat()})
-    rondes = session.exec(select(Ronde).order_by(Ronde.startdatum, Ronde.proces, Ronde.stapnummer)).all()
-    return [_als_dict(r, per_status[r.id], per_soort[r.id], bevestigd[r.id]) for r in rondes]
+    rondes = session.exec(select(Ronde).order_by(Ronde.startdatum, Ronde.proces, Ronde.stapnummer, Ronde.id)).all()
+    functies = betreft(session, rondes)
+    return [_als_dict(r, per_status[r.id], per_soort[r.id], bevestigd[r.id], functies.get(r.id)) for r in rondes]
 
 
-def _als_dict(ronde: Ronde, statussen: Counter, berichten: Counter, bevestigd: list[dict]) -> dict:
+def betreft(session: Session, rondes: Iterable[Ronde]) -> dict[int, str]:
+    """Ronde id -> whom a ronde for one person is about, by their function (or role): what the coordinator's views
+    and Prefect may show of them, never their email."""
+    per_persoon = {r.id: r.persoon_id for r in rondes if r.persoon_id is not None}
+    if not per_persoon:
+        return {}
+    personen = {p.id: p for p in session.exec(select(Persoon).where(Persoon.id.in_(set(per_persoon.values()))))}
+    return {
+        ronde_id: personen[persoon_id].functie or ", ".join(sorted(personen[persoon_id].rolset)) or "persoon"
+        for ronde_id, persoon_id in per_persoon.items()
+    }
+
+
+def _als_dict(ronde: Ronde, statussen: Counter, berichten: Counter, bevestigd: list[dict], betreft: str | None) -> dict:
     vervallen, beantwoord = statussen[VerzoekStatus.VERVALLEN], statussen[VerzoekStatus.BEANTWOORD]
     verzoeken = sum(statussen.values()) - vervallen
     return {
         "proces": ronde.proces,
         "stap": ronde.stap or None,
+        "betreft": betreft,
         "start": ronde.start.astimezone(TIJDZONE).date().isoformat(),
         "deadline": ronde.deadline.isoformat(),
         "status": ronde.status,

@@ -46,7 +46,7 @@ def zet_verzoeken_klaar(
     soort = "herinnering" if herinnering else "verzoek"
     sjabloon = stap.sjablonen.naam(soort, stap)
     inst = instellingen_van(session)
-    basis = _context(proces, stap, ronde, inst.afzender_naam) | (extra or {})
+    basis = _context(proces, stap, ronde, inst.afzender_naam, _betreft(session, ronde)) | (extra or {})
     bevestigers = bevestigers_van(session, proces, stap)
     if bevestigers is not None:
         basis["bevestiger"] = {"naam": ", ".join(p.naam for p in bevestigers) or proces.eigenaar}
@@ -171,7 +171,7 @@ def zet_bericht_klaar(
     bericht = _bericht(
         catalogus,
         sjabloon,
-        _context(proces, stap, ronde, instellingen_van(session).afzender_naam) | context,
+        _context(proces, stap, ronde, instellingen_van(session).afzender_naam, _betreft(session, ronde)) | context,
         nu=nu,
         sleutel=sleutel,
         soort=soort,
@@ -247,8 +247,14 @@ def _spec(catalogus: Catalogus, ronde: Ronde) -> tuple[Proces, Stap]:
     return proces, proces.alle_stappen[ronde.stapnummer]
 
 
-def _context(proces: Proces, stap: Stap, ronde: Ronde, afzender: str) -> dict[str, Any]:
+def _betreft(session: Session, ronde: Ronde) -> Persoon | None:
+    return session.get(Persoon, ronde.persoon_id) if ronde.persoon_id is not None else None
+
+
+def _context(proces: Proces, stap: Stap, ronde: Ronde, afzender: str, betreft: Persoon | None) -> dict[str, Any]:
+    """What every message of the ronde knows; `betreft`: whom a ronde for one person is about (None otherwise)."""
     return {
+        "betreft": {"naam": betreft.naam, "functie": betreft.functie} if betreft else None,
         "proces": {"id": proces.id, "titel": proces.titel, "bron": proces.bron},
         "stap": {"id": stap.id, "titel": stap.titel},
         "start": lange_datum(ronde.startdatum),
@@ -341,7 +347,7 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None
             "link": aan_persoon["link"],
         },
     }
-    return _context(proces, stap, ronde, "Integriteitscoördinator") | extra[soort]
+    return _context(proces, stap, ronde, "Integriteitscoördinator", persoon) | extra[soort]
 
 
 VOORBEELDSOORTEN = ("verzoek", "herinnering", "escalatie", "taak", "ontvangst")

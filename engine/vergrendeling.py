@@ -7,8 +7,10 @@ first one committed: two daily watches at once do the day's work once, and the s
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -21,3 +23,11 @@ def vergrendel(session: Session, naam: str, nu: datetime) -> None:
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stelling = insert(Vergrendeling).values(naam=naam, moment=nu)
     session.execute(stelling.on_conflict_do_update(index_elements=["naam"], set_={"moment": nu}))
+
+
+def wacht_op_beurt(session: Session, naam: str) -> None:
+    """Hold the short lock `naam` until the session's transaction ends, without writing a row: PostgreSQL's
+    transaction-level advisory lock. On SQLite a transaction that has written holds the single write lock already.
+    For work at commit time, where waiting for a row lock taken early would invite deadlocks."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:sleutel)"), {"sleutel": zlib.crc32(naam.encode())})

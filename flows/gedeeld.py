@@ -52,8 +52,10 @@ def verstuur(nu: datetime) -> dict:
 
 
 def sleutel(ronde: Ronde) -> str:
-    """A stable artifact key per ronde (lowercase and dashes, as Prefect requires)."""
-    return "-".join(filter(None, ["ronde", ronde.proces, ronde.stap, ronde.startdatum.isoformat()]))
+    """A stable artifact key per ronde (lowercase and dashes, as Prefect requires); a ronde for one person adds
+    its id (never anything of the person)."""
+    persoonlijk = str(ronde.id) if ronde.persoon_id is not None else None
+    return "-".join(filter(None, ["ronde", ronde.proces, ronde.stap, ronde.startdatum.isoformat(), persoonlijk]))
 
 
 def toon_ronde(ronde_id: int) -> None:
@@ -86,7 +88,7 @@ def meld(gebeurtenissen: list[diensten.Domeingebeurtenis]) -> None:
             event="integriteit.register.voorstel" if g.soort == "voorstel" else f"integriteit.ronde.{g.soort}",
             resource={
                 "prefect.resource.id": f"integriteit.ronde.{g.ronde_id}",
-                "prefect.resource.name": f"{g.proces} {g.stap} {g.startdatum}".replace("  ", " "),
+                "prefect.resource.name": " ".join(filter(None, [g.proces, g.stap, g.betreft, str(g.startdatum)])),
             },
             payload={"proces": g.proces, "stap": g.stap or None, "aantal": g.aantal},
         )

@@ -46,3 +46,17 @@ def ronde_flow(proces: str, nu: datetime | None = None):
     zorg_voor_bevestigingen()
     get_run_logger().info("ronde %s gestart", proces)
     return ronde_id
+
+
+def _persoonsnaam() -> str:
+    """`<proces> <function>`: whom the ronde is about by their function, never their email."""
+    return f"{flow_run.parameters['proces']} {flow_run.parameters['betreft']}"
+
+
+@flow(name="persoonsronde", flow_run_name=_persoonsnaam)
+def persoonsronde_flow(proces: str, betreft: str, ronde_id: int) -> int:
+    """A ronde for one person (an event in their working life, a date of theirs), started by the daily watch:
+    a run of its own in the UI, with the ronde's table and progress."""
+    gedeeld.toon_ronde(ronde_id)
+    get_run_logger().info("ronde %s gestart voor %s", proces, betreft)
+    return ronde_id

@@ -1,4 +1,5 @@
-"""Who gets a verzoek: roles, narrowed by conditions on person attributes (`schaal >= 14`, `niet inhuur`)."""
+"""Who gets a verzoek: roles, narrowed by conditions on person attributes (`schaal >= 14`, `niet inhuur`,
+`functie in [Jurist, Adviseur]`, `in_dienst >= 2027-01-01`), alternatives joined by `of`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
@@ -18,6 +20,9 @@ KENMERKEN: dict[str, type] = {
     "team": str,
     "afdeling": str,
     "functie": str,
+    "in_dienst": date,
+    "uit_dienst": date,
+    "benoemd": date,
 }
 """Person attributes a voorwaarde may test, with their type (the persons table carries the same)."""
 
@@ -28,9 +33,12 @@ _OPERATOREN: dict[str, Callable[[Any, Any], bool]] = {
     "!=": operator.ne,
     ">": operator.gt,
     "<": operator.lt,
+    "in": lambda gegeven, lijst: gegeven in lijst,
 }
 _VERGELIJKING = re.compile(r"^(?P<kenmerk>[a-z_-]+)\s*(?P<op>>=|<=|==|!=|>|<)\s*(?P<waarde>.+)$")
 _VLAG = re.compile(r"^(?P<niet>niet\s+)?(?P<kenmerk>[a-z_-]+)$")
+_LIJST = re.compile(r"^(?P<kenmerk>[a-z_-]+)\s+in\s+\[(?P<lijst>[^\]]*)\]$")
+_OF = re.compile(r"\s+of\s+")
 
 
 @dataclass(frozen=True)
@@ -52,23 +60,60 @@ class Voorwaarde:
         return self.tekst
 
 
-def parse_voorwaarde(waarde: Any) -> Voorwaarde:
-    if isinstance(waarde, Voorwaarde):
+@dataclass(frozen=True)
+class Of:
+    """Alternatives: holds when any of them holds (`schaal >= 14 of functie in [Jurist]`)."""
+
+    tekst: str
+    delen: tuple[Voorwaarde, ...]
+
+    def geldt(self, kenmerken: Mapping[str, Any]) -> bool:
+        return any(deel.geldt(kenmerken) for deel in self.delen)
+
+    def __str__(self) -> str:
+        return self.tekst
+
+
+def parse_voorwaarde(waarde: Any) -> Voorwaarde | Of:
+    if isinstance(waarde, Voorwaarde | Of):
         return waarde
     tekst = str(waarde).strip()
+    if len(delen := _OF.split(tekst)) > 1:
+        return Of(tekst, tuple(_enkel(deel) for deel in delen))
+    return _enkel(tekst)
+
+
+def _enkel(tekst: str) -> Voorwaarde:
+    if m := _LIJST.match(tekst):
+        kenmerk = _bekend(m["kenmerk"], tekst)
+        items = [item.strip().strip("'\"") for item in m["lijst"].split(",") if item.strip()]
+        if not items:
+            raise ValueError(f"'{tekst}': de lijst is leeg; schrijf bijv. '{kenmerk} in [Jurist, Adviseur]'")
+        return Voorwaarde(tekst, kenmerk, "in", tuple(_waarde(kenmerk, item, tekst) for item in items))
     if m := _VLAG.match(tekst):
         kenmerk = _bekend(m["kenmerk"], tekst)
         if KENMERKEN[kenmerk] is not bool:
-            voorbeeld = f"{kenmerk} >= 14" if KENMERKEN[kenmerk] is int else f"{kenmerk} == X"
+            voorbeeld = {int: f"{kenmerk} >= 14", date: f"{kenmerk} >= 2027-01-01"}.get(
+                KENMERKEN[kenmerk], f"{kenmerk} == X"
+            )
             raise ValueError(f"'{tekst}': {kenmerk} is geen ja/nee-kenmerk; vergelijk het, bijv. '{voorbeeld}'")
         return Voorwaarde(tekst, kenmerk, "==", not m["niet"])
     m = _VERGELIJKING.match(tekst)
     if not m:
         raise ValueError(
-            f"'{tekst}' is geen voorwaarde; schrijf bijv. 'schaal >= 14', 'fractie == X', 'inhuur' of 'niet inhuur'"
+            f"'{tekst}' is geen voorwaarde; schrijf bijv. 'schaal >= 14', 'fractie == X', 'functie in [X, Y]', "
+            "'inhuur' of 'niet inhuur'"
         )
     kenmerk = _bekend(m["kenmerk"], tekst)
     soort, op, rauw = KENMERKEN[kenmerk], m["op"], m["waarde"].strip().strip("'\"")
+    if soort is str and op not in ("==", "!="):
+        raise ValueError(f"'{tekst}': {kenmerk} is tekst; vergelijk het met == of !=, bijv. '{kenmerk} == {rauw}'")
+    return Voorwaarde(tekst, kenmerk, op, _waarde(kenmerk, rauw, tekst))
+
+
+def _waarde(kenmerk: str, rauw: str, tekst: str) -> Any:
+    """`rauw` as the attribute's type, or why it cannot be."""
+    soort = KENMERKEN[kenmerk]
     if soort is bool:
         raise ValueError(f"'{tekst}': {kenmerk} is ja of nee; schrijf '{kenmerk}' of 'niet {kenmerk}'")
     if soort is int:
@@ -76,10 +121,15 @@ def parse_voorwaarde(waarde: Any) -> Voorwaarde:
             raise ValueError(
                 f"'{tekst}': {kenmerk} is een getal; vergelijk het met een geheel getal, bijv. '{kenmerk} >= 14'"
             )
-        return Voorwaarde(tekst, kenmerk, op, int(rauw))
-    if op not in ("==", "!="):
-        raise ValueError(f"'{tekst}': {kenmerk} is tekst; vergelijk het met == of !=, bijv. '{kenmerk} == {rauw}'")
-    return Voorwaarde(tekst, kenmerk, op, rauw)
+        return int(rauw)
+    if soort is date:
+        try:
+            return date.fromisoformat(rauw)
+        except ValueError:
+            raise ValueError(
+                f"'{tekst}': {kenmerk} is een datum; schrijf die als JJJJ-MM-DD, bijv. '{kenmerk} >= 2027-01-01'"
+            ) from None
+    return rauw
 
 
 def _bekend(kenmerk: str, tekst: str) -> str:
@@ -89,15 +139,16 @@ def _bekend(kenmerk: str, tekst: str) -> str:
 
 
 VoorwaardeVeld = Annotated[
-    Voorwaarde,
+    Voorwaarde | Of,
     PlainValidator(parse_voorwaarde),
     PlainSerializer(str, return_type=str),
     WithJsonSchema(
         {
             "type": "string",
             "description": "A condition on a person attribute: 'schaal >= 14', 'inhuur', 'niet inhuur', "
-            f"'fractie == X'. Attributes: {', '.join(KENMERKEN)}.",
-            "examples": ["schaal >= 14", "niet inhuur"],
+            "'fractie == X', 'functie in [Jurist, Adviseur]', 'in_dienst >= 2027-01-01' (a date); alternatives "
+            f"joined by ' of '. Attributes: {', '.join(KENMERKEN)}.",
+            "examples": ["schaal >= 14", "niet inhuur", "schaal >= 14 of functie in [Jurist, Adviseur]"],
         }
     ),
 ]

@@ -1,6 +1,7 @@
 """Configuration: every setting is an `INTEGRITEIT_` environment variable, read here and nowhere else.
 
-Secrets (SMTP and IMAP passwords, the web app's signing key) come from the environment only, never from YAML in git.
+Secrets (SMTP and IMAP passwords, apprise URLs, the web app's signing key) come from the environment only, never from
+YAML in git, and are SecretStr: shown as '**********' wherever the settings are printed.
 """
 
 from __future__ import annotations
@@ -60,9 +61,36 @@ class Instellingen(BaseSettings):
         "contact.",
     )
 
-    meldingen: Annotated[list[str], NoDecode] = Field(
+    # How long personal data is kept (AVG art. 5(1)(e)); the daily watch removes what is older. The README explains
+    # each default.
+    bewaar_ruwe_mail_dagen: int = Field(
+        90,
+        ge=0,
+        description="Days a complete incoming mail is kept; after that only its Message-ID, sender, subject, outcome "
+        "and folder remain (enough to recognise it when it is read again).",
+    )
+    bewaar_antwoordtekst_dagen: int = Field(
+        365,
+        ge=0,
+        description="Days the free text of an answer (by mail, form or CLI) is kept; the answer itself stays.",
+    )
+    bewaar_auditdetails_dagen: int = Field(
+        730,
+        ge=0,
+        description="Days the details of an audit event are kept; the event (what, when, whom) and its place in the "
+        "hash chain stay.",
+    )
+    bewaar_register_dagen: int = Field(
+        730,
+        ge=0,
+        description="Days the register entries of a person who left (became inactive) are kept. Publication ends at "
+        "once: only active persons are published.",
+    )
+
+    meldingen: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
-        description="Apprise URLs for alerts to the coordinator and owners (whitespace-separated, or a JSON list).",
+        description="Apprise URLs for alerts to the coordinator and owners (whitespace-separated, or a JSON list); "
+        "secret, since a URL holds its channel's password or token.",
     )
 
     @field_validator("meldingen", mode="before")

@@ -1,4 +1,5 @@
-"""When a proces comes due: exactly one of an RRULE, a cron expression, a calendar anchor, or a date.
+"""When a proces comes due: exactly one of an RRULE, a cron expression, a calendar anchor, or a date; or, for
+obligations that start with a person, an event in their life or a date of their own.
 
 Every kind yields naive wall-clock datetimes in Amsterdam time, so a 09:00 start stays 09:00 across
 daylight saving; the agenda attaches the time zone and moves starts to working days.
@@ -10,7 +11,7 @@ import itertools
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Literal, Protocol, get_args
 
 from croniter import CroniterBadCronError, CroniterBadDateError, croniter
 from dateutil.relativedelta import relativedelta
@@ -260,14 +261,111 @@ class DatumPlanning(_Soort):
         yield datetime.combine(self.datum, self.tijd)
 
 
-_SOORTEN = ("rrule", "cron", "anker", "datum")
+Gebeurtenis = Literal["indiensttreding", "uitdiensttreding", "rol-gekregen", "rol-verloren", "melding"]
+GEBEURTENISSEN: tuple[str, ...] = get_args(Gebeurtenis)
+"""What can happen to a person: the persons import records the first four, a report on the personal page the last."""
+Meldregister = Literal["nevenfuncties", "financiele-belangen", "geschenken"]
+PERSOONSDATUMS = "in-dienst, uit-dienst of benoemd-<rol>"
+_PERSOONSDATUM = re.compile(r"^(in-dienst|uit-dienst|benoemd-[a-z][a-z0-9-]*)$")
+
+
+class PerPersoonPlanning(_Soort):
+    """A plan that starts with a person, not a date: no calendar moments; a ronde per person (engine.persoonsrondes)."""
+
+    def _alle(self, van: datetime, tot: datetime, ankers: Mapping[str, Anker]) -> Iterator[datetime]:
+        return iter(())
+
+
+class GebeurtenisPlanning(PerPersoonPlanning):
+    """Something that happens to a person: a ronde for that person starts on the working day after its date (a
+    melding at once)."""
+
+    gebeurtenis: Gebeurtenis = Field(
+        description="What happened to the person.", examples=["indiensttreding", "rol-gekregen"]
+    )
+    rol: str | None = Field(None, description="The role gained or lost (rol-gekregen, rol-verloren).")
+    # `register` is also a method of pydantic's metaclass, so the attribute carries another name (as in Proces).
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True)
+    register_naam: Meldregister | None = Field(
+        None, alias="register", description="The register reported in (melding).", examples=["geschenken"]
+    )
+
+    @model_validator(mode="after")
+    def _aanvulling(self) -> GebeurtenisPlanning:
+        met_rol = self.gebeurtenis in ("rol-gekregen", "rol-verloren")
+        if met_rol != (self.rol is not None):
+            raise ValueError(
+                f"{self.gebeurtenis}: geef rol (welke rol)" if met_rol else f"{self.gebeurtenis} heeft geen rol"
+            )
+        if (self.gebeurtenis == "melding") != (self.register_naam is not None):
+            raise ValueError(
+                f"melding: geef register ({', '.join(get_args(Meldregister))})"
+                if self.gebeurtenis == "melding"
+                else f"{self.gebeurtenis} heeft geen register"
+            )
+        return self
+
+    def beschrijving(self) -> str:
+        """`bij indiensttreding`, `bij rol-gekregen statenlid`: how the agenda names it."""
+        aanvulling = self.rol or self.register_naam
+        return f"bij {self.gebeurtenis}: {aanvulling}" if aanvulling else f"bij {self.gebeurtenis}"
+
+
+class PersoonsdatumPlanning(PerPersoonPlanning):
+    """A date of each person's own (the day they joined, or were appointed in a role), moved by `na` and `voor`,
+    `keer` times: a ronde for that person at each."""
+
+    datum: str = Field(
+        description=f"The person's date: {PERSOONSDATUMS} (the import's columns in_dienst, uit_dienst, benoemd).",
+        examples=["benoemd-vertrouwenspersoon"],
+    )
+    na: DuurVeld = Field(description="This long after the date (and again after each term).", examples=["P3Y"])
+    voor: DuurVeld | None = Field(None, description="Start this long before that.", examples=["P3M"])
+    keer: int = Field(1, ge=1, le=10, description="How many terms: a ronde before the end of each.", examples=[3])
+    tijd: time = Field(STANDAARD_TIJD, description="Start time, Amsterdam time.", examples=["09:00"])
+
+    @field_validator("datum")
+    @classmethod
+    def _bekend(cls, naam: str) -> str:
+        if not _PERSOONSDATUM.match(naam):
+            raise ValueError(f"'{naam}' is geen datum en geen datum van een persoon ({PERSOONSDATUMS})")
+        return naam
+
+    @field_validator("na", "voor")
+    @classmethod
+    def _kalendereenheden(cls, duur):
+        if duur is not None and duur.werkdagen:
+            raise ValueError(f"'{duur}': schrijf de afstand tot de datum in kalendertijd (P3Y, P3M), niet in werkdagen")
+        return duur
+
+    @property
+    def rol(self) -> str | None:
+        """The role whose appointment date this is (`benoemd-<rol>`)."""
+        return self.datum.removeprefix("benoemd-") if self.datum.startswith("benoemd-") else None
+
+    def starts(self, dag: date) -> list[datetime]:
+        """The moments for a person whose date is `dag`: before the end of each of `keer` terms."""
+        terug = self.voor.delta if self.voor else relativedelta()
+        return [datetime.combine(dag + self.na.delta * k - terug, self.tijd) for k in range(1, self.keer + 1)]
+
+    def beschrijving(self) -> str:
+        """`P3M vóór P3Y na benoemd-vertrouwenspersoon (3 termijnen)`: how the agenda names it."""
+        voor = f"{self.voor} vóór " if self.voor else ""
+        return f"{voor}{self.na} na {self.datum}" + (f" ({self.keer} termijnen)" if self.keer > 1 else "")
+
+
+_SOORTEN = ("rrule", "cron", "anker", "datum", "gebeurtenis")
 
 
 def _soort(waarde: Any) -> str | None:
+    if isinstance(waarde, PersoonsdatumPlanning):
+        return "persoonsdatum"
     if isinstance(waarde, BaseModel):
         return next(s for s in _SOORTEN if s in type(waarde).model_fields)
     if isinstance(waarde, dict):
         gevonden = [s for s in _SOORTEN if s in waarde]
+        if gevonden == ["datum"] and isinstance(waarde["datum"], str) and _PERSOONSDATUM.match(waarde["datum"]):
+            return "persoonsdatum"
         return gevonden[0] if len(gevonden) == 1 else None
     return None
 
@@ -276,11 +374,14 @@ Planning = Annotated[
     Annotated[RRulePlanning, Tag("rrule")]
     | Annotated[CronPlanning, Tag("cron")]
     | Annotated[AnkerPlanning, Tag("anker")]
-    | Annotated[DatumPlanning, Tag("datum")],
+    | Annotated[DatumPlanning, Tag("datum")]
+    | Annotated[GebeurtenisPlanning, Tag("gebeurtenis")]
+    | Annotated[PersoonsdatumPlanning, Tag("persoonsdatum")],
     Discriminator(
         _soort,
         custom_error_type="planning_soort",
-        custom_error_message="geef precies één van: rrule, cron, anker (met voor of na), datum",
+        custom_error_message="geef precies één van: rrule, cron, anker (met voor of na), datum (een datum, of "
+        f"{PERSOONSDATUMS} met na), gebeurtenis",
     ),
 ]
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.doelgroep import Doelgroep
 from models.duur import DuurVeld
-from models.planning import Planning
+from models.planning import PerPersoonPlanning, Planning
 
 ID_PATROON = r"^[a-z][a-z0-9-]*$"
 ID_LENGTE = 100
@@ -65,7 +65,10 @@ class _StapVelden(_Strikt):
     """What a stage asks, of whom, and how long it runs: written on the proces, or on each stap."""
 
     doelgroep: Doelgroep | None = Field(
-        None, description="Who gets a verzoek. Required for alle-antwoorden; for bevestiging the eigenaar."
+        None,
+        description="Who gets a verzoek. Required for alle-antwoorden; for bevestiging the eigenaar. In a proces "
+        "that starts with a person (planning gebeurtenis or a person's date): whose event or date starts a ronde; "
+        "a bevestiging of it goes to the eigenaar.",
     )
     termijn: DuurVeld | None = Field(None, description="Deadline, counted from the start.", examples=["P4W"])
     herinneringen: list[DuurVeld] = Field(
@@ -159,6 +162,11 @@ class Proces(_StapVelden):
             return list(self.stappen)
         velden = {naam: getattr(self, naam) for naam in _StapVelden.model_fields}
         return [Stap(**velden)]
+
+    @property
+    def per_persoon(self) -> bool:
+        """Whether a ronde starts with a person (an event in their life, a date of theirs), not on a calendar date."""
+        return isinstance(self.planning, PerPersoonPlanning)
 
     def ontvangers(self, stap: Stap) -> Doelgroep:
         """Who gets a verzoek in `stap`: its doelgroep, or the eigenaar for a confirmation."""

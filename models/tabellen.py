@@ -8,11 +8,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
+from models.doelgroep import KENMERKEN
 from models.statussen import Map, Regelstatus, RondeStatus, Uitkomst, VerzoekStatus, in_sql
 
 
@@ -52,6 +53,11 @@ class Persoon(SQLModel, table=True):
     schaal: int | None = None
     inhuur: bool = False
     ambtseed: bool = False
+    in_dienst: date | None = Field(default=None, description="joined (the import's in_dienst)")
+    uit_dienst: date | None = Field(
+        default=None, description="leaves or left: the import's uit_dienst, or the day an import no longer had them"
+    )
+    benoemd: date | None = Field(default=None, description="appointed in their role(s), such as vertrouwenspersoon")
     actief: bool = Field(default=True, index=True)
     onbestelbaar: bool = False
     bijgewerkt: datetime = Field(index=True, description="the watch asks for the latest change every day")
@@ -62,14 +68,31 @@ class Persoon(SQLModel, table=True):
 
     @property
     def kenmerken(self) -> dict[str, object]:
-        return {k: getattr(self, k) for k in ("schaal", "inhuur", "ambtseed", "fractie", "team", "afdeling", "functie")}
+        return {k: getattr(self, k) for k in KENMERKEN}
+
+    def datum(self, naam: str) -> date | None:
+        """A date of the person's own, as a planning names it: in-dienst, uit-dienst, benoemd-<rol> (only while
+        they have that role)."""
+        if naam.startswith("benoemd-"):
+            return self.benoemd if naam.removeprefix("benoemd-") in self.rolset else None
+        return {"in-dienst": self.in_dienst, "uit-dienst": self.uit_dienst}.get(naam)
 
 
 class Ronde(SQLModel, table=True):
-    """One stap of one occurrence of a proces; unique on proces, stap and planned start date."""
+    """One stap of one occurrence of a proces; unique on proces, stap and planned start date, and for a proces
+    that starts with a person (an event, a date of their own) also on that person."""
 
     __table_args__ = (
-        UniqueConstraint("proces", "stap", "startdatum", name="uq_ronde_proces_stap_start"),
+        Index(
+            "uq_ronde_proces_stap_start",
+            "proces",
+            "stap",
+            "startdatum",
+            unique=True,
+            sqlite_where=text("persoon_id IS NULL"),
+            postgresql_where=text("persoon_id IS NULL"),
+        ),
+        UniqueConstraint("proces", "stap", "startdatum", "persoon_id", name="uq_ronde_proces_stap_start_persoon"),
         CheckConstraint(in_sql("status", RondeStatus), name="ck_ronde_status"),
     )
 
@@ -87,6 +110,9 @@ class Ronde(SQLModel, table=True):
     geescaleerd: bool = False
     gesloten: datetime | None = None
     personen_gezien: datetime | None = Field(default=None, description="persons' state the doelgroep was synced at")
+    persoon_id: int | None = Field(default=None, foreign_key="persoon.id", description="whom a per-person ronde is for")
+    # No foreign key: gebeurtenis already refers to ronde, and a cycle would leave the tables without an order.
+    gebeurtenis_id: int | None = Field(default=None, description="the gebeurtenis that started a per-person ronde")
 
 
 class Verzoek(SQLModel, table=True):
@@ -117,7 +143,7 @@ class Antwoord(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     verzoek_id: int = Field(foreign_key="verzoek.id", index=True)
-    ontvangen: datetime
+    ontvangen: datetime = Field(index=True, description="retention counts from here")
     kanaal: str = Field(max_length=20)
     geen_wijzigingen: bool = False
     tekst: str | None = Field(default=None, sa_column=Column(Text))
@@ -173,7 +199,7 @@ class Inkomend(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     message_id: str = Field(unique=True, max_length=998)
-    ontvangen: datetime
+    ontvangen: datetime = Field(index=True, description="retention counts from here")
     afzender: str | None = Field(default=None, max_length=300)
     onderwerp: str | None = Field(default=None, max_length=998)
     map: Map = Field(max_length=20, sa_type=Keuze(Map, length=20), description="the folder it was moved to")
@@ -185,7 +211,10 @@ class Inkomend(SQLModel, table=True):
 
 
 class Gebeurtenis(SQLModel, table=True):
-    """The append-only audit trail: every change, with who and what it concerned."""
+    """The append-only audit trail: every change, with who and what it concerned.
+
+    Tamper-evident: when its transaction commits, a row gets the next `volgnummer` and a `hash` over its content
+    (the details through `details_digest`) and the previous row's hash (`models.keten`)."""
 
     id: int | None = Field(default=None, primary_key=True)
     moment: datetime = Field(index=True)
@@ -195,7 +224,10 @@ class Gebeurtenis(SQLModel, table=True):
     verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id")
     persoon_id: int | None = Field(default=None, foreign_key="persoon.id")
     bericht_id: int | None = Field(default=None, foreign_key="bericht.id")
-    details: str | None = Field(default=None, sa_column=Column(Text))
+    details: str | None = Field(default=None, sa_column=Column(Text), description="JSON; purged after retention")
+    details_digest: str | None = Field(default=None, max_length=64, description="SHA-256 of the details")
+    volgnummer: int | None = Field(default=None, unique=True, index=True, description="place in the chain, at commit")
+    hash: str | None = Field(default=None, max_length=64, description="over the content and the previous hash")
 
 
 class Registerregel(SQLModel, table=True):
@@ -225,7 +257,7 @@ class Registerregel(SQLModel, table=True):
     status: Regelstatus = Field(
         default=Regelstatus.VOORGESTELD, max_length=20, index=True, sa_type=Keuze(Regelstatus, length=20)
     )
-    ingediend: datetime
+    ingediend: datetime = Field(index=True, description="retention of a free text counts from here")
     kanaal: str = Field(max_length=20, description="web, email, cli, eigenaar")
     verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id", index=True)
     antwoord_id: int | None = Field(default=None, foreign_key="antwoord.id")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -63,10 +64,21 @@ def render(env: SandboxedEnvironment, naam: str, context: dict[str, Any]) -> tup
     """The text part, and the HTML part when template `naam` has an `.html.j2` (otherwise the sender makes
     it from the text with `html_uit_tekst`, so it is not stored twice)."""
     tekst = env.get_template(f"{naam}.txt.j2").render(context)
-    try:
-        return tekst, env.get_template(f"{naam}.html.j2").render(context)
-    except TemplateNotFound:
+    if not _heeft_html(env, naam):
         return tekst, None
+    return tekst, env.get_template(f"{naam}.html.j2").render(context)
+
+
+@lru_cache(maxsize=256)
+def _heeft_html(env: SandboxedEnvironment, naam: str) -> bool:
+    """Whether template `naam` has an HTML part. Remembered: looking for a file that is not there costs more
+    than rendering, thousands of times a ronde. Nothing is missed by it: a catalogue whose files change is
+    loaded anew, with an environment of its own (engine.diensten.catalogus)."""
+    try:
+        env.get_template(f"{naam}.html.j2")
+    except TemplateNotFound:
+        return False
+    return True
 
 
 def html_uit_tekst(tekst: str) -> str:

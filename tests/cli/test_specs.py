@@ -25,7 +25,7 @@ def test_valideer_lists_each_problem_on_stderr_and_fails():
     uitkomst = runner.invoke(app, ["valideer", "--processen", str(ONGELDIG)])
     assert uitkomst.exit_code == 1
     regels = uitkomst.stderr.splitlines()
-    assert len(regels) == 37  # 33 broken files; four have two problems
+    assert len(regels) == 44  # 40 broken files; four have two problems
     assert all(regel.count(": ") >= 2 and ".yaml:" in regel for regel in regels)
     assert "Traceback" not in uitkomst.output
 
@@ -74,6 +74,13 @@ def test_agenda_json_is_one_sorted_array_with_dates():
         ("kwetsbare-functies", "inventarisatie", "2027-03-01", "2027-04-12"),
     }
     assert [(i["start"], i["proces"]) for i in items] == sorted((i["start"], i["proces"]) for i in items)
+
+
+def test_agenda_lists_what_starts_with_a_person_apart_by_when():
+    tabel = runner.invoke(app, ["agenda", "--van", "2027-03-01", "--tot", "2027-03-31"]).stdout
+    apart = tabel.split("Per persoon, zonder vaste datum: een ronde voor wie het overkomt\n")[1]
+    assert "bij indiensttreding" in apart and "ambtseed" in apart and "ambtseed" not in tabel.split(apart)[0]
+    assert "P3M vóór P3Y na benoemd-vertrouwenspersoon (3 termijnen)  vertrouwenspersonen-termijn" in apart
 
 
 def test_agenda_ics_imports_as_a_calendar_with_start_and_deadline_events():

@@ -23,7 +23,7 @@ VERWACHT = {
     "onbekend-anker": "7: planning.anker: onbekend anker 'statenverkiezingen'. "
     "Bedoelt u 'provinciale-statenverkiezingen'? (de ankers staan in kalender.yaml)",
     "onbekend-kenmerk": "7: doelgroep.voorwaarden[0]: 'salaris >= 14': onbekend kenmerk 'salaris' "
-    "(bekend: schaal, inhuur, ambtseed, fractie, team, afdeling, functie)",
+    "(bekend: schaal, inhuur, ambtseed, fractie, team, afdeling, functie, in_dienst, uit_dienst, benoemd)",
     "onbekend-sjabloon": "9: sjablonen.verzoek: onbekend sjabloon 'nevenfunctie/verzoek': "
     "er is geen nevenfunctie/verzoek.txt.j2 in sjablonen/",
     "onbekende-rol": "4: eigenaar: onbekende rol 'statengrifie'. Bedoelt u 'statengriffie'? "
@@ -36,7 +36,8 @@ VERWACHT = {
     "deze regel levert nooit een datum op",
     "stap-zonder-termijn": "10: stappen[vaststelling].termijn: verplicht, maar ontbreekt: "
     "hoe lang de ontvangers hebben om te antwoorden (bijv. P4W)",
-    "twee-planningen": "6: planning: geef precies één van: rrule, cron, anker (met voor of na), datum",
+    "twee-planningen": "6: planning: geef precies één van: rrule, cron, anker (met voor of na), datum (een datum, "
+    "of in-dienst, uit-dienst of benoemd-<rol> met na), gebeurtenis",
     "yaml-syntax": "7: yaml: geen geldige YAML: verwacht ',' of ']', maar vond ':' "
     "(in de lijst tussen [ ] die op regel 6 begint)",
     "zonder-doelgroep": "1: doelgroep: verplicht als voltooiing alle-antwoorden is: wie moet er antwoorden?",
@@ -58,6 +59,18 @@ VERWACHT = {
     "hebben, meer bewaart de database niet",
     "datum-jaar-9999": "6: planning.datum: '9999-12-31' ligt buiten de jaren 1900-2200",
     "te-veel-stappen": "6: stappen: te veel: hoogstens 20, nu 21",
+    # Obligations that start with a person: an event in their life, or a date of their own.
+    "gebeurtenis-onbekend": "7: planning.gebeurtenis: 'verkiezing': kies 'indiensttreding', 'uitdiensttreding', "
+    "'rol-gekregen', 'rol-verloren' of 'melding'",
+    "rol-gekregen-zonder-rol": "6: planning: rol-gekregen: geef rol (welke rol)",
+    "rol-gekregen-onbekende-rol": "8: planning.rol: onbekende rol 'staten-lid'. Bedoelt u 'statenlid'? "
+    "(de rollen staan in rollen.yaml)",
+    "melding-zonder-register": "6: planning: melding: geef register (nevenfuncties, financiele-belangen, geschenken)",
+    "persoonsdatum-onbekende-rol": "7: planning.datum: onbekende rol 'vertrouwenspersonen'. "
+    "Bedoelt u 'vertrouwenspersoon'? (de rollen staan in rollen.yaml)",
+    "persoonsdatum-zonder-na": "6: planning.na: verplicht, maar ontbreekt",
+    "persoonsdatum-in-werkdagen": "8: planning.na: '10 werkdagen': schrijf de afstand tot de datum in kalendertijd "
+    "(P3Y, P3M), niet in werkdagen",
     # A file with errors is still checked against the others, as far as the rest of it can be read.
     "fout-en-onbekende-rol": "1: bron: verplicht, maar ontbreekt",
     "fout-en-herinnering-na-termijn": "9: voltooiing: 'iedereen': kies 'alle-antwoorden' of 'bevestiging'",
@@ -76,7 +89,8 @@ OOK = {
 
 SJABLOONFOUTEN = {
     "onbekende-variabele": "9: sjablonen.verzoek: sjabloon fout/onbekende-variabele.txt.j2, regel 3: onbekende "
-    "variabele 'jaar' (beschikbaar: afzender, deadline, link, persoon, proces, stap, start, startjaar, website)",
+    "variabele 'jaar' (beschikbaar: afzender, betreft, deadline, link, persoon, proces, stap, start, startjaar, "
+    "website)",
     "onbekend-veld": "9: sjablonen.verzoek: sjabloon fout/onbekend-veld.txt.j2, regel 3: onbekend veld "
     "'proces.jaar' (beschikbaar: proces.bron, proces.id, proces.titel)",
     "sandbox": "9: sjablonen.verzoek: sjabloon fout/sandbox.txt.j2, regel 2: niet toegestaan in een sjabloon: "
@@ -88,7 +102,7 @@ SJABLOONFOUTEN = {
     "een herhaling van 1000000000 keer is te groot (hoogstens 100000 tekens)",
     # found on the reminder or escalation day before; the unknown name sits in a branch the sample skips
     "herinnering": "10: sjablonen.herinnering: sjabloon fout/herinnering.txt.j2, regel 3: onbekende variabele "
-    "'jaartal' (beschikbaar: afzender, deadline, link, persoon, proces, stap, start, startjaar, website)",
+    "'jaartal' (beschikbaar: afzender, betreft, deadline, link, persoon, proces, stap, start, startjaar, website)",
     "escalatie": "10: sjablonen.escalatie: sjabloon fout/escalatie.txt.j2, regel 3: onbekend veld 'p.email'",
     "latin1": "9: sjablonen.verzoek: sjabloon fout/latin1.txt.j2 kan niet worden gelezen: "
     "ongeldig-sjablonen/sjablonen/fout/latin1.txt.j2 is geen UTF-8-tekst (byte 45, 0xf3); "
@@ -144,7 +158,7 @@ def test_an_override_of_a_standard_template_is_rendered_too_and_told_at_its_file
     assert (
         "ongeldig-sjablonen/sjablonen/standaard/onbestelbaar.txt.j2:1: sjablonen.onbestelbaar: sjabloon "
         "standaard/onbestelbaar.txt.j2, regel 3: onbekende variabele 'adress' (beschikbaar: adres, afzender, "
-        "deadline, personen, proces, reden, stap, start, startjaar)"
+        "betreft, deadline, personen, proces, reden, stap, start, startjaar)"
     ) in sjabloonproblemen
     assert len(sjabloonproblemen) == len(SJABLOONFOUTEN) + 1
 
@@ -169,7 +183,7 @@ def test_a_template_shared_by_many_processen_is_told_once(tmp_path):
         laad_catalogus(tmp_path)
     assert [p.bericht for p in fout.value.problemen] == [
         "sjabloon standaard/herinnering.txt.j2, regel 1: onbekende variabele 'jaar' (beschikbaar: afzender, "
-        "deadline, link, persoon, proces, stap, start, startjaar, website)"
+        "betreft, deadline, link, persoon, proces, stap, start, startjaar, website)"
     ]
 
 

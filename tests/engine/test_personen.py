@@ -95,7 +95,7 @@ GEWEIGERD = {
     "dubbele-kolomkop.csv": ["rij 1, kolom 13: kolomkop 'naam' staat er twee keer (ook in kolom 2)"],
     "onbekende-kolomkop.csv": [
         "rij 1, kolom 13: onbekende kolomkop 'telefoon' (bekend zijn: extern_id, naam, email, rollen, fractie, "
-        "team, afdeling, functie, leidinggevende, schaal, inhuur, ambtseed)"
+        "team, afdeling, functie, leidinggevende, schaal, inhuur, ambtseed, in_dienst, uit_dienst, benoemd)"
     ],
     "kolomkop-met-typfout.csv": [
         "rij 1, kolom 3: onbekende kolomkop 'e-mail'; bedoelt u 'email'?",

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
+from pydantic import SecretStr
 from sqlalchemy import update
 from sqlmodel import select
 
@@ -132,7 +133,7 @@ def test_escalations_also_go_to_the_alert_channels(session, catalogus, ronde, sm
     alarm = Postbode()
     with start_smtp(alarm) as kanaal:
         url = f"mailto://127.0.0.1:{kanaal.port}?mode=insecure&from=alarm@example.nl&to=coordinator@example.nl"
-        inst = instellingen_voor(controller).model_copy(update={"meldingen": [url]})
+        inst = instellingen_voor(controller).model_copy(update={"meldingen": [SecretStr(url)]})
         verzend(session=session, catalogus=catalogus, nu=NU, inst=inst)
     assert sorted(b["Subject"] for b in alarm.berichten) == [
         "Escalatie: test",
@@ -184,7 +185,7 @@ def test_a_storing_alerts_the_coordinator_once_an_hour(session, catalogus, ronde
     alarm = Postbode()
     with start_smtp(WeigertAfzender()) as controller, start_smtp(alarm) as kanaal:
         url = f"mailto://127.0.0.1:{kanaal.port}?mode=insecure&from=alarm@example.nl&to=coordinator@example.nl"
-        inst = instellingen_voor(controller).model_copy(update={"meldingen": [url]})
+        inst = instellingen_voor(controller).model_copy(update={"meldingen": [SecretStr(url)]})
         for minuten in (0, 5, 10, 65):
             verzend(session=session, catalogus=catalogus, nu=NU + timedelta(minutes=minuten), inst=inst)
     assert [b["Subject"] for b in alarm.berichten] == ["SMTP-storing: berichten wachten"] * 2

@@ -267,3 +267,32 @@ def test_a_proposal_made_on_the_web_is_in_prefects_event_feed(server, eigen_data
         return [e for e in antwoord.json()["events"] if e["payload"].get("proces") == "nevenfuncties-statenleden"]
 
     assert wacht(voorstel)[0]["payload"]["aantal"] == 1
+
+
+def test_a_joiners_rondes_are_runs_named_after_the_proces_and_their_function(server, eigen_database):
+    from prefect.artifacts import Artifact
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    from flows.bewaking import bewaking_flow
+
+    staf = [
+        PersoonInvoer(extern_id="M1", naam="Mia Matchpoint", email="mia@example.org", rollen=["matchpoint"]),
+        PersoonInvoer(extern_id="P1", naam="Piet P&O", email="piet@example.org", rollen=["po"]),
+    ]
+    nieuw = PersoonInvoer(
+        extern_id="N1", naam="Noor Nieuw", email="noor@example.org", rollen=["medewerker"], functie="Beleidsmedewerker"
+    )
+    with sessie(maak_engine(eigen_database)) as s:
+        importeer(s, staf, datetime(2027, 1, 4, tzinfo=TIJDZONE))
+        importeer(s, [*staf, nieuw], datetime(2027, 3, 5, 10, tzinfo=TIJDZONE))  # joins on a Friday
+
+    bewaking_flow(nu=datetime(2027, 3, 8, 9, 30, tzinfo=TIJDZONE))
+
+    with get_client(sync_client=True) as client:
+        namen = {
+            r.name for r in client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["persoonsronde"])))
+        }
+    assert namen == {"ambtseed Beleidsmedewerker", "nevenwerkzaamheden-indiensttreding Beleidsmedewerker"}
+    assert "ambtseed (Beleidsmedewerker)" in Artifact.get("openstaand").data
+    assert "noor" not in json.dumps(sorted(namen)) + Artifact.get("openstaand").data.lower()

@@ -1,0 +1,123 @@
+"""The audit trail as a hash chain: appended to when a transaction commits, and verified on request.
+
+A gebeurtenis is inserted as usual (one statement per batch) and joins the chain when its transaction commits:
+just before the commit, under a short lock, its rows get the next `volgnummer`s and their hashes
+(`models.keten`). Chaining at commit rather than at insert keeps the lock to the last moment of a transaction:
+a lock taken at the first event of a long watch would be held while the watch waits for row locks a web answer
+holds, and that answer would wait for the chain: a deadlock. Concurrent writers therefore never fork the chain:
+PostgreSQL serialises the commits with an advisory lock, SQLite serialises every write anyway.
+
+Verifying recomputes the chain in order and names the first gebeurtenis where it breaks: changed content,
+changed details (when they are still there), a row removed from the middle, or a row that never joined the chain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, event, select, text, update
+from sqlmodel import Session
+
+from engine.vergrendeling import wacht_op_beurt
+from models.keten import BEGIN, VELDEN, digest, schakel
+from models.tabellen import Gebeurtenis
+
+_TABEL = Gebeurtenis.__table__
+_OPEN = "audit-ongeketend"
+"""session.info key: this transaction wrote gebeurtenissen that still have to join the chain."""
+
+
+def markeer(session: Session) -> None:
+    """Note that the session wrote gebeurtenissen; they join the chain when it commits."""
+    session.info[_OPEN] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _keten_bij_commit(session: Session) -> None:
+    if session.info.pop(_OPEN, False):
+        session.flush()  # whatever is still pending goes in before the chain is closed for this commit
+        keten(session)
+
+
+def keten(session: Session) -> int:
+    """Chain every gebeurtenis not yet in the chain, in the order of its id; how many."""
+    wacht_op_beurt(session, "auditketen")
+    c = _TABEL.c
+    laatste = session.execute(
+        select(c.volgnummer, c.hash).where(c.volgnummer.is_not(None)).order_by(c.volgnummer.desc()).limit(1)
+    ).first()
+    volgnummer, vorige = laatste or (0, BEGIN)
+    rijen = session.execute(select(_TABEL).where(c.volgnummer.is_(None)).order_by(c.id)).mappings().all()
+    wijzigingen = []
+    for rij in rijen:
+        volgnummer += 1
+        vorige = schakel(vorige, dict(rij) | {"volgnummer": volgnummer})
+        wijzigingen.append((rij["id"], volgnummer, vorige))
+    if wijzigingen:
+        _schrijf(session, wijzigingen)
+    return len(wijzigingen)
+
+
+def _schrijf(session: Session, wijzigingen: list[tuple[int, int, str]]) -> None:
+    """Write (id, volgnummer, hash) for the lot. PostgreSQL takes them as one statement with three arrays (a watch
+    chains thousands of rows at once, and a statement per row costs a round trip each); SQLite, in-process, runs
+    one per row."""
+    if session.get_bind().dialect.name == "postgresql":
+        ids, volgnummers, hashes = (list(kolom) for kolom in zip(*wijzigingen, strict=True))
+        session.execute(_IN_EEN_KEER, {"ids": ids, "volgnummers": volgnummers, "hashes": hashes})
+        return
+    c = _TABEL.c
+    per_rij = update(_TABEL).where(c.id == bindparam("b_id")).values(volgnummer=bindparam("b_v"), hash=bindparam("b_h"))
+    session.execute(per_rij, [{"b_id": i, "b_v": v, "b_h": h} for i, v, h in wijzigingen])
+
+
+_IN_EEN_KEER = text(
+    "UPDATE gebeurtenis SET volgnummer = nieuw.volgnummer, hash = nieuw.hash "
+    "FROM unnest(CAST(:ids AS integer[]), CAST(:volgnummers AS integer[]), CAST(:hashes AS varchar[])) "
+    "AS nieuw (id, volgnummer, hash) WHERE gebeurtenis.id = nieuw.id"
+)
+
+
+@dataclass(frozen=True)
+class Breuk:
+    """The first gebeurtenis at which the chain does not hold, and why (Dutch)."""
+
+    gebeurtenis_id: int
+    volgnummer: int | None
+    reden: str
+
+
+@dataclass(frozen=True)
+class Ketencontrole:
+    gecontroleerd: int
+    breuk: Breuk | None
+
+
+def controleer(session: Session) -> Ketencontrole:
+    """Recompute the chain from its start; the first break, if any. Reads in batches: memory stays flat."""
+    c = _TABEL.c
+    vorige, verwacht, aantal = BEGIN, 1, 0
+    rijen = session.execute(
+        select(_TABEL).where(c.volgnummer.is_not(None)).order_by(c.volgnummer).execution_options(yield_per=2000)
+    ).mappings()
+    for rij in rijen:
+        if breuk := _breuk(rij, vorige, verwacht):
+            return Ketencontrole(aantal, breuk)
+        vorige, verwacht, aantal = rij["hash"], verwacht + 1, aantal + 1
+    los = session.execute(select(c.id).where(c.volgnummer.is_(None)).order_by(c.id).limit(1)).first()
+    if los is not None:
+        return Ketencontrole(aantal, Breuk(los.id, None, "staat niet in de keten (buiten de motor om toegevoegd)"))
+    return Ketencontrole(aantal, None)
+
+
+def _breuk(rij, vorige: str, verwacht: int) -> Breuk | None:
+    def breuk(reden: str) -> Breuk:
+        return Breuk(rij["id"], rij["volgnummer"], reden)
+
+    if rij["volgnummer"] != verwacht:
+        return breuk(f"volgnummer {verwacht} ontbreekt: een eerdere gebeurtenis is verwijderd")
+    if rij["details"] is not None and digest(rij["details"]) != rij["details_digest"]:
+        return breuk("de details zijn gewijzigd")
+    if schakel(vorige, rij) != rij["hash"]:
+        return breuk(f"de inhoud ({', '.join(VELDEN[1:])}) of de hash is gewijzigd")
+    return None

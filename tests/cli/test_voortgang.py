@@ -1,0 +1,38 @@
+"""Long commands draw a progress bar on a terminal, and nothing when their output is piped or JSON."""
+
+from __future__ import annotations
+
+import os
+import pty
+import sys
+
+from cli.voortgang import voortgang
+
+
+def test_a_terminal_sees_the_bar_move(monkeypatch):
+    hoofd, terminal = pty.openpty()
+    with open(terminal, "w") as scherm:
+        monkeypatch.setattr(sys, "stdout", scherm)
+        monkeypatch.setattr(sys, "stderr", scherm)
+        with voortgang("Simuleren", 10) as meld:
+            assert meld is not None
+            meld(5)
+    getoond = os.read(hoofd, 65536).decode()
+    os.close(hoofd)
+    assert "Simuleren" in getoond
+
+
+def test_piped_output_gets_no_bar(capsys):
+    with voortgang("Simuleren", 10) as meld:
+        assert meld is None
+    assert capsys.readouterr() == ("", "")
+
+
+def test_json_output_gets_no_bar_even_on_a_terminal(monkeypatch):
+    hoofd, terminal = pty.openpty()
+    with open(terminal, "w") as scherm:
+        monkeypatch.setattr(sys, "stdout", scherm)
+        monkeypatch.setattr(sys, "stderr", scherm)
+        with voortgang("Simuleren", 10, stil=True) as meld:
+            assert meld is None
+    os.close(hoofd)
