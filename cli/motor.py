@@ -50,16 +50,19 @@ def personen_importeer(
     processen: ProcessenOptie = None,
     nu: NuOptie = None,
 ) -> None:
-    from engine.diensten import importeer_personen
+    from engine.diensten import importeer_personen, laad_demoregisters
     from engine.personen import OngeldigeImport
 
     if (bestand is None) == (not demo):
         raise typer.BadParameter("geef een BESTAND of --demo (één van beide)")
+    omg = omgeving(processen)
     try:
-        verslag = importeer_personen(omgeving(processen), bestand=bestand, nu=lees_nu(nu)).uitkomst
+        verslag = importeer_personen(omg, bestand=bestand, nu=lees_nu(nu)).uitkomst
     except (OngeldigeImport, OSError) as fout:
         typer.echo(f"{fout}\nNiets geïmporteerd.", err=True)
         raise typer.Exit(1) from None
+    if demo:
+        laad_demoregisters(omg, nu=lees_nu(nu))
     gelezen = verslag.nieuw + verslag.gewijzigd + verslag.ongewijzigd
     typer.echo(
         f"{gelezen} personen gelezen: {verslag.nieuw} nieuw, {verslag.gewijzigd} gewijzigd, "

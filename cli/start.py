@@ -122,12 +122,13 @@ def start(
 
 def _database_klaar(processen):
     """The catalogue, once the database is migrated and, when empty, filled with the demo organisation."""
-    from engine.diensten import importeer_personen, is_leeg
+    from engine.diensten import importeer_personen, is_leeg, laad_demoregisters
     from models.werkdagen import TIJDZONE
 
     omg = omgeving(processen)
     if is_leeg(omg):
         verslag = importeer_personen(omg, bestand=None, nu=datetime.now(TIJDZONE)).uitkomst
+        laad_demoregisters(omg, nu=datetime.now(TIJDZONE))
         typer.echo(f"Lege database: de synthetische demo-organisatie is geladen ({verslag.nieuw} personen).")
     typer.echo(f"Database: {omg.inst.database_url}")
     return omg.catalogus

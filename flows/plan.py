@@ -31,7 +31,7 @@ class Schema:
 @dataclass(frozen=True)
 class Deploymentplan:
     naam: str
-    flow: str  # ronde, bewaking, postvak, bevestiging, controle
+    flow: str  # ronde, bewaking, postvak, bevestiging, controle, publicatie
     beschrijving: str
     schemas: tuple[Schema, ...] = ()
     parameters: dict = field(default_factory=dict)
@@ -87,6 +87,13 @@ VASTE_DEPLOYMENTS = (
         schemas=(Schema("cron", "*/5 * * * *", slug="elke-5-minuten"),),
         tags=("postvak",),
         tegelijk=1,  # one reader of the mailbox at a time: a slow poll is not joined by the next one
+    ),
+    Deploymentplan(
+        naam="publicatie",
+        flow="publicatie",
+        beschrijving="De eigenaar publiceert de registers na een ronde: website en open data naar "
+        "INTEGRITEIT_PUBLICATIE, met de wijzigingen sinds de vorige publicatie. Start met 'Run'.",
+        tags=("publicatie",),
     ),
     Deploymentplan(
         naam="bevestiging",

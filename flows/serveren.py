@@ -19,6 +19,7 @@ from flows.bewaking import bewaking_flow
 from flows.controle import controle_flow
 from flows.plan import TIJDZONE_NAAM, Deploymentplan
 from flows.postvak import postvak_flow
+from flows.publicatie import publicatie_flow
 from flows.ronde import ronde_flow
 
 FLOWS = {
@@ -27,6 +28,7 @@ FLOWS = {
     "postvak": postvak_flow,
     "bevestiging": bevestiging_flow,
     "controle": controle_flow,
+    "publicatie": publicatie_flow,
 }
 PROJECT = Path(__file__).resolve().parents[1]
 INGANGEN = {naam: f"flows/{naam}.py:{naam}_flow" for naam in FLOWS}

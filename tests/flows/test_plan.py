@@ -16,9 +16,9 @@ def momenten(plan) -> list[datetime]:
     return list(rrulestr(plan.schemas[0].expressie, forceset=True))
 
 
-def test_one_deployment_per_active_proces_plus_watch_poll_confirmation_and_check(catalogus):
+def test_one_deployment_per_active_proces_plus_watch_poll_confirmation_check_and_publication(catalogus):
     lijst = plannen(catalogus, VANDAAG)
-    vast = {"bewaking", "postvak", "bevestiging", "controle"}
+    vast = {"bewaking", "postvak", "bevestiging", "controle", "publicatie"}
     assert {p.naam for p in lijst} == {p.id for p in catalogus.processen} | vast
     neven = next(p for p in lijst if p.naam == "nevenfuncties-statenleden")
     assert neven.flow == "ronde" and neven.parameters == {"proces": "nevenfuncties-statenleden"}
@@ -57,4 +57,4 @@ def test_a_paused_or_removed_spec_has_no_deployment(tmp_path: Path):
     gepauzeerd = tmp_path / "geschenken-gs.yaml"
     gepauzeerd.write_text(gepauzeerd.read_text(encoding="utf-8") + "actief: false\n", encoding="utf-8")
     namen = {p.naam for p in plannen(laad_catalogus(tmp_path), VANDAAG)}
-    assert namen == {"geschenken-statenleden", "bewaking", "postvak", "bevestiging", "controle"}
+    assert namen == {"geschenken-statenleden", "bewaking", "postvak", "bevestiging", "controle", "publicatie"}
