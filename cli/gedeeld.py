@@ -37,8 +37,26 @@ def afgehandeld(opdracht: Callable[..., Any]) -> Callable[..., Any]:
         except Gebruikersfout as fout:
             _meld(fout)
             raise typer.Exit(fout.exitcode) from None
+        except Exception as fout:
+            if not database_bezet(fout):
+                raise
+            typer.echo(BEZET, err=True)
+            raise typer.Exit(1) from None
 
     return omhulsel
+
+
+BEZET = (
+    "De database is bezet: een andere bewerking (de bewaking, een import) schrijft er al meer dan 30 seconden in. "
+    "Er is niets veranderd; probeer het over een paar minuten opnieuw."
+)
+
+
+def database_bezet(fout: BaseException) -> bool:
+    """Whether SQLite gave up waiting for another writer (after its busy timeout): a moment's problem, not a bug."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(fout, OperationalError) and "database is locked" in str(fout.orig)
 
 
 def catalogus_of_fout(processen: Path | None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import beheer, motor, specs, start, web
+from cli import beheer, motor, publicatie, specs, start, web
 
 app = typer.Typer(
     name="integriteit",
@@ -18,6 +18,7 @@ specs.registreer(app)
 motor.registreer(app)
 start.registreer(app)
 web.registreer(app)
+publicatie.registreer(app)
 beheer.registreer(app)
 
 if __name__ == "__main__":

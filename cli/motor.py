@@ -36,6 +36,7 @@ def registreer(app: typer.Typer) -> None:
         (status, "De stand van elke ronde."),
         (verzend, "Verstuur de berichten die klaarstaan (via INTEGRITEIT_SMTP_HOST)."),
         (postvak, "Lees de antwoorden uit het postvak (via INTEGRITEIT_IMAP_HOST)."),
+        (controle, "Controleer of de bewaking vandaag draaide; zo niet (na 10:00 op een werkdag), een melding."),
         (simuleer, "Simuleer jaren op een nagebootste klok met de demo-organisatie."),
     ):
         app.command(help=uitleg)(afgehandeld(opdracht))
@@ -49,16 +50,19 @@ def personen_importeer(
     processen: ProcessenOptie = None,
     nu: NuOptie = None,
 ) -> None:
-    from engine.diensten import importeer_personen
+    from engine.diensten import importeer_personen, laad_demoregisters
     from engine.personen import OngeldigeImport
 
     if (bestand is None) == (not demo):
         raise typer.BadParameter("geef een BESTAND of --demo (één van beide)")
+    omg = omgeving(processen)
     try:
-        verslag = importeer_personen(omgeving(processen), bestand=bestand, nu=lees_nu(nu)).uitkomst
+        verslag = importeer_personen(omg, bestand=bestand, nu=lees_nu(nu)).uitkomst
     except (OngeldigeImport, OSError) as fout:
         typer.echo(f"{fout}\nNiets geïmporteerd.", err=True)
         raise typer.Exit(1) from None
+    if demo:
+        laad_demoregisters(omg, nu=lees_nu(nu))
     gelezen = verslag.nieuw + verslag.gewijzigd + verslag.ongewijzigd
     typer.echo(
         f"{gelezen} personen gelezen: {verslag.nieuw} nieuw, {verslag.gewijzigd} gewijzigd, "
@@ -130,6 +134,19 @@ def postvak(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
     mappen = verslag.uitkomst
     typer.echo(f"{sum(mappen.values())} berichten gelezen: " + ", ".join(f"{mappen[m]} {m}" for m in MAPPEN))
     _meld_verzending(verslag.verzending)
+
+
+def controle(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
+    from engine.diensten import controleer
+    from models.werkdagen import TIJDZONE
+
+    uitkomst = controleer(omgeving(processen), nu=lees_nu(nu))
+    laatste = uitkomst.laatste_bewaking
+    typer.echo(f"Laatste bewaking: {laatste.astimezone(TIJDZONE):%Y-%m-%d %H:%M}." if laatste else "Nog nooit bewaakt.")
+    if uitkomst.gemist:
+        gemeld = "gemeld aan de meldkanalen" if uitkomst.gemeld else "vandaag al gemeld, of geen meldkanaal ingesteld"
+        typer.echo(f"De bewaking heeft vandaag niet gedraaid ({gemeld}).", err=True)
+        raise typer.Exit(1)
 
 
 def antwoord(

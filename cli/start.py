@@ -1,6 +1,8 @@
 """`integriteit start`: the whole product on embedded defaults, until Ctrl-C or SIGTERM.
 
-Uses PREFECT_API_URL when set, otherwise starts a local Prefect server with its UI; migrates the database;
+Uses PREFECT_API_URL when set, otherwise starts a local Prefect server with its UI, on 127.0.0.1 unless told
+otherwise and behind a login (Prefect's API auth string, made on first start and kept in data/ with mode 0600,
+so nobody who merely reaches the port can read the runs or resume a GS decision); migrates the database;
 loads the demo organisation into an empty one; catches mail in data/mail/ when no SMTP server is set; serves
 the website (web/) on 127.0.0.1:8000 in a thread; and serves every deployment. Real mail (SMTP set) needs
 INTEGRITEIT_GEHEIM and an INTEGRITEIT_BASIS_URL that is not this machine. Everything it started stops with it.
@@ -27,6 +29,8 @@ from cli.gedeeld import ProcessenOptie, afgehandeld, omgeving
 from models.gebruikersfouten import Configuratiefout
 
 MAILMAP = Path("data/mail")
+TOEGANG = Path("data/prefect-toegang")
+"""The login of the local Prefect server (`integriteit:<random>`), readable by its owner only."""
 
 
 def registreer(app: typer.Typer) -> None:
@@ -62,6 +66,9 @@ def werkpool(
 def start(
     processen: ProcessenOptie = None,
     poort: Annotated[int, typer.Option("--poort", help="Poort van de lokale Prefect-server en UI.")] = 4200,
+    host: Annotated[
+        str, typer.Option("--host", help="Adres waarop de lokale Prefect-server luistert (0.0.0.0: overal).")
+    ] = "127.0.0.1",
     webpoort: Annotated[int, typer.Option("--webpoort", help="Poort van de website (antwoorden, beoordelen).")] = 8000,
 ) -> None:
     from models.instellingen import instellingen
@@ -90,8 +97,15 @@ def start(
             instellingen.cache_clear()
             typer.echo(f"Geen SMTP-server ingesteld: uitgaande berichten worden bewaard in {MAILMAP.resolve()}/")
         if not os.environ.get("PREFECT_API_URL"):
-            ui = stapel.enter_context(prefect_server(poort))
-            os.environ["PREFECT_API_URL"] = f"{ui}/api"
+            login, nieuw = toegang(TOEGANG)
+            ui = stapel.enter_context(prefect_server(poort, host=host, login=login))
+            os.environ.update({"PREFECT_API_URL": f"{ui}/api", "PREFECT_API_AUTH_STRING": login})
+            if nieuw:
+                typer.echo(
+                    f"Prefect is afgeschermd. Aanmelden in de UI met: {login}\n"
+                    f"(eenmalig getoond; bewaard in {TOEGANG.resolve()}, alleen leesbaar voor u. "
+                    "Andere programma's: zet PREFECT_API_AUTH_STRING op deze waarde.)"
+                )
         typer.echo(f"Prefect UI: {os.environ['PREFECT_API_URL'].removesuffix('/api')}")
         typer.echo(f"Website: {stapel.enter_context(website(webpoort))}")
         from flows.plan import plannen  # Prefect is imported only now that PREFECT_API_URL is known
@@ -108,12 +122,13 @@ def start(
 
 def _database_klaar(processen):
     """The catalogue, once the database is migrated and, when empty, filled with the demo organisation."""
-    from engine.diensten import importeer_personen, is_leeg
+    from engine.diensten import importeer_personen, is_leeg, laad_demoregisters
     from models.werkdagen import TIJDZONE
 
     omg = omgeving(processen)
     if is_leeg(omg):
         verslag = importeer_personen(omg, bestand=None, nu=datetime.now(TIJDZONE)).uitkomst
+        laad_demoregisters(omg, nu=datetime.now(TIJDZONE))
         typer.echo(f"Lege database: de synthetische demo-organisatie is geladen ({verslag.nieuw} personen).")
     typer.echo(f"Database: {omg.inst.database_url}")
     return omg.catalogus
@@ -135,20 +150,35 @@ def website(poort: int) -> Iterator[str]:
         yield adres
 
 
+def toegang(pad: Path) -> tuple[str, bool]:
+    """The Prefect login kept at `pad`, made there (mode 0600) when it does not exist yet; (login, new)."""
+    if pad.exists():
+        return pad.read_text(encoding="utf-8").strip(), False
+    pad.parent.mkdir(parents=True, exist_ok=True)
+    login = f"integriteit:{secrets.token_urlsafe(24)}"
+    bestand = os.open(pad, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(bestand, "w", encoding="utf-8") as uit:
+        uit.write(login + "\n")
+    return login, True
+
+
 @contextmanager
-def prefect_server(poort: int) -> Iterator[str]:
-    """A local Prefect server in its own process group; stopped, with its children, on exit."""
+def prefect_server(poort: int, *, login: str | None = None, host: str = "127.0.0.1") -> Iterator[str]:
+    """A local Prefect server in its own process group, listening on `host`; with `login`, every API call but
+    the health check must carry it (HTTP basic auth; the UI asks for it). Stopped, with its children, on exit."""
     prefect = _prefect()
-    omgeving = os.environ | {
+    omgeving = {k: v for k, v in os.environ.items() if k != "PREFECT_SERVER_API_AUTH_STRING"} | {
         # The scheduler looks ahead 100 days by default; a four-yearly deployment would show no next run.
         "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME": os.environ.get(
             "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME", "P1500D"
         ),
-        "PREFECT_UI_API_URL": f"http://127.0.0.1:{poort}/api",
+        "PREFECT_UI_API_URL": os.environ.get("PREFECT_UI_API_URL", f"http://127.0.0.1:{poort}/api"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # no internet here, and no telemetry wanted
     }
+    if login:
+        omgeving["PREFECT_SERVER_API_AUTH_STRING"] = login
     proces = subprocess.Popen(
-        [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(poort)],
+        [prefect, "server", "start", "--host", host, "--port", str(poort)],
         env=omgeving,
         start_new_session=True,
         stdout=subprocess.DEVNULL,

@@ -8,6 +8,7 @@ Statenleden are replaced; the simulator replays them as imports.
 from __future__ import annotations
 
 import csv
+import json
 import random
 import re
 import unicodedata
@@ -525,6 +526,168 @@ def genereer() -> list[dict[str, str]]:
     return org.rows
 
 
+REGISTERS_PATH = Path(__file__).with_name("registers.json")
+
+
+def register_regels(rows: list[dict[str, str]]) -> list[dict]:
+    """Synthetic register entries for every case the publication rules distinguish: q.q. and other, paid,
+    ended, gifts above and below EUR 50, staff on both sides of schaal 14, and hired staff."""
+
+    def eerste(**criteria) -> str:
+        return next(r["extern_id"] for r in rows if all(test(r.get(k, "")) for k, test in criteria.items()))
+
+    cvdk, gs, gs2 = eerste(rollen=lambda v: v == "cvdk"), eerste(rollen=lambda v: v == "gs-lid"), "P00003"
+    statenlid = eerste(rollen=lambda v: v.startswith("statenlid"))
+    schaal = lambda pred: lambda v: v.isdigit() and pred(int(v))  # noqa: E731
+    hoog = eerste(rollen=lambda v: v == "medewerker", schaal=schaal(lambda s: s >= 14), inhuur=lambda v: v == "nee")
+    laag = eerste(rollen=lambda v: v == "medewerker", schaal=schaal(lambda s: s < 14), inhuur=lambda v: v == "nee")
+    inhuur = eerste(rollen=lambda v: v == "medewerker", schaal=schaal(lambda s: s >= 14), inhuur=lambda v: v == "ja")
+    nf, fb, gk = "nevenfuncties", "financiele-belangen", "geschenken"
+    return [
+        {
+            "persoon": cvdk,
+            "register": nf,
+            "velden": {
+                "omschrijving": "Voorzitter van het veiligheidsberaad",
+                "organisatie": "Veiligheidsregio Voorbeeld",
+                "functie": "Voorzitter",
+                "qq": True,
+                "sinds": "2025-01-01",
+            },
+        },
+        {
+            "persoon": gs,
+            "register": nf,
+            "velden": {
+                "omschrijving": "Lid algemeen bestuur",
+                "organisatie": "Recreatieschap Voorbeeldplas",
+                "functie": "Lid",
+                "qq": True,
+                "sinds": "2025-05-01",
+            },
+        },
+        {
+            "persoon": gs,
+            "register": nf,
+            "velden": {
+                "omschrijving": "Voorzitter van een stichting",
+                "organisatie": "Stichting Vrienden van het Voorbeeldmuseum",
+                "functie": "Voorzitter",
+                "bezoldigd": True,
+                "sinds": "2019-09-01",
+            },
+        },
+        {
+            "persoon": gs,
+            "register": nf,
+            "velden": {
+                "omschrijving": "Bestuurslid sportvereniging",
+                "organisatie": "Hockeyclub Voorbeeld",
+                "functie": "Secretaris",
+                "sinds": "2015-01-01",
+                "tot": "2026-12-31",
+            },
+        },
+        {
+            "persoon": statenlid,
+            "register": nf,
+            "velden": {
+                "omschrijving": "Docent bestuurskunde",
+                "organisatie": "Hogeschool Voorbeeldstad",
+                "functie": "Docent",
+                "bezoldigd": True,
+                "sinds": "2020-02-01",
+            },
+        },
+        {
+            "persoon": statenlid,
+            "register": fb,
+            "velden": {
+                "soort": "Aandelen",
+                "omschrijving": "Aandelen in Voorbeeld Energie B.V., actief in de provincie",
+                "sinds": "2018-06-01",
+            },
+        },
+        {
+            "persoon": gs2,
+            "register": gk,
+            "velden": {
+                "omschrijving": "Fles wijn en een boek",
+                "gever": "Voorbeeld Bouw B.V.",
+                "datum": "2026-11-12",
+                "geschatte_waarde": "120",
+                "ingeleverd_bij": "Bestuurssecretariaat",
+                "bestemming": "Verloot onder medewerkers",
+            },
+        },
+        {
+            "persoon": gs2,
+            "register": gk,
+            "velden": {
+                "omschrijving": "Bos bloemen",
+                "gever": "Dorpsraad Voorbeeld",
+                "datum": "2026-11-20",
+                "geschatte_waarde": "25",
+            },
+        },
+        {
+            "persoon": statenlid,
+            "register": gk,
+            "velden": {
+                "omschrijving": "Dinerbon",
+                "gever": "Voorbeeld Vastgoed",
+                "datum": "2026-10-02",
+                "geschatte_waarde": "75",
+                "ingeleverd_bij": "Statengriffie",
+                "bestemming": "Geschonken aan de voedselbank",
+            },
+        },
+        {
+            "persoon": hoog,
+            "register": nf,
+            "velden": {
+                "omschrijving": "Bestuurder vereniging",
+                "organisatie": "Vereniging Voorbeeldwater",
+                "functie": "Penningmeester",
+                "sinds": "2021-03-01",
+                "beperkende_maatregel": "Geen bemoeienis bij aangelegenheden over subsidies aan de vereniging",
+            },
+        },
+        {
+            "persoon": hoog,
+            "register": gk,
+            "velden": {
+                "omschrijving": "Kerstpakket",
+                "gever": "Voorbeeld Advies",
+                "datum": "2026-12-18",
+                "geschatte_waarde": "60",
+                "ingeleverd_bij": "Algemeen directeur",
+            },
+        },
+        {
+            "persoon": laag,
+            "register": nf,
+            "velden": {
+                "omschrijving": "Zelfstandig fotograaf",
+                "organisatie": "Eigen onderneming",
+                "bezoldigd": True,
+                "sinds": "2022-01-01",
+            },
+        },
+        {
+            "persoon": inhuur,
+            "register": nf,
+            "velden": {
+                "omschrijving": "Eigen adviesbureau",
+                "organisatie": "Adviesbureau Voorbeeld",
+                "functie": "Eigenaar",
+                "bezoldigd": True,
+                "sinds": "2016-01-01",
+            },
+        },
+    ]
+
+
 def verloop(rows: list[dict[str, str]], van: date, tot: date, seed: int) -> list[tuple[date, list[dict[str, str]]]]:
     """The HR exports that follow `rows` between `van` and `tot`: on the first day of each quarter some staff
     (with no role but medewerker) leave and as many join, in the same team, function and scale; on the day new
@@ -571,6 +734,7 @@ def _verkiezing(org: Organisation, dag: date) -> None:
 
 def main() -> None:
     rows = genereer()
+    REGISTERS_PATH.write_text(json.dumps(register_regels(rows), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     with CSV_PATH.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()

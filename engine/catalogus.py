@@ -34,11 +34,12 @@ from models.instellingen import STANDAARD_MAP
 from models.kalender import Kalender, Rollen
 from models.planning import PerPersoonPlanning, RRulePlanning
 from models.proces import STAPVELDEN, Proces, Sjablonen, Stap, _StapVelden
+from models.publicatie import Publicatieregels
 from models.werkdagen import Werkdagen
 from models.yamlbron import Pad, YamlBron, YamlFout, lees_yaml
 from notifications import sjablonen
 
-KALENDER, ROLLEN = "kalender.yaml", "rollen.yaml"
+KALENDER, ROLLEN, PUBLICATIE = "kalender.yaml", "rollen.yaml", "publicatie.yaml"
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -50,6 +51,8 @@ class Catalogus:
     processen: tuple[Proces, ...]
     kalender: Kalender
     rollen: Rollen
+    publicatie: Publicatieregels
+    """What of the registers is public (publicatie.yaml)."""
     waarschuwingen: tuple[Probleem, ...] = ()
     """What is valid but probably not meant, such as a proces that never starts again."""
 
@@ -140,10 +143,12 @@ class _Lezer:
     def lees(self, vandaag: date) -> Catalogus | None:
         kalender = self._gedeeld(KALENDER, Kalender)
         rollen = self._gedeeld(ROLLEN, Rollen)
+        publicatie = self._model(self._gedeeld_pad(PUBLICATIE), Publicatieregels)
         gelezen = [g for pad in self._specbestanden() if (g := self._spec(pad)) is not None]
-        if kalender is None or rollen is None:
+        if kalender is None or rollen is None or publicatie is None:
             return None
         controle = _Controle(self, kalender, rollen)
+        controle.publicatie(*publicatie)
         # A duplicate id is blamed on the file not named after it, so the original keeps a clean report.
         ids: dict[str, str] = {}
         for g in gelezen:
@@ -157,7 +162,7 @@ class _Lezer:
         waarschuwingen = tuple(
             w for g in gelezen if g.volledig and g.bestand not in fout for w in _waarschuwingen(g, kalender, vandaag)
         )
-        return Catalogus(self.map, tuple(processen), kalender, rollen, waarschuwingen)
+        return Catalogus(self.map, tuple(processen), kalender, rollen, publicatie[2], waarschuwingen)
 
     def _spec(self, pad: Path) -> _Gelezen | None:
         bestand = weergave_pad(pad)
@@ -173,13 +178,16 @@ class _Lezer:
 
     def _specbestanden(self) -> Iterator[Path]:
         for pad in sorted([*self.map.glob("*.yaml"), *self.map.glob("*.yml")]):
-            if pad.name not in (KALENDER, ROLLEN):
+            if pad.name not in (KALENDER, ROLLEN, PUBLICATIE):
                 yield pad
 
     def _gedeeld(self, naam: str, model: type[M]) -> M | None:
-        pad = self.map / naam if (self.map / naam).exists() else STANDAARD_MAP / naam
-        resultaat = self._model(pad, model)
+        resultaat = self._model(self._gedeeld_pad(naam), model)
         return resultaat[2] if resultaat else None
+
+    def _gedeeld_pad(self, naam: str) -> Path:
+        """The folder's own shared file, else the project's."""
+        return self.map / naam if (self.map / naam).exists() else STANDAARD_MAP / naam
 
     def _model(self, pad: Path, model: type[M]) -> tuple[str, YamlBron, M] | None:
         bestand = weergave_pad(pad)
@@ -257,7 +265,7 @@ def _zonder_none(soort: Any) -> Any:
     return leden[0] if len(leden) == 1 and type(None) in typing.get_args(soort) else soort
 
 
-_STANDAARD = ("ontvangst", "onbestelbaar", "teruggestuurd", "buiten-periode")
+_STANDAARD = ("ontvangst", "onbestelbaar", "teruggestuurd", "buiten-periode", "publiceren")
 """The engine's own messages, sent for any proces; `teruggestuurd` only when its template exists."""
 
 
@@ -402,7 +410,7 @@ class _Controle:
         proces = processen[0]
         for soort in _STANDAARD:
             naam = f"standaard/{soort}"
-            if soort == "teruggestuurd" and not _bestaat(self.sjablonen, f"{naam}.txt.j2"):
+            if soort in ("teruggestuurd", "publiceren") and not _bestaat(self.sjablonen, f"{naam}.txt.j2"):
                 continue
             fout = sjablonen.controleer(self.sjablonen, naam, voorbeeldcontext(soort, proces, proces.alle_stappen[0]))
             if fout:
@@ -410,6 +418,17 @@ class _Controle:
                 if bestand not in self.lezer.bestanden:
                     self.lezer.bestanden.append(bestand)
                 self.lezer.problemen.append(Probleem(bestand, 1, f"sjablonen.{soort}", fout))
+
+    def publicatie(self, bestand: str, bron: YamlBron, regels: Publicatieregels) -> None:
+        """Every role the publication rules name exists."""
+
+        def meld(plek: Pad, bericht: str) -> None:
+            self.lezer.problemen.append(probleem(bestand, bron, plek, bericht))
+
+        for sectie, lijst in (("openbaar", regels.openbaar), ("nooit", regels.nooit)):
+            for index, regel in enumerate(lijst):
+                for nummer, rol in enumerate(regel.wie.rollen):
+                    self._rol(meld, (sectie, index, "wie", "rollen", nummer), rol)
 
     def _planningsrol(self, meld, planning: Any) -> None:
         """The role of a `rol-gekregen`/`rol-verloren` event or of a `benoemd-<rol>` date must exist."""

@@ -9,6 +9,7 @@ and what sending did when it sent. No shell opens a session of its own.
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -27,11 +28,14 @@ from engine import (
     auditketen,
     backup,
     bewaking,
+    controle,
     inzage,
+    jaarverslag,
     overzicht,
     personen,
     persoonsrondes,
     postvak,
+    publicatie,
     registers,
     rondes,
     status,
@@ -40,10 +44,13 @@ from engine import (
 )
 from engine.catalogus import Catalogus, laad_catalogus
 from engine.database import database, sessie
-from engine.gebeurtenissen import gebeurd
+from engine.gebeurtenissen import gebeurd, registreer
+from models.gebruikersfouten import Gebruikersfout
 from models.instellingen import Instellingen, instellingen
+from models.jaarcijfers import CATEGORIEEN, OMSCHRIJVING_MAX
 from models.statussen import RondeStatus
-from models.tabellen import Persoon, Ronde
+from models.tabellen import Gebeurtenis, Jaarcijfer, Persoon, Ronde
+from models.werkdagen import TIJDZONE
 
 T = TypeVar("T")
 
@@ -131,6 +138,22 @@ def bewaak(omg: Omgeving, *, nu: datetime, verzenden: bool = True) -> Verslag[Co
     return _verslag(omg, s, telling, nu, verzenden)
 
 
+def controleer(omg: Omgeving, *, nu: datetime) -> controle.Controle:
+    """The engine's own check: whether today's watch ran by 10:00; the alert channels hear once a day when not."""
+    with omg.werk() as s:
+        return controle.controleer(s, catalogus=omg.catalogus, nu=nu, inst=omg.inst)
+
+
+def meld_mislukte_run(inst: Instellingen, *, soort: str, run: str, toestand: str, reden: str, nu: datetime) -> bool:
+    """Tell the alert channels that a run failed or crashed, once an hour per soort. Needs no catalogue, and
+    alerts even when the database is what failed."""
+    try:
+        engine = database(inst.database_url)
+    except Exception:  # noqa: BLE001 - a database that cannot even be opened: alert without a record
+        engine = None
+    return controle.meld_mislukte_run(engine, inst, soort=soort, run=run, toestand=toestand, reden=reden, nu=nu)
+
+
 def beantwoord(
     omg: Omgeving, *, invoer: list[antwoorden.Invoer], nu: datetime, kanaal: str, verzenden: bool = True
 ) -> Verslag[list[antwoorden.Vastgelegd]]:
@@ -183,6 +206,14 @@ def importeer_personen(omg: Omgeving, *, bestand: Path | None, nu: datetime) -> 
     rijen = personen.lees_bestand(bestand or personen.DEMO, set(omg.catalogus.rollen.rollen))
     with omg.werk() as s:
         return Verslag(personen.importeer(s, rijen, nu))
+
+
+def laad_demoregisters(omg: Omgeving, *, nu: datetime) -> int:
+    """The demo organisation's register entries (demo/registers.json: every case the publication rules
+    distinguish), accepted as of `nu`; a person whose register holds anything is left alone. How many stored."""
+    demo = json.loads(personen.DEMO_REGISTERS.read_text(encoding="utf-8"))
+    with omg.werk() as s:
+        return registers.importeer_regels(s, regels=demo, nu=nu, kanaal="demo")
 
 
 def is_leeg(omg: Omgeving) -> bool:
@@ -496,6 +527,136 @@ def persoon_met_email(omg: Omgeving, *, email: str) -> Persoon | None:
     """The one active person with this address (any case), or None."""
     with omg.werk() as s:
         return registers.persoon_met_email(s, email)
+
+
+# Publication (issue 14): the public registers as a static site and open data, and what changed since the
+# previous publication. The core is engine/publicatie.py.
+
+PUBLICATIE = "publicatie"
+"""The audit kind of a publication: its folder, its peildatum, a sha256 per file and the entries it held."""
+
+
+@dataclass(frozen=True)
+class Publicatie:
+    """What one publication wrote: per file its sha256, and the entries added, changed and ended since the
+    previous publication (None: this is the first)."""
+
+    map: Path
+    peildatum: date
+    bestanden: dict[str, str]
+    wijzigingen: list[publicatie.Wijziging]
+    vorige: datetime | None
+
+
+def openbare_registers(omg: Omgeving, *, peildatum: date) -> dict[str, bytes]:
+    """The public registers on `peildatum` as files ({relative path: content}), as the web app serves them."""
+    with omg.werk() as s:
+        return publicatie.export(publicatie.openbaar_op(s, catalogus=omg.catalogus, peildatum=peildatum), peildatum)
+
+
+def publiceer(omg: Omgeving, *, map: Path, nu: datetime, peildatum: date | None = None) -> Publicatie:
+    """Write the public registers on `peildatum` (default: today) to `map`, ready to copy to the website; files
+    the previous publication wrote to the same folder and this one does not (a page no longer public) are
+    removed. Recorded in the audit trail with a sha256 per file and the entries published."""
+    peildatum = peildatum or nu.astimezone(TIJDZONE).date()
+    with omg.werk() as s:
+        openbaar = publicatie.openbaar_op(s, catalogus=omg.catalogus, peildatum=peildatum)
+        bestanden = publicatie.export(openbaar, peildatum)
+        vorige = s.exec(
+            select(Gebeurtenis).where(Gebeurtenis.soort == PUBLICATIE).order_by(Gebeurtenis.id.desc())
+        ).first()
+        eerder = json.loads(vorige.details) if vorige else {}
+        inhoud = publicatie.inhoud(openbaar)
+        hashes = publicatie.sha256(bestanden)
+        wijzigingen = publicatie.wijzigingen(eerder.get("inhoud", {}), inhoud)
+        registreer(
+            s,
+            soort=PUBLICATIE,
+            nu=nu,
+            map=str(map.resolve()),
+            peildatum=peildatum.isoformat(),
+            bestanden=hashes,
+            inhoud=inhoud,
+            wijzigingen=dict(Counter(w.soort for w in wijzigingen)),
+        )
+        oud = set(eerder.get("bestanden", {})) if eerder.get("map") == str(map.resolve()) else set()
+        publicatie.schrijf(map, bestanden, weg=oud - set(bestanden))
+    return Publicatie(map, peildatum, hashes, wijzigingen, vorige.moment if vorige else None)
+
+
+# The yearly integrity report (Bijlage 2). The core is engine/jaarverslag.py.
+
+
+class OngeldigJaarcijfer(Gebruikersfout):
+    """A coordinator's figure that cannot be recorded: an unknown category, a negative count, a long or
+    personal description. Nothing was stored."""
+
+
+def leg_jaarcijfer_vast(
+    omg: Omgeving, *, jaar: int, categorie: str, aantal: int, omschrijving: str, nu: datetime, door: int | None
+) -> Jaarcijfer:
+    """Record an anonymous figure for the jaarverslag; a description naming a known person is refused."""
+    omschrijving = (omschrijving or "").replace("\x00", "").strip()
+    if categorie not in CATEGORIEEN:
+        raise OngeldigJaarcijfer(f"onbekende categorie '{categorie}'; kies uit: {', '.join(CATEGORIEEN)}")
+    if aantal < 0:
+        raise OngeldigJaarcijfer(f"aantal {aantal}: een aantal kan niet negatief zijn")
+    if len(omschrijving) > OMSCHRIJVING_MAX:
+        raise OngeldigJaarcijfer(f"de omschrijving is {len(omschrijving)} tekens; hoogstens {OMSCHRIJVING_MAX}")
+    with omg.werk() as s:
+        laag = omschrijving.lower()
+        if genoemd := next((n for n in s.exec(select(Persoon.naam)) if n.lower() in laag), None):
+            raise OngeldigJaarcijfer(f"de omschrijving noemt een persoon ({genoemd}); jaarcijfers zijn anoniem")
+        cijfer = Jaarcijfer(
+            jaar=jaar,
+            categorie=categorie,
+            aantal=aantal,
+            omschrijving=omschrijving,
+            vastgelegd=nu,
+            door_persoon_id=door,
+        )
+        s.add(cijfer)
+        s.flush()
+        registreer(s, soort="jaarcijfer", nu=nu, persoon_id=door, jaarcijfer=cijfer.id, categorie=categorie)
+        s.refresh(cijfer)
+        s.expunge(cijfer)
+    return cijfer
+
+
+def jaarcijfers(omg: Omgeving, *, jaar: int) -> list[Jaarcijfer]:
+    with omg.werk() as s:
+        rijen = list(s.exec(select(Jaarcijfer).where(Jaarcijfer.jaar == jaar).order_by(Jaarcijfer.id)))
+        for r in rijen:
+            s.expunge(r)
+    return rijen
+
+
+def jaarverslag_bestanden(omg: Omgeving, *, jaar: int, nu: datetime) -> dict[str, bytes]:
+    """The draft jaarverslag of `jaar` as files: HTML (with its stylesheet) and Markdown to edit."""
+    with omg.werk() as s:
+        return jaarverslag.bestanden(jaarverslag.verslag(s, catalogus=omg.catalogus, jaar=jaar, nu=nu))
+
+
+def schrijf_jaarverslag(omg: Omgeving, *, jaar: int, map: Path, nu: datetime) -> list[Path]:
+    """Write the draft jaarverslag of `jaar` into `map`; the files written."""
+    map.mkdir(parents=True, exist_ok=True)
+    geschreven = []
+    for naam, inhoud in jaarverslag_bestanden(omg, jaar=jaar, nu=nu).items():
+        (map / naam).write_bytes(inhoud)
+        geschreven.append(map / naam)
+    return geschreven
+
+
+def concept_bij_ronde(omg: Omgeving, *, ronde_id: int, nu: datetime) -> tuple[int, str] | None:
+    """For a ronde of the jaarverslag proces: (the year reported on, the draft as Markdown), to show beside the
+    eigenaar's task; None for any other ronde."""
+    with omg.werk() as s:
+        ronde = s.get(Ronde, ronde_id)
+        if ronde is None or ronde.proces != jaarverslag.PROCES:
+            return None
+        jaar = ronde.startdatum.year - 1
+        bestanden = jaarverslag.bestanden(jaarverslag.verslag(s, catalogus=omg.catalogus, jaar=jaar, nu=nu))
+    return jaar, bestanden[f"jaarverslag-{jaar}.md"].decode("utf-8")
 
 
 # Personal data and the audit trail (issue 16): inzage, the chain's check, a backup.

@@ -24,6 +24,8 @@ from models.tabellen import Persoon
 from models.werkdagen import TIJDZONE
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "organisatie.csv"
+DEMO_REGISTERS = DEMO.with_name("registers.json")
+"""The demo organisation's register entries (`python -m demo.genereer` writes both files)."""
 _JA = {"ja", "j", "yes", "y", "true", "1", "waar"}
 _NEE = {"nee", "n", "no", "false", "0", "onwaar", ""}
 # pydantic's reasons, in Dutch; `{invoer}` is the value as written

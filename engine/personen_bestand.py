@@ -189,7 +189,7 @@ def _ruime_veldgrens() -> Iterator[None]:
 
 def _csv_tabel(tekst: str) -> Tabel:
     kopregel = next((regel for regel in io.StringIO(tekst) if regel.strip()), "")
-    scheiding = max(",;\t", key=kopregel.count)
+    scheiding = max(",;\t|", key=kopregel.count)  # what HR systems write: comma, semicolon (Dutch Excel), tab, pipe
     lezer = csv.reader(io.StringIO(tekst, newline=""), delimiter=scheiding, strict=True)
     tabel: Tabel = []
     with _ruime_veldgrens():

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, func, select
 
@@ -543,6 +543,37 @@ def _stel_voor(
     return [r.id for r in rijen]
 
 
+def importeer_regels(session: Session, *, regels: list[dict[str, Any]], nu: datetime, kanaal: str) -> int:
+    """Store entries as accepted versions (`{"persoon": extern_id, "register": ..., "velden": {...}}`, e.g. the
+    demo organisation's), checked like the eigenaar's own; a person whose register holds anything already is left
+    alone, so loading twice adds nothing. Returns how many were stored."""
+    ids = dict(session.exec(select(Persoon.extern_id, Persoon.id)).all())
+    per_register: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    for regel in regels:
+        if regel["persoon"] in ids:
+            per_register[(ids[regel["persoon"]], regel["register"])].append(regel["velden"])
+    opgeslagen = 0
+    for (persoon_id, register), velden in per_register.items():
+        if _versies_per_regel(session, persoon_id, register, met_tekst=True):
+            continue
+        gecontroleerd, _ = controleer(
+            session, persoon_id=persoon_id, register=register, wijzigingen=velden, eigenaar=True
+        )
+        opgeslagen += len(
+            _stel_voor(
+                session,
+                gecontroleerd,
+                persoon_id=persoon_id,
+                register=register,
+                proces=None,
+                nu=nu,
+                kanaal=kanaal,
+                status=Regelstatus.AANVAARD,
+            )
+        )
+    return opgeslagen
+
+
 def proces_voor(catalogus: Catalogus, persoon: Persoon, register: str) -> str | None:
     """The active proces that asks this person for this register (its eigenaar reviews a melding)."""
     for proces in catalogus.processen:
@@ -833,22 +864,27 @@ def _laatste_ronde(session: Session, proces: str | None) -> Ronde | None:
 def weergave(register: str, velden: dict[str, Any]) -> list[tuple[str, str]]:
     """The fields of an entry as (title, text) for a message: ja/nee, 1-3-2027, € 75,50; empty ones left out."""
     model = REGISTERS[register]
-    regels = []
-    for naam, veld in model.model_fields.items():
-        waarde = velden.get(naam)
-        if waarde is None or waarde == "":
-            continue
-        if isinstance(waarde, bool):
-            tekst = "ja" if waarde else "nee"
-        elif naam in ("sinds", "tot", "datum"):
-            dag = date.fromisoformat(str(waarde))
-            tekst = f"{dag.day}-{dag.month}-{dag.year}"
-        elif isinstance(waarde, (Decimal, float)) or "Decimal" in str(veld.annotation):
-            tekst = "€ " + f"{Decimal(str(waarde)):.2f}".replace(".", ",")
-        else:
-            tekst = str(waarde)
-        regels.append((veld.title or naam, tekst))
-    return regels
+    return [
+        (veld.title or naam, als_tekst(model, naam, velden.get(naam)))
+        for naam, veld in model.model_fields.items()
+        if velden.get(naam) not in (None, "")
+    ]
+
+
+def als_tekst(model: type[BaseModel], naam: str, waarde: Any) -> str:
+    """Field `naam` of a `model` entry as people read it (its Python or its JSON value): ja/nee, 1-3-2027,
+    € 75,50; nothing as ''."""
+    if waarde is None:
+        return ""
+    soort = str(model.model_fields[naam].annotation)  # e.g. "<class 'bool'>", "datetime.date | None"
+    if isinstance(waarde, bool):
+        return "ja" if waarde else "nee"
+    if "date" in soort:
+        dag = waarde if isinstance(waarde, date) else date.fromisoformat(str(waarde))
+        return f"{dag.day}-{dag.month}-{dag.year}"
+    if "Decimal" in soort:
+        return "€ " + f"{Decimal(str(waarde)):.2f}".replace(".", ",")
+    return str(waarde)
 
 
 # Reading the register
@@ -891,27 +927,54 @@ def _python(register: str, velden: str | None) -> dict[str, Any] | None:
 def register_op(session: Session, *, persoon_id: int, register: str, peildatum: date | datetime) -> list[Versie]:
     """What the person's register said on `peildatum` (a day: at its end; a moment: then): per entry the latest
     version accepted by then, unless it had ended before that day. Oldest entry first."""
-    if isinstance(peildatum, datetime):
-        grens, dag = peildatum, peildatum.astimezone(TIJDZONE).date()
-    else:
-        grens, dag = datetime.combine(peildatum + timedelta(days=1), time(), TIJDZONE), peildatum
-    rijen = session.exec(
-        select(Registerregel)
-        .where(
-            Registerregel.persoon_id == persoon_id,
+    return registers_op(session, register=register, peildatum=peildatum, persoon_ids=[persoon_id]).get(persoon_id, [])
+
+
+def registers_op(
+    session: Session, *, register: str, peildatum: date | datetime, persoon_ids: list[int] | None = None
+) -> dict[int, list[Versie]]:
+    """`register_op` for many persons in one query (None: everyone): person id -> their entries then."""
+    grens, dag = _grens(peildatum)
+    vraag = select(Registerregel).where(
+        Registerregel.register_naam == register,
+        Registerregel.status.in_((Regelstatus.AANVAARD, Regelstatus.VERVANGEN)),
+        Registerregel.beoordeeld.is_not(None),
+        Registerregel.beoordeeld < grens,
+        Registerregel.velden.is_not(None),
+    )
+    if persoon_ids is not None:
+        vraag = vraag.where(Registerregel.persoon_id.in_(persoon_ids))
+    laatste: dict[str, Registerregel] = {}
+    for rij in session.exec(vraag.order_by(Registerregel.regel, Registerregel.versie.desc())):
+        laatste.setdefault(rij.regel, rij)
+    per_persoon: dict[int, list[Versie]] = defaultdict(list)
+    for v in sorted((versie(r) for r in laatste.values()), key=lambda v: (v.ingediend, v.id)):
+        if v.tot is None or v.tot >= dag:
+            per_persoon[v.persoon_id].append(v)
+    return dict(per_persoon)
+
+
+def laatst_aanvaard(
+    session: Session, *, register: str, peildatum: date | datetime, persoon_ids: list[int]
+) -> datetime | None:
+    """When the eigenaar last accepted a version in these persons' register by `peildatum` (an end included)."""
+    grens, _ = _grens(peildatum)
+    return session.exec(
+        select(func.max(Registerregel.beoordeeld)).where(
             Registerregel.register_naam == register,
+            Registerregel.persoon_id.in_(persoon_ids),
             Registerregel.status.in_((Regelstatus.AANVAARD, Regelstatus.VERVANGEN)),
-            Registerregel.beoordeeld.is_not(None),
             Registerregel.beoordeeld < grens,
             Registerregel.velden.is_not(None),
         )
-        .order_by(Registerregel.regel, Registerregel.versie.desc())
-    )
-    laatste: dict[str, Registerregel] = {}
-    for rij in rijen:
-        laatste.setdefault(rij.regel, rij)
-    versies = [versie(r) for r in laatste.values()]
-    return sorted((v for v in versies if v.tot is None or v.tot >= dag), key=lambda v: (v.ingediend, v.id))
+    ).one()
+
+
+def _grens(peildatum: date | datetime) -> tuple[datetime, date]:
+    """The moment before which a version counts for `peildatum`, and the day whose ended entries are gone."""
+    if isinstance(peildatum, datetime):
+        return peildatum, peildatum.astimezone(TIJDZONE).date()
+    return datetime.combine(peildatum + timedelta(days=1), time(), TIJDZONE), peildatum
 
 
 BEEINDIGD = "register-beeindigd"

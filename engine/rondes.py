@@ -21,7 +21,7 @@ from engine import personen
 from engine.agenda import plan_stap, rondestarts, stapplan
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
-from engine.uitgaand import zet_verzoeken_klaar
+from engine.uitgaand import zet_publicatietaak_klaar, zet_verzoeken_klaar
 from models import statussen
 from models.doelgroep import Doelgroep
 from models.proces import Proces, Stap
@@ -276,6 +276,10 @@ def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime)
     ronde.gesloten = nu
     registreer(session, soort="ronde-gesloten", nu=nu, ronde=ronde, status=ronde.status, ontbrekend=ontbrekend)
     proces = catalogus.proces(ronde.proces)
+    if proces.alle_stappen[ronde.stapnummer].register_naam and (
+        eigenaars := personen.leden(session, Doelgroep(rollen=[proces.eigenaar]))
+    ):
+        zet_publicatietaak_klaar(session, catalogus=catalogus, ronde=ronde, ontvangers=eigenaars, nu=nu)
     if ronde.stapnummer + 1 < len(proces.alle_stappen):
         begin_stap(
             session,

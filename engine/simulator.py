@@ -70,9 +70,21 @@ def simuleer(
     return uitkomst
 
 
+def simuleer_op(omg: Omgeving, *, van: date, tot: date, antwoordkans: float, zaad: int) -> None:
+    """The simulated days from `van` to `tot` over `omg`'s database as it is (e.g. for a jaarverslag), without
+    HR turnover."""
+    simulatie = _Simulatie(omg.catalogus, random.Random(zaad), antwoordkans, Path(tempfile.gettempdir()), omg)
+    dag = van
+    while dag <= tot:
+        simulatie.dag(dag)
+        dag = simulatie.volgende_dag(dag)
+
+
 class _Simulatie:
-    def __init__(self, catalogus: Catalogus, rng: random.Random, antwoordkans: float, map: Path) -> None:
-        self.omg = Omgeving(maak_engine("sqlite:///:memory:"), catalogus, Instellingen())
+    def __init__(
+        self, catalogus: Catalogus, rng: random.Random, antwoordkans: float, map: Path, omg: Omgeving | None = None
+    ) -> None:
+        self.omg = omg or Omgeving(maak_engine("sqlite:///:memory:"), catalogus, Instellingen())
         self.rng, self.kans, self.map = rng, antwoordkans, map
         self.exports: dict[date, list[dict[str, str]]] = {}
         self.gepland: dict[date, list[tuple[str, date | None]]] = defaultdict(list)

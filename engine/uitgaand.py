@@ -21,6 +21,7 @@ from engine.personen import leden
 from models.doelgroep import Doelgroep
 from models.gebruikersfouten import Gebruikersfout
 from models.proces import Proces, Stap
+from models.registers import TITELS
 from models.tabellen import Bericht, Persoon, Ronde
 from models.werkdagen import TIJDZONE
 from notifications import sleutels
@@ -55,7 +56,7 @@ def zet_verzoeken_klaar(
         _bericht(
             catalogus,
             sjabloon,
-            basis | {"persoon": persoon, "link": f"{formulieren}/{token}"},
+            basis | {"persoon": persoon, "link": f"{formulieren}/{token}", "website": inst.basis_url.rstrip("/")},
             nu=nu,
             sleutel=f"herinnering:{verzoek_id}:{herinnering}" if herinnering else f"verzoek:{verzoek_id}",
             soort=soort,
@@ -120,6 +121,31 @@ def zet_escalatie_klaar(
         aan=ontvangers,
         onderwerp=onderwerp,
         sleutel=f"escalatie:{ronde.id}",
+        nu=nu,
+    )
+
+
+def zet_publicatietaak_klaar(
+    session: Session, *, catalogus: Catalogus, ronde: Ronde, ontvangers: list[Persoon], nu: datetime
+) -> None:
+    """The eigenaar's task once a register ronde closed: publish the register (the plan: "en publiceert het
+    overzicht op de website"), with the command and the page that show what the public will see."""
+    _, stap = _spec(catalogus, ronde)
+    website = instellingen_van(session).basis_url.rstrip("/")
+    zet_bericht_klaar(
+        session,
+        catalogus=catalogus,
+        ronde=ronde,
+        soort="publiceren",
+        sjabloon="standaard/publiceren",
+        context={
+            "ontvanger": {"naam": ", ".join(p.naam for p in ontvangers)},
+            "register": TITELS.get(stap.register_naam, stap.register_naam),
+            "registers": f"{website}/registers/",
+        },
+        aan=ontvangers,
+        onderwerp=f"Publiceer het register: {catalogus.proces(ronde.proces).titel}",
+        sleutel=f"publiceren:{ronde.id}",
         nu=nu,
     )
 
@@ -232,6 +258,7 @@ def _context(proces: Proces, stap: Stap, ronde: Ronde, afzender: str, betreft: P
         "proces": {"id": proces.id, "titel": proces.titel, "bron": proces.bron},
         "stap": {"id": stap.id, "titel": stap.titel},
         "start": lange_datum(ronde.startdatum),
+        "startjaar": ronde.startdatum.year,
         "deadline": lange_datum(ronde.deadline),
         "afzender": afzender,
     }
@@ -276,7 +303,11 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None
         schaal=11,
         bijgewerkt=datetime(2027, 1, 1, tzinfo=TIJDZONE),
     )
-    aan_persoon = {"persoon": persoon, "link": "https://integriteit.voorbeeld.example/antwoord/0123456789abcdef"}
+    aan_persoon = {
+        "persoon": persoon,
+        "link": "https://integriteit.voorbeeld.example/antwoord/0123456789abcdef",
+        "website": "https://integriteit.voorbeeld.example",
+    }
     if stap.bevestiging_door:
         aan_persoon["bevestiger"] = {"naam": "Voorbeeld Bevestiger"}
     extra: dict[str, dict[str, Any]] = {
@@ -300,6 +331,11 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None
             "adres": "persoon@voorbeeld.example",
             "reden": "550 5.1.1 mailbox unavailable",
             "personen": ["Voorbeeld Persoon"],
+        },
+        "publiceren": {  # engine.rondes, when a register ronde closes
+            "ontvanger": {"naam": "Voorbeeld Eigenaar"},
+            "register": "Nevenfuncties",
+            "registers": "https://integriteit.voorbeeld.example/registers/",
         },
         "teruggestuurd": {  # engine.registers, when the eigenaar sends an entry back
             "persoon": persoon,

@@ -17,7 +17,7 @@ def bewaak(nu: datetime) -> diensten.Verslag:
     return diensten.bewaak(gedeeld.omgeving(), nu=nu, verzenden=False)
 
 
-@flow(name="bewaking", flow_run_name=gedeeld.run_naam("bewaking"))
+@flow(name="bewaking", flow_run_name=gedeeld.run_naam("bewaking"), **gedeeld.BEWAAKT)
 def bewaking_flow(nu: datetime | None = None) -> dict:
     moment = gedeeld.nu_of(nu)
     verslag = bewaak(moment)

@@ -14,6 +14,8 @@ from prefect.events import emit_event
 from prefect.runtime import flow_run
 
 from engine import diensten
+from engine.controle import STORING
+from models.instellingen import instellingen
 from models.tabellen import Ronde
 from models.werkdagen import TIJDZONE
 
@@ -47,8 +49,27 @@ def verstuur(nu: datetime) -> dict:
         "verzonden %d, geweigerd %d, wachtend %d", verslag.verzonden, verslag.geweigerd, verslag.uitgesteld
     )
     if verslag.storing:
-        raise RuntimeError(f"SMTP-storing, alles blijft klaarstaan. De server zei: {verslag.storing}")
+        raise RuntimeError(f"{STORING}, alles blijft klaarstaan. De server zei: {verslag.storing}")
     return {"verzonden": verslag.verzonden, "geweigerd": verslag.geweigerd}
+
+
+def meld_mislukt(flow, run, toestand) -> None:
+    """The on_failure and on_crashed hook of the flows that do the engine's work: the coordinator hears of it."""
+    try:
+        diensten.meld_mislukte_run(
+            instellingen(),
+            soort=flow.name,
+            run=run.name,
+            toestand=toestand.name,
+            reden=toestand.message or "",
+            nu=datetime.now(TIJDZONE),
+        )
+    except Exception:  # noqa: BLE001 - a failing alert channel must not hide the run's own failure
+        get_run_logger().exception("melding over de mislukte run niet verstuurd")
+
+
+BEWAAKT = {"on_failure": [meld_mislukt], "on_crashed": [meld_mislukt]}
+"""Flow options of every flow whose failure the coordinator must hear of."""
 
 
 def sleutel(ronde: Ronde) -> str:

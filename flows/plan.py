@@ -31,15 +31,17 @@ class Schema:
 @dataclass(frozen=True)
 class Deploymentplan:
     naam: str
-    flow: str  # ronde, bewaking, postvak, bevestiging
+    flow: str  # ronde, bewaking, postvak, bevestiging, controle, publicatie
     beschrijving: str
     schemas: tuple[Schema, ...] = ()
     parameters: dict = field(default_factory=dict)
     tags: tuple[str, ...] = ()
+    tegelijk: int | None = None  # at most this many runs at once (None: no limit)
 
 
 def plannen(catalogus: Catalogus, vandaag: date) -> list[Deploymentplan]:
-    """One deployment per active proces, then the daily watch, the mailbox poll and the confirmation flow."""
+    """One deployment per active proces, then the daily watch, the mailbox poll, the confirmation flow and the
+    check that the watch ran."""
     return [*(_proces(catalogus, p.id, vandaag) for p in catalogus.processen if p.actief), *VASTE_DEPLOYMENTS]
 
 
@@ -76,6 +78,7 @@ VASTE_DEPLOYMENTS = (
         beschrijving="De dagelijkse bewaking: gemiste rondes starten, herinneren, escaleren, afsluiten, volgende stap.",
         schemas=(Schema("cron", "0 8 * * 1-5", slug="werkdagen-0800"),),
         tags=("bewaking",),
+        tegelijk=1,  # a late run must not overlap the next one: they would only wait for each other's lock
     ),
     Deploymentplan(
         naam="postvak",
@@ -83,11 +86,26 @@ VASTE_DEPLOYMENTS = (
         beschrijving="Leest het antwoordpostvak (IMAP) en verwerkt de antwoorden.",
         schemas=(Schema("cron", "*/5 * * * *", slug="elke-5-minuten"),),
         tags=("postvak",),
+        tegelijk=1,  # one reader of the mailbox at a time: a slow poll is not joined by the next one
+    ),
+    Deploymentplan(
+        naam="publicatie",
+        flow="publicatie",
+        beschrijving="De eigenaar publiceert de registers na een ronde: website en open data naar "
+        "INTEGRITEIT_PUBLICATIE, met de wijzigingen sinds de vorige publicatie. Start met 'Run'.",
+        tags=("publicatie",),
     ),
     Deploymentplan(
         naam="bevestiging",
         flow="bevestiging",
         beschrijving="Wacht op de bevestiging van de eigenaar (datum en kenmerk), in te vullen in dit scherm.",
         tags=("bevestiging",),
+    ),
+    Deploymentplan(
+        naam="controle",
+        flow="controle",
+        beschrijving="Controleert op werkdagen om 10:00 of de bewaking vandaag heeft gedraaid; zo niet, een melding.",
+        schemas=(Schema("cron", "0 10 * * 1-5", slug="werkdagen-1000"),),
+        tags=("controle",),
     ),
 )

@@ -18,7 +18,7 @@ def lees(nu: datetime) -> diensten.Verslag:
     return diensten.lees_postvak(gedeeld.omgeving(), nu=nu, verzenden=False)
 
 
-@flow(name="postvak", flow_run_name=gedeeld.run_naam("postvak"))
+@flow(name="postvak", flow_run_name=gedeeld.run_naam("postvak"), **gedeeld.BEWAAKT)
 def postvak_flow(nu: datetime | None = None):
     if not instellingen().imap_host:
         return Completed(name="OVERGESLAGEN", message="Geen IMAP-server ingesteld (INTEGRITEIT_IMAP_HOST).")

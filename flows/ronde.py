@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 from prefect.states import Completed
 
@@ -24,7 +25,7 @@ def _naam() -> str:
     return f"{flow_run.parameters['proces']} {gedeeld.moment_van_run():%Y-%m-%d}"
 
 
-@flow(name="ronde", flow_run_name=_naam)
+@flow(name="ronde", flow_run_name=_naam, **gedeeld.BEWAAKT)
 def ronde_flow(proces: str, nu: datetime | None = None):
     """Start the ronde of `proces` that is due now (or at `nu`)."""
     moment = gedeeld.nu_of(nu)
@@ -37,6 +38,11 @@ def ronde_flow(proces: str, nu: datetime | None = None):
     gedeeld.meld(verslag.gebeurtenissen)
     gedeeld.verstuur(moment)
     gedeeld.toon_ronde(ronde_id)
+    if concept := diensten.concept_bij_ronde(gedeeld.omgeving(), ronde_id=ronde_id, nu=moment):
+        jaar, markdown = concept
+        create_markdown_artifact(
+            key=f"jaarverslag-{jaar}", markdown=markdown, description=f"Concept-jaarverslag integriteit {jaar}"
+        )
     zorg_voor_bevestigingen()
     get_run_logger().info("ronde %s gestart", proces)
     return ronde_id

@@ -16,11 +16,20 @@ from prefect.schedules import Cron, RRule
 
 from flows.bevestiging import bevestiging_flow
 from flows.bewaking import bewaking_flow
+from flows.controle import controle_flow
 from flows.plan import TIJDZONE_NAAM, Deploymentplan
 from flows.postvak import postvak_flow
+from flows.publicatie import publicatie_flow
 from flows.ronde import ronde_flow
 
-FLOWS = {"ronde": ronde_flow, "bewaking": bewaking_flow, "postvak": postvak_flow, "bevestiging": bevestiging_flow}
+FLOWS = {
+    "ronde": ronde_flow,
+    "bewaking": bewaking_flow,
+    "postvak": postvak_flow,
+    "bevestiging": bevestiging_flow,
+    "controle": controle_flow,
+    "publicatie": publicatie_flow,
+}
 PROJECT = Path(__file__).resolve().parents[1]
 INGANGEN = {naam: f"flows/{naam}.py:{naam}_flow" for naam in FLOWS}
 
@@ -67,4 +76,5 @@ def _kenmerken(plan: Deploymentplan) -> dict:
         "parameters": plan.parameters,
         "tags": list(plan.tags),
         "description": plan.beschrijving,
+        "concurrency_limit": plan.tegelijk,
     }

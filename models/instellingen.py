@@ -24,6 +24,9 @@ class Instellingen(BaseSettings):
 
     processen: Path = Field(STANDAARD_MAP, description="Folder of process specs (kalender.yaml, rollen.yaml beside).")
     database_url: str = Field("sqlite:///data/integriteit.db", description="SQLAlchemy URL of the engine's database.")
+    publicatie: Path = Field(
+        Path("data/publicatie"), description="Folder the public registers are written to, to copy to the website."
+    )
     basis_url: str = Field("http://127.0.0.1:8000", description="Base address of the personal answer forms.")
     afzender_naam: str = Field("Integriteitscoördinator Provincie Utrecht", description="Who signs the messages.")
     afzender: str = Field("integriteit@provincie-utrecht.example", description="From address of every message.")

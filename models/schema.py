@@ -12,12 +12,14 @@ from pydantic import BaseModel
 
 from models.kalender import Kalender, Rollen
 from models.proces import Proces
+from models.publicatie import Publicatieregels
 
 MAP = Path(__file__).resolve().parents[1] / "schema"
 MODELLEN: dict[str, type[BaseModel]] = {
     "proces.schema.json": Proces,
     "kalender.schema.json": Kalender,
     "rollen.schema.json": Rollen,
+    "publicatie.schema.json": Publicatieregels,
 }
 
 

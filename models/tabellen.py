@@ -264,3 +264,17 @@ class Registerregel(SQLModel, table=True):
     beoordeeld: datetime | None = Field(default=None, description="accepted or sent back, by the eigenaar")
     beoordelaar_id: int | None = Field(default=None, foreign_key="persoon.id")
     opmerking: str | None = Field(default=None, sa_column=Column(Text), description="the eigenaar's remark")
+
+
+class Jaarcijfer(SQLModel, table=True):
+    """A figure for the jaarverslag the engine cannot know (meldingen, onderzoeken, klachten, ...), recorded by
+    the coordinator: anonymous, a count with its category (`models.jaarcijfers.CATEGORIEEN`) and a short
+    description. Never a name; who recorded it is kept for the audit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    jaar: int = Field(index=True)
+    categorie: str = Field(max_length=40)
+    aantal: int = Field(ge=0)
+    omschrijving: str = Field(default="", max_length=300)
+    vastgelegd: datetime
+    door_persoon_id: int | None = Field(default=None, foreign_key="persoon.id")

@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 
 from notifications import sleutels
@@ -120,9 +121,18 @@ def _kop(bericht: EmailMessage, naam: str) -> str:
     where the standard library's parser gives up on it (`Message-ID: <` raises IndexError there)."""
     try:
         waarde = str(bericht.get(naam) or "")
-    except Exception:  # noqa: BLE001 - any parser failure: fall back to the raw text
-        waarde = next((str(w) for k, w in bericht.raw_items() if k.lower() == naam.lower()), "")
+    except Exception:  # noqa: BLE001 - any parser failure: fall back to the raw text, its encoded words decoded
+        waarde = _gedecodeerd(next((str(w) for k, w in bericht.raw_items() if k.lower() == naam.lower()), ""))
     return re.sub(r"[\x00\r\n]+", " ", waarde).strip()
+
+
+def _gedecodeerd(ruw: str) -> str:
+    """A raw header with its RFC 2047 encoded words decoded, so that what they hide (an address in a display name
+    that also carries a line break, which the parser refuses) is seen; the raw text when even that fails."""
+    try:
+        return str(make_header(decode_header(ruw)))
+    except Exception:  # noqa: BLE001 - an undecodable header stays as it came
+        return ruw
 
 
 def _afzenders(bericht: EmailMessage) -> list[str]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateNotFound
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
+
+from models.werkdagen import TIJDZONE
 
 MAANDEN = (
     "januari",
@@ -31,6 +34,30 @@ _DAGEN = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", 
 def lange_datum(dag: date) -> str:
     """`dinsdag 30 maart 2027`."""
     return f"{_DAGEN[dag.weekday()]} {dag.day} {MAANDEN[dag.month - 1]} {dag.year}"
+
+
+def datum(waarde: date | datetime | None, *, tijd: bool = True) -> str:
+    """`1 maart 2027`; a moment in Amsterdam time, with ` om 09:30` unless not `tijd`; nothing as ''."""
+    if waarde is None:
+        return ""
+    if isinstance(waarde, datetime):
+        moment = waarde.astimezone(TIJDZONE)
+        return f"{datum(moment.date())} om {moment:%H:%M}" if tijd else datum(moment.date())
+    return f"{waarde.day} {MAANDEN[waarde.month - 1]} {waarde.year}"
+
+
+def paginaomgeving(map: Path, **opties: Any) -> Environment:
+    """Jinja2 for the pages and documents whose templates are in `map`: autoescape on (a format other than HTML
+    passes its own escaping in `opties`), an unknown variable an error, and the filter `datum`."""
+    env = Environment(
+        loader=FileSystemLoader(map),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        **({"autoescape": True} | opties),
+    )
+    env.filters["datum"] = datum
+    return env
 
 
 def render(env: SandboxedEnvironment, naam: str, context: dict[str, Any]) -> tuple[str, str | None]:

@@ -1,5 +1,6 @@
-"""Shared fixtures: the project's own catalogue, and the engine's database on SQLite and on PostgreSQL (the
-machine's, or one this session starts itself)."""
+"""Shared fixtures: the project's own catalogue, the engine's database on SQLite and on PostgreSQL (the
+machine's, or one this session starts itself), and real mail servers: aiosmtpd for SMTP, Debian's Dovecot for
+IMAP (installed with apt-get when missing and this machine allows it)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from sqlmodel import Session, SQLModel
 
 from engine.catalogus import STANDAARD_MAP, Catalogus, laad_catalogus
 from engine.database import maak_engine
+from testservers.benodigdheden import zorg_voor_dovecot
+from testservers.dovecot import dovecot
 from testservers.postgres import antwoordt, met_schema, postgres
+from testservers.smtp import Postbode
+from testservers.smtp import smtp_server as start_smtp
 
 
 @pytest.fixture(scope="session")
@@ -80,3 +85,20 @@ def session(db_engine):
     with db_engine.begin() as c:
         for tabel in reversed(SQLModel.metadata.sorted_tables):
             c.execute(tabel.delete())
+
+
+@pytest.fixture
+def smtp_server():
+    postbode = Postbode()
+    with start_smtp(postbode) as controller:
+        yield controller, postbode
+
+
+@pytest.fixture(scope="session")
+def imap_server(melding):
+    try:
+        zorg_voor_dovecot(melding)
+        with dovecot() as server:
+            yield server
+    except RuntimeError as fout:
+        pytest.fail(str(fout))

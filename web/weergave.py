@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from engine.diensten import Omgeving
 from models.werkdagen import TIJDZONE
-from notifications.opmaak import MAANDEN
+from notifications.opmaak import paginaomgeving
 from web.beveiliging import Ondertekenaar, Pogingenteller
 
 SJABLONEN = Path(__file__).resolve().parent / "sjablonen"
@@ -55,28 +54,7 @@ def klant(request: Request) -> str:
     return request.client.host if request.client else "onbekend"
 
 
-def lange_datum(waarde: date | datetime | None) -> str:
-    if waarde is None:
-        return ""
-    if isinstance(waarde, datetime):
-        waarde = waarde.astimezone(TIJDZONE)
-        return f"{waarde.day} {MAANDEN[waarde.month - 1]} {waarde.year} om {waarde:%H:%M}"
-    return f"{waarde.day} {MAANDEN[waarde.month - 1]} {waarde.year}"
-
-
-def _omgeving_sjablonen() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(SJABLONEN),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["datum"] = lange_datum
-    return env
-
-
-SJABLOONOMGEVING = _omgeving_sjablonen()
+SJABLOONOMGEVING = paginaomgeving(SJABLONEN)
 
 
 def toon(request: Request, sjabloon: str, status: int = 200, **context: Any) -> HTMLResponse:

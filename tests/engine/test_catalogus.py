@@ -89,7 +89,8 @@ OOK = {
 
 SJABLOONFOUTEN = {
     "onbekende-variabele": "9: sjablonen.verzoek: sjabloon fout/onbekende-variabele.txt.j2, regel 3: onbekende "
-    "variabele 'jaar' (beschikbaar: afzender, betreft, deadline, link, persoon, proces, stap, start)",
+    "variabele 'jaar' (beschikbaar: afzender, betreft, deadline, link, persoon, proces, stap, start, startjaar, "
+    "website)",
     "onbekend-veld": "9: sjablonen.verzoek: sjabloon fout/onbekend-veld.txt.j2, regel 3: onbekend veld "
     "'proces.jaar' (beschikbaar: proces.bron, proces.id, proces.titel)",
     "sandbox": "9: sjablonen.verzoek: sjabloon fout/sandbox.txt.j2, regel 2: niet toegestaan in een sjabloon: "
@@ -101,7 +102,7 @@ SJABLOONFOUTEN = {
     "een herhaling van 1000000000 keer is te groot (hoogstens 100000 tekens)",
     # found on the reminder or escalation day before; the unknown name sits in a branch the sample skips
     "herinnering": "10: sjablonen.herinnering: sjabloon fout/herinnering.txt.j2, regel 3: onbekende variabele "
-    "'jaartal' (beschikbaar: afzender, betreft, deadline, link, persoon, proces, stap, start)",
+    "'jaartal' (beschikbaar: afzender, betreft, deadline, link, persoon, proces, stap, start, startjaar, website)",
     "escalatie": "10: sjablonen.escalatie: sjabloon fout/escalatie.txt.j2, regel 3: onbekend veld 'p.email'",
     "latin1": "9: sjablonen.verzoek: sjabloon fout/latin1.txt.j2 kan niet worden gelezen: "
     "ongeldig-sjablonen/sjablonen/fout/latin1.txt.j2 is geen UTF-8-tekst (byte 45, 0xf3); "
@@ -157,7 +158,7 @@ def test_an_override_of_a_standard_template_is_rendered_too_and_told_at_its_file
     assert (
         "ongeldig-sjablonen/sjablonen/standaard/onbestelbaar.txt.j2:1: sjablonen.onbestelbaar: sjabloon "
         "standaard/onbestelbaar.txt.j2, regel 3: onbekende variabele 'adress' (beschikbaar: adres, afzender, "
-        "betreft, deadline, personen, proces, reden, stap, start)"
+        "betreft, deadline, personen, proces, reden, stap, start, startjaar)"
     ) in sjabloonproblemen
     assert len(sjabloonproblemen) == len(SJABLOONFOUTEN) + 1
 
@@ -182,7 +183,7 @@ def test_a_template_shared_by_many_processen_is_told_once(tmp_path):
         laad_catalogus(tmp_path)
     assert [p.bericht for p in fout.value.problemen] == [
         "sjabloon standaard/herinnering.txt.j2, regel 1: onbekende variabele 'jaar' (beschikbaar: afzender, "
-        "betreft, deadline, link, persoon, proces, stap, start)"
+        "betreft, deadline, link, persoon, proces, stap, start, startjaar, website)"
     ]
 
 

@@ -65,6 +65,17 @@ VERWACHT = {
     "bounce-vervalst": ("Automatisch", "bounce-onbekend", False, None),
     "lange-message-id": ("Verwerkt", "geen-wijzigingen", True, None),
     "nul-byte": ("Verwerkt", "antwoord", True, "Nieuw: lid van de raad van toezicht van Museum X (onbetaald)."),
+    # hostile input (reliability issue): forged auto-replies, malformed MIME, line breaks in headers
+    "auto-submitted-no": ("Verwerkt", "geen-wijzigingen", True, None),  # "no" is a person writing
+    "precedence-bulk": ("Automatisch", "afwezig", False, None),
+    "x-autoreply": ("Automatisch", "afwezig", False, None),  # even when it says "geen wijzigingen"
+    "kapotte-multipart": ("Verwerkt", "geen-wijzigingen", True, None),  # no closing boundary
+    "multipart-zonder-grens": ("Beoordelen", "leeg", False, None),  # nothing readable: a person looks
+    "kapotte-base64": ("Verwerkt", "geen-wijzigingen", True, None),  # what decodes is read
+    "onbekende-tekenset": ("Verwerkt", "geen-wijzigingen", True, None),
+    "regeleinde-in-onderwerp": ("Verwerkt", "geen-wijzigingen", True, None),  # CR/LF never reaches our headers
+    "regeleinde-in-naam": ("Beoordelen", "afzender-onduidelijk", False, None),  # an address hidden in the name
+    "bounce-met-verzonnen-id": ("Automatisch", "bounce-onbekend", False, None),  # returns no message of ours
 }
 
 
@@ -112,6 +123,8 @@ def test_each_kind_of_mail_gets_its_outcome(session, catalogus, ronde, naam):
     elif telt:
         assert antwoord.geen_wijzigingen and antwoord.tekst is None
     assert session.exec(select(Inkomend.ruw)).one() == post(session, naam)  # the raw message is kept
+    for bericht in session.exec(select(Bericht)).all():  # a reply's headers never inject into a message of ours
+        assert not set("\r\n\x00") & set(bericht.onderwerp + bericht.aan), bericht.onderwerp
 
 
 def test_reading_the_same_message_twice_changes_nothing(session, catalogus, ronde):

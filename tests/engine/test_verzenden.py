@@ -51,13 +51,6 @@ def ronde(session, catalogus):
     return start.ronde
 
 
-@pytest.fixture
-def smtp_server():
-    postbode = Postbode()
-    with start_smtp(postbode) as controller:
-        yield controller, postbode
-
-
 def instellingen_voor(controller) -> Instellingen:
     return Instellingen(
         smtp_host="127.0.0.1",

@@ -16,9 +16,10 @@ def momenten(plan) -> list[datetime]:
     return list(rrulestr(plan.schemas[0].expressie, forceset=True))
 
 
-def test_one_deployment_per_active_proces_plus_watch_poll_and_confirmation(catalogus):
+def test_one_deployment_per_active_proces_plus_watch_poll_confirmation_check_and_publication(catalogus):
     lijst = plannen(catalogus, VANDAAG)
-    assert {p.naam for p in lijst} == {p.id for p in catalogus.processen} | {"bewaking", "postvak", "bevestiging"}
+    vast = {"bewaking", "postvak", "bevestiging", "controle", "publicatie"}
+    assert {p.naam for p in lijst} == {p.id for p in catalogus.processen} | vast
     neven = next(p for p in lijst if p.naam == "nevenfuncties-statenleden")
     assert neven.flow == "ronde" and neven.parameters == {"proces": "nevenfuncties-statenleden"}
     assert neven.beschrijving.startswith("Actualisatie nevenfuncties Statenleden. Bron: Integriteitsplan actie 5")
@@ -41,6 +42,13 @@ def test_the_daily_watch_runs_on_weekdays_at_eight_and_the_mailbox_every_five_mi
     schemas = {p.naam: p.schemas for p in plannen(catalogus, VANDAAG)}
     assert [(s.soort, s.expressie) for s in schemas["bewaking"]] == [("cron", "0 8 * * 1-5")]
     assert [(s.soort, s.expressie) for s in schemas["postvak"]] == [("cron", "*/5 * * * *")]
+    assert [(s.soort, s.expressie) for s in schemas["controle"]] == [("cron", "0 10 * * 1-5")]  # did the watch run?
+
+
+def test_the_watch_and_the_mailbox_poll_never_run_twice_at_once(catalogus):
+    tegelijk = {p.naam: p.tegelijk for p in plannen(catalogus, VANDAAG)}
+    assert (tegelijk["bewaking"], tegelijk["postvak"]) == (1, 1)
+    assert tegelijk["nevenfuncties-statenleden"] is None  # rondes of different processen may run side by side
 
 
 def test_a_paused_or_removed_spec_has_no_deployment(tmp_path: Path):
@@ -49,4 +57,4 @@ def test_a_paused_or_removed_spec_has_no_deployment(tmp_path: Path):
     gepauzeerd = tmp_path / "geschenken-gs.yaml"
     gepauzeerd.write_text(gepauzeerd.read_text(encoding="utf-8") + "actief: false\n", encoding="utf-8")
     namen = {p.naam for p in plannen(laad_catalogus(tmp_path), VANDAAG)}
-    assert namen == {"geschenken-statenleden", "bewaking", "postvak", "bevestiging"}
+    assert namen == {"geschenken-statenleden", "bewaking", "postvak", "bevestiging", "controle", "publicatie"}

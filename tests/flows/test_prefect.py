@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from datetime import date, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -22,11 +24,14 @@ from engine.database import maak_engine, sessie
 from engine.personen import PersoonInvoer, importeer
 from flows.plan import plannen
 from models.instellingen import Instellingen, instellingen
-from models.tabellen import Ronde, Verzoek
+from models.tabellen import Bericht, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
-from testservers.smtp import vrije_poort
+from testservers.smtp import Postbode, vrije_poort
+from testservers.smtp import smtp_server as start_smtp
 
 pytestmark = pytest.mark.traag
+LOGIN = "integriteit:test-login-niet-geheim"
+AANMELDING = tuple(LOGIN.split(":", 1))  # for httpx: (user, password)
 TWEE_STAPPEN = """id: besluit-en-uitvoering
 titel: Besluit, dan uitvoering
 bron: test
@@ -44,18 +49,34 @@ stappen:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A started Prefect server (not the test harness: the scheduler must run), with its own home."""
+    """A started Prefect server (not the test harness: the scheduler must run), with its own home, behind a
+    login as `integriteit start` makes it; this process and the ones it starts carry that login."""
     thuis = tmp_path_factory.mktemp("prefect")
     oud = dict(os.environ)
-    os.environ.update({"PREFECT_HOME": str(thuis), "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1"})
-    from prefect.settings import PREFECT_API_URL, PREFECT_LOGGING_TO_API_ENABLED, temporary_settings
+    os.environ.update(
+        {
+            "PREFECT_HOME": str(thuis),
+            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1",
+            "PREFECT_API_AUTH_STRING": LOGIN,
+        }
+    )
+    from prefect.settings import (
+        PREFECT_API_AUTH_STRING,
+        PREFECT_API_URL,
+        PREFECT_LOGGING_TO_API_ENABLED,
+        temporary_settings,
+    )
 
     try:
         with (
-            prefect_server(vrije_poort()) as adres,
+            prefect_server(vrije_poort(), login=LOGIN) as adres,
             temporary_settings(
                 # this process's own logs stay local: a log worker would still be sending them after the server stopped
-                updates={PREFECT_API_URL: f"{adres}/api", PREFECT_LOGGING_TO_API_ENABLED: False}
+                updates={
+                    PREFECT_API_URL: f"{adres}/api",
+                    PREFECT_LOGGING_TO_API_ENABLED: False,
+                    PREFECT_API_AUTH_STRING: LOGIN,
+                }
             ),
         ):
             yield f"{adres}/api"
@@ -81,6 +102,76 @@ def wacht(voorwaarde, seconden: float = 90, stap: float = 0.5):
     raise AssertionError(f"not within {seconden} s: {voorwaarde.__doc__}")
 
 
+def test_the_api_refuses_a_call_without_the_login(server):
+    zoek = f"{server}/flows/filter"
+    assert httpx.post(zoek, json={}).status_code == 401
+    assert httpx.post(zoek, json={}, auth=("integriteit", "fout")).status_code == 401
+    assert httpx.post(zoek, json={}, auth=AANMELDING).status_code == 200
+
+
+def test_a_failed_watch_reaches_the_coordinator_with_its_reason(server, eigen_database, tmp_path, monkeypatch):
+    from flows.bewaking import bewaak, bewaking_flow
+
+    kapot = tmp_path / "processen"
+    kapot.mkdir()
+    shutil.copy(Path(__file__).parents[1] / "ongeldig" / "onbekende-sleutel.yaml", kapot)
+    alarm = Postbode()
+    with start_smtp(alarm) as kanaal:
+        monkeypatch.setenv("INTEGRITEIT_PROCESSEN", str(kapot))
+        monkeypatch.setenv(
+            "INTEGRITEIT_MELDINGEN",
+            f"mailto://127.0.0.1:{kanaal.port}?mode=insecure&from=motor@example.nl&to=coordinator@example.nl",
+        )
+        monkeypatch.setattr(bewaak, "retries", 0)  # the task's retries would only make this test wait
+        instellingen.cache_clear()
+        with pytest.raises(Exception, match="onbekende-sleutel"):
+            bewaking_flow(nu=datetime(2027, 3, 2, 8, 0, tzinfo=TIJDZONE))
+    instellingen.cache_clear()
+    assert [str(b["Subject"]) for b in alarm.berichten] == ["Integriteit: run 'bewaking 2027-03-02 08:00' is failed"]
+    assert "onbekende-sleutel.yaml" in alarm.berichten[0].get_body(("plain",)).get_content()
+
+
+def test_a_ronde_while_smtp_is_down_says_why_mail_waits_and_it_goes_when_smtp_is_back(
+    server, eigen_database, monkeypatch
+):
+    from aiosmtpd.controller import Controller
+
+    from flows import gedeeld
+    from flows.bewaking import bewaking_flow
+    from flows.ronde import ronde_flow
+
+    poort = vrije_poort()  # nobody listens there yet
+    for naam, waarde in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(poort), "SMTP_TLS": "geen"}.items():
+        monkeypatch.setenv(f"INTEGRITEIT_{naam}", waarde)
+    monkeypatch.setattr(gedeeld.verstuur, "retries", 0)  # the task's retries would only make this test wait
+    instellingen.cache_clear()
+    with sessie(maak_engine(eigen_database)) as s:
+        importeer(
+            s,
+            [
+                PersoonInvoer(extern_id=f"D{i}", naam=f"Lid {i}", email=f"lid{i}@example.org", rollen=["statenlid"])
+                for i in range(3)
+            ],
+            datetime(2027, 1, 1, tzinfo=TIJDZONE),
+        )
+    toestand = ronde_flow(
+        proces="nevenfuncties-statenleden", nu=datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE), return_state=True
+    )
+    assert toestand.is_failed() and "SMTP-storing, alles blijft klaarstaan" in toestand.message
+    assert "ConnectionRefusedError" in toestand.message  # the server's answer, in the run's message
+    postbode = Postbode()
+    weer_op = Controller(postbode, hostname="127.0.0.1", port=poort)
+    weer_op.start()
+    try:
+        bewaking_flow(nu=datetime(2027, 3, 2, 8, 0, tzinfo=TIJDZONE))  # the next run sends what waited
+    finally:
+        weer_op.stop()
+        instellingen.cache_clear()
+    assert {str(b["To"]) for b in postbode.berichten} == {f"lid{i}@example.org" for i in range(3)}
+    with sessie(maak_engine(eigen_database)) as s:  # the watch also started financiële belangen: all went out
+        assert s.exec(select(Bericht).where(Bericht.verzonden.is_(None))).all() == []
+
+
 def test_deployments_have_the_agendas_next_runs(server):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
@@ -104,6 +195,10 @@ def test_deployments_have_the_agendas_next_runs(server):
     runs = wacht(volgende_twee)
     lokaal = [datetime.fromtimestamp(r.expected_start_time.timestamp(), TIJDZONE) for r in runs]
     assert [(m.date(), m.hour, m.minute) for m in lokaal] == [(date(2027, 3, 1), 9, 0), (date(2027, 9, 1), 9, 0)]
+    with get_client(sync_client=True) as client:
+        for naam in ("bewaking", "postvak"):
+            deployment = client.read_deployment_by_name(f"{naam}/{naam}")
+            assert deployment.global_concurrency_limit.limit == 1, naam
 
 
 def test_a_ronde_run_shows_its_table_progress_and_the_open_list(server, eigen_database):
@@ -135,7 +230,9 @@ def test_a_ronde_run_shows_its_table_progress_and_the_open_list(server, eigen_da
     def gestart():
         """the start of the ronde is in Prefect's event feed"""
         antwoord = httpx.post(
-            f"{server}/events/filter", json={"filter": {"event": {"name": ["integriteit.ronde.gestart"]}}}
+            f"{server}/events/filter",
+            json={"filter": {"event": {"name": ["integriteit.ronde.gestart"]}}},
+            auth=AANMELDING,
         )
         return [e for e in antwoord.json()["events"] if e["payload"].get("proces") == "nevenfuncties-statenleden"]
 
@@ -231,8 +328,15 @@ def test_start_stops_everything_it_started_on_sigterm(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    wacht(lambda: "worden bediend" in _regel(motor), seconden=180, stap=0)
+    uitvoer: list[str] = []
+    wacht(lambda: "worden bediend" in (uitvoer.append(_regel(motor)) or uitvoer[-1]), seconden=180, stap=0)
     assert httpx.get(f"http://127.0.0.1:{poort}/api/health").status_code == 200
+    # the API wants the login made on this first start, kept for its owner only and shown once
+    login = (tmp_path / "data" / "prefect-toegang").read_text().strip()
+    assert (tmp_path / "data" / "prefect-toegang").stat().st_mode & 0o777 == 0o600
+    assert sum(login in regel for regel in uitvoer) == 1
+    assert httpx.post(f"http://127.0.0.1:{poort}/api/flows/filter", json={}).status_code == 401
+    assert httpx.post(f"http://127.0.0.1:{poort}/api/flows/filter", json={}, auth=tuple(login.split(":", 1))).is_success
     begin = time.monotonic()
     motor.send_signal(signal.SIGTERM)
     motor.wait(timeout=30)
@@ -262,7 +366,9 @@ def test_a_proposal_made_on_the_web_is_in_prefects_event_feed(server, eigen_data
     def voorstel():
         """the proposal is in Prefect's event feed"""
         antwoord = httpx.post(
-            f"{server}/events/filter", json={"filter": {"event": {"name": ["integriteit.register.voorstel"]}}}
+            f"{server}/events/filter",
+            json={"filter": {"event": {"name": ["integriteit.register.voorstel"]}}},
+            auth=AANMELDING,
         )
         return [e for e in antwoord.json()["events"] if e["payload"].get("proces") == "nevenfuncties-statenleden"]
 

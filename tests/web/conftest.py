@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.hulp import leeg, omgeving
 from testservers.benodigdheden import zorg_voor_chromium
 from testservers.browser import chromium
+from testservers.smtp import Postbode, smtp_server
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +23,18 @@ def chromium_paden(melding) -> dict[str, str]:
 def browser(chromium_paden):
     with chromium(chromium_paden["chromium"], chromium_paden["chromedriver"]) as driver:
         yield driver
+
+
+@pytest.fixture
+def post():
+    """A real SMTP server that keeps what it gets: (postbode, port)."""
+    postbode = Postbode()
+    with smtp_server(postbode) as controller:
+        yield postbode, controller.port
+
+
+@pytest.fixture
+def omg(db_engine, catalogus, post):
+    """The demo organisation on the test database, mailing through `post`; emptied afterwards."""
+    yield omgeving(db_engine, catalogus, smtp_host="127.0.0.1", smtp_port=post[1], smtp_tls="geen")
+    leeg(db_engine)

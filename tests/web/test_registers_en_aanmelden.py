@@ -6,29 +6,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-import pytest
 from sqlmodel import Session, func, select
 
 from models.tabellen import Persoon, Registerregel
 from models.werkdagen import TIJDZONE
-from tests.web.hulp import SCRIPT, csrf, klant, leeg, met_rol, omgeving, token
-from testservers.smtp import Postbode, smtp_server
+from tests.web.hulp import SCRIPT, csrf, klant, met_rol, token
+from testservers.smtp import Postbode
 
 MAART = datetime(2027, 3, 1, 10, tzinfo=TIJDZONE)
 """nevenfuncties-gs starts on 1 March; its eigenaar is the integriteitscoordinator."""
-
-
-@pytest.fixture
-def post():
-    postbode = Postbode()
-    with smtp_server(postbode) as controller:
-        yield postbode, controller.port
-
-
-@pytest.fixture
-def omg(db_engine, catalogus, post):
-    yield omgeving(db_engine, catalogus, smtp_host="127.0.0.1", smtp_port=post[1], smtp_tls="geen")
-    leeg(db_engine)
 
 
 def link_uit(postbode: Postbode, pad: str) -> str:
