@@ -48,6 +48,7 @@ from engine.gebeurtenissen import gebeurd, registreer
 from models.gebruikersfouten import Gebruikersfout
 from models.instellingen import Instellingen, instellingen
 from models.jaarcijfers import CATEGORIEEN, OMSCHRIJVING_MAX
+from models.planning import STANDAARD_TIJD
 from models.statussen import RondeStatus
 from models.tabellen import Gebeurtenis, Jaarcijfer, Persoon, Ronde
 from models.werkdagen import TIJDZONE
@@ -288,17 +289,18 @@ def voorbeeld(
     catalogus: Catalogus, *, proces: str, stap: str | None = None, soort: str = "verzoek", nu: datetime
 ) -> uitgaand.Voorbeeldbericht:
     """The message of `soort` that a stap of `proces` sends, rendered as the outbox renders it, for a sample
-    recipient, with the dates of the proces's next ronde after `nu` (sample dates when it never starts again).
+    recipient, with the dates of the proces's next ronde after `nu`; for a proces that starts with a person or
+    never again, the dates of a ronde started on the next working day, as the watch starts one the day after an event.
     Raises OnbekendProces (also for an unknown stap, naming the stappen) and GeenVoorbeeld."""
     spec = catalogus.proces(proces)
     nummer, gekozen = catalogus.stap(spec, stap)
     return uitgaand.voorbeeldbericht(catalogus, spec, gekozen, soort, _volgende_ronde(catalogus, spec, nummer, nu))
 
 
-def _volgende_ronde(catalogus: Catalogus, spec, nummer: int, nu: datetime) -> Ronde | None:
-    starts = agenda.rondestarts(spec, catalogus, nu, nu + timedelta(days=6 * 366))
-    if not starts:
-        return None
+def _volgende_ronde(catalogus: Catalogus, spec, nummer: int, nu: datetime) -> Ronde:
+    starts = agenda.rondestarts(spec, catalogus, nu, nu + timedelta(days=6 * 366)) or [
+        datetime.combine(catalogus.werkdagen.eerstvolgende(nu.date() + timedelta(days=1)), STANDAARD_TIJD, TIJDZONE)
+    ]
     plan = agenda.plan_ronde(spec, starts[0], catalogus.werkdagen)[nummer]
     return Ronde(
         proces=spec.id,

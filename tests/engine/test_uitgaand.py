@@ -14,8 +14,6 @@ from models.werkdagen import TIJDZONE
 NU = datetime(2027, 1, 4, 9, tzinfo=TIJDZONE)
 CATALOGUS = laad_catalogus(STANDAARD_MAP)
 STAPPEN = [(p.id, s) for p in CATALOGUS.processen for s in p.alle_stappen]
-VAN_GEBEURTENISSEN = {"ambtseed", "vertrouwenspersonen-termijn"}
-"""Their specs belong to the event-driven processen (issue 13), which wire their own messages."""
 
 
 def soorten(stap) -> list[str]:
@@ -39,8 +37,7 @@ def test_each_stap_asks_in_a_text_of_its_own_and_only_a_register_asks_for_no_cha
         assert ("geen wijzigingen" in bericht.tekst.lower()) == (
             stap.register_naam in ("nevenfuncties", "financiele-belangen")
         )
-    if proces not in VAN_GEBEURTENISSEN:
-        assert not voorbeeld(CATALOGUS, proces=proces, stap=stap.id, nu=NU).sjabloon.startswith("standaard/")
+    assert not voorbeeld(CATALOGUS, proces=proces, stap=stap.id, nu=NU).sjabloon.startswith("standaard/")
 
 
 def test_the_staff_side_jobs_text_is_yearly_and_not_public_below_schaal_14():
@@ -54,6 +51,12 @@ def test_the_confirmer_is_asked_per_person_and_the_subject_names_the_person():
     assert bericht.aan.startswith("Commissaris van de Koning (cvdk), één bericht per persoon uit:")
     assert bericht.onderwerp.endswith(": Voorbeeld Persoon [IP-123]")
     assert "Beste Voorbeeld Bevestiger," in bericht.tekst
+
+
+def test_a_proces_that_starts_with_a_person_shows_a_ronde_started_on_the_next_working_day():
+    bericht = voorbeeld(CATALOGUS, proces="ambtseed", nu=datetime(2027, 1, 8, 9, tzinfo=TIJDZONE))  # a Friday
+    assert "Beste Voorbeeld Bevestiger," in bericht.tekst and "ambtseed of -belofte" in bericht.tekst
+    assert "(uiterlijk maandag 12 april 2027)" in bericht.onderwerp  # started Monday 11 January, termijn P3M
 
 
 def test_the_dates_are_those_of_the_next_ronde():
