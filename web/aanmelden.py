@@ -12,6 +12,7 @@ HttpOnly, SameSite=Lax session cookie.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
@@ -19,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from engine import diensten
+from models.tabellen import Persoon
 from web import invoer
 from web.beveiliging import AANMELDLINK_GELDIG, SESSIE_GELDIG, log
 from web.weergave import formulier, fout, klant, nu, omgeving, staat, te_veel, toon
@@ -58,15 +60,10 @@ def aanmelden_vraag(request: Request) -> Response:
 
 @router.post("/aanmelden", response_class=HTMLResponse)
 async def aanmelden(request: Request) -> Response:
-    gegevens = await formulier(request)
-    fouten: invoer.Fouten = {}
-    email = invoer.email(gegevens, "email", fouten)
-    if fouten:
-        return toon(request, "aanmelden.html", status=400, titel="Aanmelden", email=email, fouten=fouten)
-    ondertekenaar, basis = staat(request).ondertekenaar, omgeving(request).inst.basis_url.rstrip("/")
-
-    def opstellen(persoon) -> tuple[str, str]:
-        link = ondertekenaar.teken("aanmelden", {"p": persoon.id, "e": persoon.email, "l": secrets.token_hex(16)})
+    def opstellen(persoon, basis: str) -> tuple[str, str]:
+        link = staat(request).ondertekenaar.teken(
+            "aanmelden", {"p": persoon.id, "e": persoon.email, "l": secrets.token_hex(16)}
+        )
         return "Uw aanmeldlink voor Integriteit", (
             f"Beste {persoon.naam},\n\nMet deze link meldt u zich aan om meldingen te beoordelen. De link werkt "
             f"één keer en is 15 minuten geldig:\n\n{basis}/aanmelden/{link}\n\nHeeft u dit niet aangevraagd? "
@@ -74,23 +71,45 @@ async def aanmelden(request: Request) -> Response:
         )
 
     omg = omgeving(request)
-    verslag = await run_in_threadpool(
-        diensten.mail_persoon,
-        omg,
-        email=email,
+    return await mail_een_link(
+        request,
+        pagina="aanmelden.html",
+        titel="Aanmelden",
         soort="aanmeldlink",
         opstellen=opstellen,
-        nu=nu(request),
         voorwaarde=lambda persoon: diensten.mag_beoordelen(omg, persoon),
     )
-    _ontwikkeling(verslag)
-    return toon(request, "verstuurd.html", titel="Controleer uw e-mail", email=email, soort="aanmelden")
 
 
-def _ontwikkeling(verslag: diensten.Persoonlijkemail) -> None:
-    """Without an SMTP server (a development machine) the mail's text goes to the log instead."""
-    if verslag.tekst is not None:
+async def mail_een_link(
+    request: Request,
+    *,
+    pagina: str,
+    titel: str,
+    soort: str,
+    opstellen: Callable[[Persoon, str], tuple[str, str]],
+    voorwaarde: Callable[[Persoon], bool] = lambda _p: True,
+) -> Response:
+    """The form that asks for an address and mails a link to it (`opstellen(persoon, basis_url)` writes the
+    subject and text); the answer is the same whether the address is known or not."""
+    gegevens = await formulier(request)
+    fouten: invoer.Fouten = {}
+    email = invoer.email(gegevens, "email", fouten)
+    if fouten:
+        return toon(request, pagina, status=400, titel=titel, email=email, fouten=fouten)
+    basis = omgeving(request).inst.basis_url.rstrip("/")
+    verslag = await run_in_threadpool(
+        diensten.mail_persoon,
+        omgeving(request),
+        email=email,
+        soort=soort,
+        opstellen=lambda persoon: opstellen(persoon, basis),
+        nu=nu(request),
+        voorwaarde=voorwaarde,
+    )
+    if verslag.tekst is not None:  # without an SMTP server (a development machine) the text goes to the log
         log.warning("Geen SMTP-server ingesteld; deze e-mail is niet verstuurd:\n%s", verslag.tekst)
+    return toon(request, "verstuurd.html", titel="Controleer uw e-mail", email=email, soort=soort)
 
 
 def _lees_link(request: Request, link: str) -> dict | None:

@@ -14,8 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from engine import diensten
 from engine.registers import OngeldigeInvoer
 from models.registers import TITELS
-from web import invoer, registerformulier
-from web.aanmelden import _ontwikkeling
+from web import registerformulier
+from web.aanmelden import mail_een_link
 from web.beveiliging import PERSOONLIJK_GELDIG
 from web.weergave import formulier, fout, klant, nu, omgeving, staat, te_veel, toon
 
@@ -31,31 +31,17 @@ def link_vraag(request: Request) -> Response:
 
 @router.post("/link", response_class=HTMLResponse)
 async def link(request: Request) -> Response:
-    gegevens = await formulier(request)
-    fouten: invoer.Fouten = {}
-    email = invoer.email(gegevens, "email", fouten)
-    if fouten:
-        return toon(request, "link.html", status=400, titel="Stuur mij mijn link", email=email, fouten=fouten)
-    ondertekenaar, basis = staat(request).ondertekenaar, omgeving(request).inst.basis_url.rstrip("/")
-
-    def opstellen(persoon) -> tuple[str, str]:
-        link = ondertekenaar.teken("persoonlijk", {"e": persoon.email})
+    def opstellen(persoon, basis: str) -> tuple[str, str]:
+        link = staat(request).ondertekenaar.teken("persoonlijk", {"e": persoon.email})
         return "Uw persoonlijke link voor Integriteit", (
             f"Beste {persoon.naam},\n\nMet deze link meldt u op elk moment een ontvangen geschenk of een nieuwe "
             f"nevenfunctie:\n\n{basis}/persoonlijk/{link}\n\nDe link is persoonlijk: stuur hem niet door. Heeft u "
             "dit niet aangevraagd? Dan kunt u deze e-mail negeren.\n"
         )
 
-    verslag = await run_in_threadpool(
-        diensten.mail_persoon,
-        omgeving(request),
-        email=email,
-        soort="persoonlijke-link",
-        opstellen=opstellen,
-        nu=nu(request),
+    return await mail_een_link(
+        request, pagina="link.html", titel="Stuur mij mijn link", soort="persoonlijke-link", opstellen=opstellen
     )
-    _ontwikkeling(verslag)
-    return toon(request, "verstuurd.html", titel="Controleer uw e-mail", email=email, soort="link")
 
 
 async def _persoon_of_fout(request: Request, ondertekend: str):
