@@ -34,6 +34,7 @@ from sqlmodel import Session, func, select
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
 from engine.onbestelbaar import markeer_onbestelbaar
+from engine.uitgaand import Opmaak
 from models.instellingen import Instellingen
 from models.tabellen import Bericht, Gebeurtenis, Ronde, Verzoek
 from notifications import meldingen, opstellen, smtp
@@ -71,6 +72,7 @@ class _Verzender:
         self.houder = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
         self.vorige_geweigerd = False  # the previous message was refused at DATA
         self.geprobeerd: set[int] = set()  # a run tries each message once
+        self.opmaak = Opmaak(session, catalogus, nu)
 
     def verzend(self) -> None:
         try:
@@ -102,6 +104,8 @@ class _Verzender:
         if not aan:
             self._geef_op(bericht, ronde, "geen ontvangers", onbestelbaar={})
             return
+        if bericht.tekst is None and not self.opmaak.vul_in(bericht, ronde, token):
+            return  # its template failed: it stays queued, with the reason, until the template is repaired
         uit = opstellen.email(
             bericht,
             sleutel=token if bericht.soort in ("verzoek", "herinnering") else None,

@@ -153,9 +153,11 @@ class Antwoord(SQLModel, table=True):
 
 
 class Bericht(SQLModel, table=True):
-    """The outbox: every outgoing message, rendered, with a key that makes queueing it twice impossible.
+    """The outbox: every outgoing message, with a key that makes queueing it twice impossible.
 
-    Its state follows from its timestamps (`models.statussen.berichtstatus`); it is never both sent and refused."""
+    A herinnering is queued without its text (`tekst` NULL) and rendered right before it is sent; once sent, the
+    row holds what went out. Its state follows from its timestamps (`models.statussen.berichtstatus`); it is never
+    both sent and refused."""
 
     __table_args__ = (
         CheckConstraint("NOT (verzonden IS NOT NULL AND geweigerd IS NOT NULL)", name="ck_bericht_verzonden_geweigerd"),
@@ -168,7 +170,7 @@ class Bericht(SQLModel, table=True):
     verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id")
     aan: str = Field(sa_column=Column(Text, nullable=False), description="comma-separated addresses")
     onderwerp: str = Field(max_length=300)
-    tekst: str = Field(sa_column=Column(Text, nullable=False))
+    tekst: str | None = Field(default=None, sa_column=Column(Text), description="NULL until rendered, before sending")
     html: str | None = Field(default=None, sa_column=Column(Text))
     message_id: str = Field(unique=True, max_length=300, description="our own Message-ID, carrying the reply key")
     aangemaakt: datetime
