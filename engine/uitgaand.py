@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, cast, insert, literal
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, func, select
 
 from engine.catalogus import Catalogus
@@ -192,22 +193,27 @@ class Opmaak:
     def vul_in(self, bericht: Bericht, ronde: Ronde, token: str) -> bool:
         """Render `bericht`; False when its template fails: the reason is on the row and in the audit trail, the
         coordinator is told (once an hour per proces), and the message stays queued, tried again by the next run."""
-        sleutel = (ronde.id, bericht.soort)
-        if sleutel not in self._aanschrijvingen:
-            self._aanschrijvingen[sleutel] = _Aanschrijving.van(self.session, self.catalogus, ronde, bericht.soort)
-        schrijven = self._aanschrijvingen[sleutel]
         persoon = self.session.exec(
             select(Persoon).join(Verzoek, Verzoek.persoon_id == Persoon.id).where(Verzoek.id == bericht.verzoek_id)
         ).one()
         try:
+            schrijven = self._aanschrijving(ronde, bericht.soort)
             bericht.tekst, bericht.html = render(
                 self.catalogus.sjablonen, schrijven.sjabloon, schrijven.context(persoon, token)
             )
-        except Exception as fout:  # noqa: BLE001 - a template that fails must not lose the message
+        except SQLAlchemyError:
+            raise  # the database's trouble is the whole run's, not this message's
+        except Exception as fout:  # noqa: BLE001 - a template that fails, or a spec gone, must not lose the message
             _log.exception("verzenden: bericht %s niet opgemaakt", bericht.id)
             self._meld(bericht, ronde, waarom(self.catalogus, fout))
             return False
+        bericht.fout = None  # what an earlier run could not render, it now has
         return True
+
+    def _aanschrijving(self, ronde: Ronde, soort: str) -> _Aanschrijving:
+        if (ronde.id, soort) not in self._aanschrijvingen:
+            self._aanschrijvingen[(ronde.id, soort)] = _Aanschrijving.van(self.session, self.catalogus, ronde, soort)
+        return self._aanschrijvingen[(ronde.id, soort)]
 
     def _meld(self, bericht: Bericht, ronde: Ronde, reden: str) -> None:
         bericht.fout = reden
@@ -224,7 +230,7 @@ class Opmaak:
             f"Integriteit: {ronde.proces}: berichten niet opgemaakt",
             f"Een bericht van {ronde.proces} kon niet worden opgemaakt: {reden}\n"
             "Het blijft klaarstaan en gaat uit zodra het sjabloon is hersteld (`integriteit valideer` helpt daarbij). "
-            "Berichten met dezelfde fout worden in het komende uur niet opnieuw gemeld.",
+            "Over andere berichten van dit proces die niet opgemaakt kunnen worden, volgt het komende uur geen melding.",
         )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import AutoString
@@ -212,20 +212,28 @@ class Inkomend(SQLModel, table=True):
     ruw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+def _bij_commit(doel: str) -> ForeignKey:
+    return ForeignKey(doel, deferrable=True, initially="DEFERRED")
+
+
 class Gebeurtenis(SQLModel, table=True):
     """The append-only audit trail: every change, with who and what it concerned.
 
     Tamper-evident: when its transaction commits, a row gets the next `volgnummer` and a `hash` over its content
-    (the details through `details_digest`) and the previous row's hash (`models.keten`)."""
+    (the details through `details_digest`) and the previous row's hash (`models.keten`).
+
+    Its references are checked at commit: a row then joins the chain (an update in the same transaction), and
+    PostgreSQL checks a reference at once both when a row is inserted and when it is updated in that transaction;
+    deferred, it checks each row once, its last version."""
 
     id: int | None = Field(default=None, primary_key=True)
     moment: datetime = Field(index=True)
     soort: str = Field(max_length=40, index=True)
     proces: str | None = Field(default=None, max_length=100)
-    ronde_id: int | None = Field(default=None, foreign_key="ronde.id")
-    verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id")
-    persoon_id: int | None = Field(default=None, foreign_key="persoon.id")
-    bericht_id: int | None = Field(default=None, foreign_key="bericht.id")
+    ronde_id: int | None = Field(default=None, sa_column_args=[_bij_commit("ronde.id")])
+    verzoek_id: int | None = Field(default=None, sa_column_args=[_bij_commit("verzoek.id")])
+    persoon_id: int | None = Field(default=None, sa_column_args=[_bij_commit("persoon.id")])
+    bericht_id: int | None = Field(default=None, sa_column_args=[_bij_commit("bericht.id")])
     details: str | None = Field(default=None, sa_column=Column(Text), description="JSON; purged after retention")
     details_digest: str | None = Field(default=None, max_length=64, description="SHA-256 of the details")
     volgnummer: int | None = Field(default=None, unique=True, index=True, description="place in the chain, at commit")
