@@ -35,7 +35,7 @@ from notifications.opmaak import MAANDEN, html_uit_tekst, lange_datum, render
 
 _log = logging.getLogger(__name__)
 Adres = tuple[int, str, Persoon]
-"""(verzoek id, verzoek token, persoon): whom a verzoek or herinnering goes to."""
+"""(verzoek id, verzoek token, persoon): whom a verzoek goes to."""
 
 
 def zet_verzoeken_klaar(
@@ -80,14 +80,23 @@ def zet_herinneringen_klaar(
     here, so a template that fails does so now, in the watch that can report it, not first at sending."""
     proces, _ = _spec(catalogus, ronde)
     schrijven = _Aanschrijving.van(session, catalogus, ronde, "herinnering")
-    ontvangers = select(Verzoek.id, Verzoek.token, Persoon).join(Persoon, Persoon.id == Verzoek.persoon_id).where(*waar)
-    eerste = session.exec(ontvangers.order_by(Verzoek.id).limit(1)).first()
+
+    def per_verzoek(*kolommen: Any) -> Any:
+        return (
+            select(*kolommen)
+            .select_from(Verzoek)
+            .join(Persoon, Persoon.id == Verzoek.persoon_id)
+            .where(*waar)
+            .order_by(Verzoek.id)
+        )
+
+    eerste = session.exec(per_verzoek(Verzoek.token, Persoon).limit(1)).first()
     if eerste is None:
         return 0
-    _, token, persoon = eerste
+    token, persoon = eerste
     render(catalogus.sjablonen, schrijven.sjabloon, schrijven.context(persoon, token))
     aan = ", ".join(p.email for p in schrijven.bevestigers) if schrijven.bevestigers is not None else None
-    sleutel = _in_sql(_sleutel_herinnering(_plek("id"), nummer), id=Verzoek.id)
+    sleutel = _in_sql(f"herinnering:{_plek('id')}:{nummer}", id=Verzoek.id)
     onderwerp = (
         f"{onderwerp_verzoek(proces, ronde, nummer, schrijven.over(_plek('naam')))} {sleutels.kenmerk(_plek('id'))}"
     )
@@ -106,14 +115,7 @@ def zet_herinneringen_klaar(
         "verzenden_vanaf": literal(max(nu, ronde.start), c.verzenden_vanaf.type),
         "pogingen": literal(0, c.pogingen.type),
     }
-    gekozen = (
-        select(*kolommen.values())
-        .select_from(Verzoek)
-        .join(Persoon, Persoon.id == Verzoek.persoon_id)
-        .where(*waar)
-        .order_by(Verzoek.id)
-    )
-    session.execute(insert(Bericht.__table__).from_select(list(kolommen), gekozen))
+    session.execute(insert(Bericht.__table__).from_select(list(kolommen), per_verzoek(*kolommen.values())))
     return registreer_per_rij(
         session,
         select(Verzoek.id, Verzoek.persoon_id, Bericht.id)
@@ -126,10 +128,6 @@ def zet_herinneringen_klaar(
         ronde=ronde,
         ontvangers=1 if aan is None else aan.count(",") + 1,
     )
-
-
-def _sleutel_herinnering(verzoek_id: int | str, nummer: int) -> str:
-    return f"herinnering:{verzoek_id}:{nummer}"
 
 
 def _plek(naam: str) -> str:
@@ -229,8 +227,9 @@ class Opmaak:
             instellingen_van(self.session).meldingen,
             f"Integriteit: {ronde.proces}: berichten niet opgemaakt",
             f"Een bericht van {ronde.proces} kon niet worden opgemaakt: {reden}\n"
-            "Het blijft klaarstaan en gaat uit zodra het sjabloon is hersteld (`integriteit valideer` helpt daarbij). "
-            "Over andere berichten van dit proces die niet opgemaakt kunnen worden, volgt het komende uur geen melding.",
+            "Het blijft klaarstaan en gaat uit zodra het sjabloon is hersteld (`integriteit valideer` helpt daarbij).\n"
+            "Over andere berichten van dit proces die niet opgemaakt kunnen worden, volgt het komende uur geen "
+            "melding.",
         )
 
 
