@@ -34,6 +34,8 @@ def markeer(session: Session) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _keten_bij_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # SQLAlchemy calls this at a savepoint's release too: the lock would then be held for the rest
     if session.info.pop(_OPEN, False):
         session.flush()  # whatever is still pending goes in before the chain is closed for this commit
         keten(session)
