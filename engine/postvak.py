@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
 from engine import gebeurtenissen, registers
 from engine.antwoorden import registreer_antwoord
@@ -51,17 +51,46 @@ class Postvakverslag:
 
 
 def lees_postvak(*, engine: Engine, catalogus: Catalogus, inst: Instellingen, nu: datetime) -> Postvakverslag:
-    """Read the reply mailbox: every message handled in a unit of work of its own, committed, then moved to
-    its folder."""
+    """Read the reply mailbox in blocks: each block handled in one unit of work, committed, then moved to its
+    folders."""
     from notifications import imap  # imap_tools is imported only where the mailbox is read
 
     gebeurd: Counter = Counter()
     mappen = imap.lees_postvak(
         inst,
         MAPPEN,
-        lambda ruw: verwerk_veilig(engine=engine, catalogus=catalogus, inst=inst, ruw=ruw, nu=nu, gebeurd=gebeurd),
+        lambda ruwe: verwerk_blok(engine=engine, catalogus=catalogus, inst=inst, ruwe=ruwe, nu=nu, gebeurd=gebeurd),
     )
     return Postvakverslag(mappen, gebeurd)
+
+
+def verwerk_blok(
+    *,
+    engine: Engine,
+    catalogus: Catalogus,
+    ruwe: list[bytes],
+    nu: datetime,
+    inst: Instellingen | None = None,
+    gebeurd: Counter | None = None,
+) -> list[Map]:
+    """Handle a block of messages in one unit of work and say the folder of each; `gebeurd` gathers the domain
+    events. A message that fails spoils nothing: the block is then handled again message by message
+    (`verwerk_veilig`), so only that message lands in Beoordelen. Savepoints would spare the second pass, but
+    SQLite's driver commits at the release of a savepoint opened before the transaction's first write."""
+    try:
+        with sessie(engine, inst) as s:
+            mappen = [afhandeling.map for afhandeling in verwerk_alle(session=s, catalogus=catalogus, ruwe=ruwe, nu=nu)]
+    except (OperationalError, InterfaceError):
+        raise  # the database itself is gone: stop, the messages stay in the inbox for the next poll
+    except Exception:  # noqa: BLE001 - one of the messages: find which, one at a time
+        log.warning("a block of %d incoming messages is handled again one by one", len(ruwe), exc_info=True)
+        return [
+            verwerk_veilig(engine=engine, catalogus=catalogus, inst=inst, ruw=ruw, nu=nu, gebeurd=gebeurd)
+            for ruw in ruwe
+        ]
+    if gebeurd is not None:
+        gebeurd.update(gebeurtenissen.gebeurd(s))
+    return mappen
 
 
 def verwerk_veilig(
@@ -72,7 +101,7 @@ def verwerk_veilig(
     nu: datetime,
     inst: Instellingen | None = None,
     gebeurd: Counter | None = None,
-) -> str:
+) -> Map:
     """Handle one message and say its folder; `gebeurd` gathers the domain events. Nothing about one message
     (broken MIME, absurd headers, a value the database refuses, a removed spec) may stop the others: whatever
     fails lands in Beoordelen with the reason."""
@@ -110,14 +139,60 @@ def _onleesbaar(session: Session, ruw: bytes, nu: datetime, reden: str) -> None:
 
 
 def verwerk(*, session: Session, catalogus: Catalogus, ruw: bytes, nu: datetime) -> Afhandeling:
-    binnen = lees(ruw)
-    eerder = session.exec(select(Inkomend).where(Inkomend.message_id == binnen.message_id)).first()
-    if eerder is not None:
-        return Afhandeling(eerder.map, eerder.uitkomst, nieuw=False)
+    """Handle one message (see `verwerk_alle`)."""
+    return verwerk_alle(session=session, catalogus=catalogus, ruwe=[ruw], nu=nu)[0]
+
+
+def verwerk_alle(*, session: Session, catalogus: Catalogus, ruwe: list[bytes], nu: datetime) -> list[Afhandeling]:
+    """Handle messages in order, in the caller's unit of work. What they refer to is looked up in one query per
+    kind for all of them: the messages seen before (by Message-ID), the verzoeken, their persons and rondes."""
+    binnen = [lees(ruw) for ruw in ruwe]
+    bekend = _bekend(session, binnen)
+    return [_verwerk(session, catalogus, b, ruw, nu, bekend) for b, ruw in zip(binnen, ruwe, strict=True)]
+
+
+@dataclass
+class _Bekend:
+    """What a block of messages refers to, looked up at once; `eerder` grows as the block is recorded."""
+
+    eerder: dict[str, Afhandeling]  # Message-ID -> how it was handled
+    per_token: dict[str, Verzoek]
+    per_nummer: dict[int, Verzoek]
+    # held here because the unit of work only holds its objects weakly: `session.get` finds them without a query
+    personen: list[Persoon]
+    rondes: list[Ronde]
+
+
+def _bekend(session: Session, binnen: list[Binnenkomst]) -> _Bekend:
+    ids = {b.message_id for b in binnen}
+    eerder = session.exec(
+        select(Inkomend.message_id, Inkomend.map, Inkomend.uitkomst).where(Inkomend.message_id.in_(ids))
+    ).all()
+    tokens = {b.sleutel for b in binnen if b.sleutel}
+    nummers = {b.verzoek_nummer for b in binnen if b.verzoek_nummer is not None and not b.sleutel}
+    verzoeken = (
+        session.exec(select(Verzoek).where(or_(Verzoek.token.in_(tokens), Verzoek.id.in_(nummers)))).all()
+        if tokens or nummers
+        else []
+    )
+    return _Bekend(
+        eerder={m: Afhandeling(Map(k), Uitkomst(u), nieuw=False) for m, k, u in eerder},
+        per_token={v.token: v for v in verzoeken},
+        per_nummer={v.id: v for v in verzoeken},
+        personen=session.exec(select(Persoon).where(Persoon.id.in_({v.persoon_id for v in verzoeken}))).all(),
+        rondes=session.exec(select(Ronde).where(Ronde.id.in_({v.ronde_id for v in verzoeken}))).all(),
+    )
+
+
+def _verwerk(
+    session: Session, catalogus: Catalogus, binnen: Binnenkomst, ruw: bytes, nu: datetime, bekend: _Bekend
+) -> Afhandeling:
+    if (eerder := bekend.eerder.get(binnen.message_id)) is not None:
+        return eerder
     if binnen.soort == "bounce":
         afhandeling, verzoek, antwoord_id = _bounce(session, catalogus, binnen, ruw, nu), None, None
     else:
-        verzoek = _verzoek(session, binnen)
+        verzoek = _verzoek(bekend, binnen)
         afhandeling, antwoord_id = _antwoord(session, catalogus, binnen, verzoek, nu)
     inkomend = Inkomend(
         message_id=binnen.message_id,
@@ -133,6 +208,7 @@ def verwerk(*, session: Session, catalogus: Catalogus, ruw: bytes, nu: datetime)
     )
     session.add(inkomend)
     session.flush()
+    bekend.eerder[binnen.message_id] = Afhandeling(afhandeling.map, afhandeling.uitkomst, nieuw=False)
     ronde = session.get(Ronde, verzoek.ronde_id) if verzoek else None
     registreer(
         session,
@@ -147,11 +223,11 @@ def verwerk(*, session: Session, catalogus: Catalogus, ruw: bytes, nu: datetime)
     return afhandeling
 
 
-def _verzoek(session: Session, binnen: Binnenkomst) -> Verzoek | None:
+def _verzoek(bekend: _Bekend, binnen: Binnenkomst) -> Verzoek | None:
     if binnen.sleutel:
-        return session.exec(select(Verzoek).where(Verzoek.token == binnen.sleutel)).first()
+        return bekend.per_token.get(binnen.sleutel)
     if binnen.verzoek_nummer is not None:
-        return session.get(Verzoek, binnen.verzoek_nummer)
+        return bekend.per_nummer.get(binnen.verzoek_nummer)
     return None
 
 
