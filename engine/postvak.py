@@ -304,9 +304,27 @@ def _leg_antwoorden_vast(session: Session, catalogus: Catalogus, nieuw: list[_Ni
                 for n in partij
             ],
         )
+        # "geen wijzigingen" confirms the register as it stands; free text waits as a proposal for the eigenaar
+        registers.na_antwoorden(
+            session,
+            catalogus=catalogus,
+            antwoorden=[
+                registers.NaAntwoord(
+                    verzoek=n.verzoek,
+                    ronde=n.antwoord.ronde,
+                    antwoord_id=v.antwoord_id,
+                    geen_wijzigingen=n.binnen.geen_wijzigingen,
+                    tekst=n.binnen.tekst,
+                    te_laat=v.te_laat,
+                )
+                for n, v in zip(partij, vastgelegd, strict=True)
+            ],
+            nu=nu,
+            kanaal="email",
+        )
         for n, v in zip(partij, vastgelegd, strict=True):
             n.antwoord_id = v.antwoord_id
-            n.uitkomst = _na_het_antwoord(session, catalogus, n, v.te_laat, nu)
+            n.uitkomst = _ontvangen(session, catalogus, n, v.te_laat, nu)
 
 
 def _partij(catalogus: Catalogus, nieuw: list[_Nieuw]) -> tuple[list[_Nieuw], list[_Nieuw]]:
@@ -326,21 +344,9 @@ def _partij(catalogus: Catalogus, nieuw: list[_Nieuw]) -> tuple[list[_Nieuw], li
     return nieuw, []
 
 
-def _na_het_antwoord(session: Session, catalogus: Catalogus, n: _Nieuw, te_laat: bool, nu: datetime) -> Afhandeling:
+def _ontvangen(session: Session, catalogus: Catalogus, n: _Nieuw, te_laat: bool, nu: datetime) -> Afhandeling:
+    """The outcome of a recorded answer; one in time is confirmed to its sender."""
     binnen, antwoord = n.binnen, n.antwoord
-    # "geen wijzigingen" confirms the register as it stands; free text waits as a proposal for the eigenaar
-    registers.na_antwoord(
-        session,
-        catalogus=catalogus,
-        verzoek=n.verzoek,
-        ronde=antwoord.ronde,
-        antwoord_id=n.antwoord_id,
-        geen_wijzigingen=binnen.geen_wijzigingen,
-        tekst=binnen.tekst,
-        te_laat=te_laat,
-        nu=nu,
-        kanaal="email",
-    )
     if te_laat:
         return Afhandeling(VERWERKT, Uitkomst.TE_LAAT)
     zet_bericht_klaar(
