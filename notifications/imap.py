@@ -32,17 +32,15 @@ def postvak(inst: Instellingen) -> Iterator[MailBox]:
         yield mb
 
 
-def lees_postvak(
-    inst: Instellingen, mappen: tuple[str, ...], verwerk: Callable[[list[bytes]], list[str]], blok: int = BLOK
-) -> Counter:
-    """Handle the inbox `blok` messages at a time with `verwerk` (raw messages -> the folder of each), then move
+def lees_postvak(inst: Instellingen, mappen: tuple[str, ...], verwerk: Callable[[list[bytes]], list[str]]) -> Counter:
+    """Handle the inbox BLOK messages at a time with `verwerk` (raw messages -> the folder of each), then move
     each block to its folders."""
     verslag: Counter = Counter()
     with postvak(inst) as mb:
         for map in mappen:
             if not mb.folder.exists(map):
                 mb.folder.create(map)
-        for berichten in _berichten(mb, blok):
+        for berichten in _berichten(mb, BLOK):
             per_map: dict[str, list[str]] = {}
             for (uid, _), doel in zip(berichten, verwerk([ruw for _, ruw in berichten]), strict=True):
                 per_map.setdefault(doel, []).append(uid)
