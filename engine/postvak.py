@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -50,9 +51,16 @@ class Postvakverslag:
     gebeurd: Counter  # (ronde id, domain event) -> how often, over all messages
 
 
-def lees_postvak(*, engine: Engine, catalogus: Catalogus, inst: Instellingen, nu: datetime) -> Postvakverslag:
+def lees_postvak(
+    *,
+    engine: Engine,
+    catalogus: Catalogus,
+    inst: Instellingen,
+    nu: datetime,
+    voortgang: Callable[[int, int], None] | None = None,
+) -> Postvakverslag:
     """Read the reply mailbox in blocks: each block handled in one unit of work, committed, then moved to its
-    folders."""
+    folders; `voortgang` hears (messages done, messages in the inbox) after each block."""
     from notifications import imap  # imap_tools is imported only where the mailbox is read
 
     gebeurd: Counter = Counter()
@@ -60,6 +68,7 @@ def lees_postvak(*, engine: Engine, catalogus: Catalogus, inst: Instellingen, nu
         inst,
         MAPPEN,
         lambda ruwe: verwerk_blok(engine=engine, catalogus=catalogus, inst=inst, ruwe=ruwe, nu=nu, gebeurd=gebeurd),
+        voortgang,
     )
     return Postvakverslag(mappen, gebeurd)
 

@@ -32,29 +32,36 @@ def postvak(inst: Instellingen) -> Iterator[MailBox]:
         yield mb
 
 
-def lees_postvak(inst: Instellingen, mappen: tuple[str, ...], verwerk: Callable[[list[bytes]], list[str]]) -> Counter:
+def lees_postvak(
+    inst: Instellingen,
+    mappen: tuple[str, ...],
+    verwerk: Callable[[list[bytes]], list[str]],
+    voortgang: Callable[[int, int], None] | None = None,
+) -> Counter:
     """Handle the inbox BLOK messages at a time with `verwerk` (raw messages -> the folder of each), then move
-    each block to its folders."""
+    each block to its folders; `voortgang` hears (messages done, messages in the inbox) after each block."""
     verslag: Counter = Counter()
     with postvak(inst) as mb:
         for map in mappen:
             if not mb.folder.exists(map):
                 mb.folder.create(map)
-        for berichten in _berichten(mb, BLOK):
+        uids = mb.uids()
+        for begin in range(0, len(uids), BLOK):
+            berichten = _haal(mb, uids[begin : begin + BLOK])
             per_map: dict[str, list[str]] = {}
             for (uid, _), doel in zip(berichten, verwerk([ruw for _, ruw in berichten]), strict=True):
                 per_map.setdefault(doel, []).append(uid)
-            for doel, uids in per_map.items():  # the block was committed before it moves
-                mb.move(uids, doel)
-                verslag[doel] += len(uids)
+            for doel, uids_naar in per_map.items():  # the block was committed before it moves
+                mb.move(uids_naar, doel)
+                verslag[doel] += len(uids_naar)
+            if voortgang:
+                voortgang(min(begin + BLOK, len(uids)), len(uids))
     return verslag
 
 
-def _berichten(mb: MailBox, blok: int) -> Iterator[list[tuple[str, bytes]]]:
-    """The inbox in blocks: (uid, raw message) each, fetched without marking them seen."""
-    uids = mb.uids()
-    for begin in range(0, len(uids), blok):
-        status, data = mb.client.uid("fetch", ",".join(uids[begin : begin + blok]), "(UID BODY.PEEK[])")
-        if status != "OK":
-            raise OSError(f"IMAP fetch failed: {data!r}")
-        yield [(m[1].decode(), item[1]) for item in data if isinstance(item, tuple) and (m := _UID.search(item[0]))]
+def _haal(mb: MailBox, uids: list[str]) -> list[tuple[str, bytes]]:
+    """(uid, raw message) of each, fetched in one command without marking them seen."""
+    status, data = mb.client.uid("fetch", ",".join(uids), "(UID BODY.PEEK[])")
+    if status != "OK":
+        raise OSError(f"IMAP fetch failed: {data!r}")
+    return [(m[1].decode(), item[1]) for item in data if isinstance(item, tuple) and (m := _UID.search(item[0]))]
