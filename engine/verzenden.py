@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, func, select
 
 from engine.catalogus import Catalogus
@@ -108,9 +109,9 @@ class _Verzender:
             deadline=ronde.deadline,
             inst=self.inst,
         )
-        bericht.pogingen += 1
+        set_committed_value(bericht, "pogingen", bericht.pogingen + 1)  # written with the outcome
         try:
-            bezorging = smtp.bezorg(verbinding, uit, aan)
+            bezorging = smtp.bezorg(verbinding, uit, aan, afzender=self.inst.afzender)
         except smtp.BerichtGeweigerd as fout:
             if self.vorige_geweigerd:
                 raise smtp.Serverstoring(f"{fout} (ook het vorige bericht werd geweigerd)") from fout
@@ -128,9 +129,7 @@ class _Verzender:
             self._geef_op(bericht, ronde, _redenen(bezorging.blijvend), onbestelbaar=bezorging.blijvend)
 
     def _verzonden(self, bericht: Bericht, ronde: Ronde, bezorging: smtp.Bezorging) -> None:
-        bericht.verzonden = self.nu
-        if bezorging.tijdelijk:
-            bericht.fout = _redenen(bezorging.tijdelijk)
+        self._schrijf(bericht, verzonden=self.nu, fout=_redenen(bezorging.tijdelijk) if bezorging.tijdelijk else None)
         registreer(self.session, soort="bericht-verzonden", nu=self.nu, ronde=ronde, bericht_id=bericht.id)
         self._markeer(ronde, bezorging.blijvend)
         self.verslag.verzonden += 1
@@ -139,8 +138,7 @@ class _Verzender:
 
     def _stel_uit(self, bericht: Bericht, ronde: Ronde, reden: str, onbestelbaar: dict[str, str]) -> None:
         """A refusal for now: tried again next run, given up after OPGEVEN_NA."""
-        bericht.fout = reden
-        bericht.uitgesteld_sinds = bericht.uitgesteld_sinds or self.nu
+        self._schrijf(bericht, fout=reden, uitgesteld_sinds=bericht.uitgesteld_sinds or self.nu)
         if self.nu - bericht.uitgesteld_sinds >= OPGEVEN_NA:
             opgegeven = f"na {OPGEVEN_NA.days} dagen opgegeven"
             self._geef_op(
@@ -148,7 +146,7 @@ class _Verzender:
             )
 
     def _geef_op(self, bericht: Bericht, ronde: Ronde, reden: str, onbestelbaar: dict[str, str]) -> None:
-        bericht.geweigerd, bericht.fout = self.nu, reden
+        self._schrijf(bericht, geweigerd=self.nu, fout=reden)
         registreer(self.session, soort="bericht-geweigerd", nu=self.nu, ronde=ronde, bericht_id=bericht.id, reden=reden)
         self._markeer(ronde, onbestelbaar)
         self.verslag.geweigerd += 1
@@ -156,6 +154,16 @@ class _Verzender:
             meldingen.alarmeer(
                 self.inst.meldingen, bericht.onderwerp, f"(niet per e-mail bezorgd: {reden})\n\n{bericht.tekst}"
             )
+
+    def _schrijf(self, bericht: Bericht, **waarden) -> None:
+        """Write the outcome (`waarden`, and the attempts) to the message's row with one UPDATE, and keep the
+        loaded object in step without making it dirty: a flush of the unit of work would cost more than the
+        UPDATE itself, once per message."""
+        self.session.execute(
+            update(_BERICHT).where(_BERICHT.c.id == bericht.id).values(pogingen=bericht.pogingen, **waarden)
+        )
+        for kolom, waarde in waarden.items():
+            set_committed_value(bericht, kolom, waarde)
 
     def _markeer(self, ronde: Ronde, onbestelbaar: dict[str, str]) -> None:
         for adres, reden in onbestelbaar.items():
@@ -242,6 +250,7 @@ class _Verzender:
 
 
 _TE_VERZENDEN = (Bericht.verzonden.is_(None), Bericht.geweigerd.is_(None))
+_BERICHT = Bericht.__table__
 
 
 def _wachtend(session: Session, nu: datetime) -> int:
