@@ -8,7 +8,10 @@ and its process is gone.
 
 What the server says, and what it means:
 - accepted: marked sent in its own commit straight away. The one window left is a crash between the
-  server's "250 OK" and that commit, which sends that single message again;
+  server's "250 OK" and that commit, which sends that single message again. Its gebeurtenis
+  (`bericht-verzonden`) follows when the block ends, for the whole block in one commit: chaining the audit
+  trail at every commit would cost more than the SMTP conversation. Until then the message keeps its claim,
+  which is how a sent message whose sender crashed before booking it is found: the next run books it;
 - an address refused permanently: the person is marked undeliverable and the eigenaar told; the rest goes;
 - refused for now (4xx), or one message refused at DATA: tried again next run, and given up after five days
   of that (as mail servers themselves give up), which then counts as a permanent refusal;
@@ -33,7 +36,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, func, select
 
 from engine.catalogus import Catalogus
-from engine.gebeurtenissen import registreer
+from engine.gebeurtenissen import registreer, registreer_veel, rij
 from engine.onbestelbaar import markeer_onbestelbaar
 from models.instellingen import Instellingen
 from models.tabellen import Bericht, Gebeurtenis, Ronde, Verzoek
@@ -74,6 +77,7 @@ class _Verzender:
         self.geprobeerd: set[int] = set()  # a run tries each message once
 
     def verzend(self) -> None:
+        self._boek_achtergelaten()
         try:
             if blok := self._claim():
                 with smtp.verbinding(self.inst) as verbinding:
@@ -130,7 +134,6 @@ class _Verzender:
 
     def _verzonden(self, bericht: Bericht, ronde: Ronde, bezorging: smtp.Bezorging) -> None:
         self._schrijf(bericht, verzonden=self.nu, fout=_redenen(bezorging.tijdelijk) if bezorging.tijdelijk else None)
-        registreer(self.session, soort="bericht-verzonden", nu=self.nu, ronde=ronde, bericht_id=bericht.id)
         self._markeer(ronde, bezorging.blijvend)
         self.verslag.verzonden += 1
         if bericht.soort in ALARM:
@@ -146,7 +149,7 @@ class _Verzender:
             )
 
     def _geef_op(self, bericht: Bericht, ronde: Ronde, reden: str, onbestelbaar: dict[str, str]) -> None:
-        self._schrijf(bericht, geweigerd=self.nu, fout=reden)
+        self._schrijf(bericht, geweigerd=self.nu, fout=reden, geclaimd_door=None, geclaimd_tot=None)
         registreer(self.session, soort="bericht-geweigerd", nu=self.nu, ronde=ronde, bericht_id=bericht.id, reden=reden)
         self._markeer(ronde, onbestelbaar)
         self.verslag.geweigerd += 1
@@ -219,9 +222,11 @@ class _Verzender:
         )
 
     def _geef_vrij(self) -> None:
-        """Give back whatever this sender claimed and did not finish, so the next run need not wait."""
+        """Book what this sender sent, and give back whatever it claimed and did not finish, so the next run need
+        not wait."""
         try:
             self.session.rollback()
+            self._boek([self.houder])
             self.session.execute(
                 update(Bericht)
                 .where(Bericht.geclaimd_door == self.houder, *_TE_VERZENDEN)
@@ -231,6 +236,38 @@ class _Verzender:
             self.session.commit()
         except SQLAlchemyError:
             self.session.rollback()  # the database is gone too; the lease will end by itself
+
+    def _boek_achtergelaten(self) -> None:
+        """Book the messages that senders which are gone (their lease ended, or their process on this machine)
+        sent but did not book."""
+        c = _BERICHT.c
+        houders = self.session.execute(
+            select(c.geclaimd_door, func.max(c.geclaimd_tot) < datetime.now(UTC))
+            .where(c.verzonden.is_not(None), c.geclaimd_door.is_not(None))
+            .group_by(c.geclaimd_door)
+        ).all()
+        if weg := [houder for houder, verlopen in houders if verlopen or _proces_weg(houder)]:
+            self._boek(weg)
+            self.session.commit()
+
+    def _boek(self, houders: list[str]) -> None:
+        """Record `bericht-verzonden` for the sent messages these senders still hold, and end their claim on
+        them; one UPDATE takes them, so two senders never book the same message."""
+        c = _BERICHT.c
+        geboekt = self.session.execute(
+            update(_BERICHT)
+            .where(c.geclaimd_door.in_(houders), c.verzonden.is_not(None))
+            .values(geclaimd_door=None, geclaimd_tot=None)
+            .returning(c.id, c.ronde_id, c.verzonden)
+        ).all()
+        rondes = {r.id: r for r in self.session.exec(select(Ronde).where(Ronde.id.in_({g.ronde_id for g in geboekt})))}
+        registreer_veel(
+            self.session,
+            [
+                rij(soort="bericht-verzonden", nu=verzonden, ronde=rondes[ronde_id], bericht_id=bericht_id)
+                for bericht_id, ronde_id, verzonden in sorted(geboekt)
+            ],
+        )
 
     def _alarmeer_storing(self) -> None:
         """Tell the coordinator that mail waits, once an hour at most while the storing lasts."""
