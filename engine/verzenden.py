@@ -260,6 +260,8 @@ class _Verzender:
             .values(geclaimd_door=None, geclaimd_tot=None)
             .returning(c.id, c.ronde_id, c.verzonden)
         ).all()
+        if not geboekt:
+            return
         rondes = {r.id: r for r in self.session.exec(select(Ronde).where(Ronde.id.in_({g.ronde_id for g in geboekt})))}
         registreer_veel(
             self.session,

@@ -54,11 +54,11 @@ def email(bericht: Bericht, *, sleutel: str | None, deadline: date | None, inst:
 
 def _kop(naam: str, waarde: str) -> bytes:
     """One header, folded at spaces to REGEL characters where it can be (RFC 5322 2.2.3); never right after the
-    name, as some parsers then keep the fold's space in the value."""
-    eerste, *woorden = waarde.split(" ")
+    name, as some parsers then keep the fold's space in the value. A line break in the value becomes a space."""
+    eerste, *woorden = waarde.split() or [""]
     regels, regel = [], f"{naam}: {eerste}"
     for woord in woorden:
-        if woord and len(regel) + 1 + len(woord) > REGEL:
+        if len(regel) + 1 + len(woord) > REGEL:
             regels.append(regel)
             regel = ""
         regel = f"{regel} {woord}"

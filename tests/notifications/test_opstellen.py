@@ -63,6 +63,13 @@ def test_it_is_ascii_with_crlf_lines_that_fit_and_headers_folded_at_spaces():
     assert gelezen(ruw)["To"] == lang
 
 
+def test_a_line_break_in_a_header_value_cannot_start_a_header_of_its_own():
+    m = gelezen(
+        opstellen.email(bericht(onderwerp="Vraag\r\nBcc: iedereen@example.org"), sleutel=None, deadline=None, inst=INST)
+    )
+    assert m["Subject"] == "Vraag Bcc: iedereen@example.org" and m["Bcc"] is None
+
+
 def test_a_message_without_reply_key_has_no_reply_to_and_no_calendar():
     m = gelezen(
         opstellen.email(bericht(soort="melding", html="<p>Al klaar</p>"), sleutel=None, deadline=None, inst=INST)
