@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, func, select
@@ -162,9 +162,7 @@ class _Verzender:
         """Write the outcome (`waarden`, and the attempts) to the message's row with one UPDATE, and keep the
         loaded object in step without making it dirty: a flush of the unit of work would cost more than the
         UPDATE itself, once per message."""
-        self.session.execute(
-            update(_BERICHT).where(_BERICHT.c.id == bericht.id).values(pogingen=bericht.pogingen, **waarden)
-        )
+        self.session.execute(_UITKOMST, {"b_id": bericht.id, "pogingen": bericht.pogingen, **waarden})
         for kolom, waarde in waarden.items():
             set_committed_value(bericht, kolom, waarde)
 
@@ -290,6 +288,8 @@ class _Verzender:
 
 _TE_VERZENDEN = (Bericht.verzonden.is_(None), Bericht.geweigerd.is_(None))
 _BERICHT = Bericht.__table__
+_UITKOMST = update(_BERICHT).where(_BERICHT.c.id == bindparam("b_id"))
+"""The columns it sets are the parameters it is given; built once, as building it took longer than running it."""
 
 
 def _wachtend(session: Session, nu: datetime) -> int:
