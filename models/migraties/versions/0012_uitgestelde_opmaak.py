@@ -1,16 +1,16 @@
 """uitgestelde opmaak: a herinnering is queued without its text and rendered right before it is sent; the audit
 trail's references are checked at commit
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-29 06:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
