@@ -59,10 +59,13 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
     verslag["vertrokken"] += _vertrek(session, vandaag, nu)
     if werkdag:
         gestart = rondes.gestarte_periodes(session, nu)
+        levenslopen = persoonsrondes.Levenslopen(session, catalogus, nu)
         for proces in filter(lambda p: p.actief, catalogus.processen):
             with apart(proces.id, None):
                 if proces.per_persoon:
-                    starts = persoonsrondes.start_persoonsrondes(session, catalogus=catalogus, proces=proces, nu=nu)
+                    starts = persoonsrondes.start_persoonsrondes(
+                        session, catalogus=catalogus, proces=proces, nu=nu, levenslopen=levenslopen
+                    )
                     verslag["gestart"] += len(starts)
                     continue
                 start = rondes.start_ronde(session=session, catalogus=catalogus, proces=proces, nu=nu, gestart=gestart)
