@@ -51,15 +51,16 @@ class Levenslopen:
         self._per_proces: dict[str, list[Aanleiding]] = {}
 
     @cached_property
-    def gebeurtenissen(self) -> dict[str, list[levensloop.Levensgebeurtenis]]:
-        """The events of every kind a proces or the wekker asks about, by kind, oldest first."""
+    def gebeurtenissen(self) -> dict[str, list[tuple[levensloop.Levensgebeurtenis, datetime]]]:
+        """The events of every kind a proces or the wekker asks about, by kind, oldest first; each with when a
+        ronde for it starts."""
         soorten = {levensloop.UITDIENST}
         for proces in self.catalogus.processen:
             if proces.actief and isinstance(proces.planning, GebeurtenisPlanning):
                 soorten.add(proces.planning.gebeurtenis)
-        per_soort: dict[str, list[levensloop.Levensgebeurtenis]] = {soort: [] for soort in soorten}
+        per_soort: dict[str, list[tuple[levensloop.Levensgebeurtenis, datetime]]] = {soort: [] for soort in soorten}
         for gebeurtenis in levensloop.sinds(self.session, soorten, self.nu - TERUGBLIK):
-            per_soort[gebeurtenis.soort].append(gebeurtenis)
+            per_soort[gebeurtenis.soort].append((gebeurtenis, _werkdag_na(self.catalogus, gebeurtenis.datum)))
         return per_soort
 
     @cached_property
@@ -108,10 +109,9 @@ class Levenslopen:
             return []  # started when made (start_melding)
         gestart = self._gestart[proces.id]
         kandidaten = []
-        for g in self.gebeurtenissen[planning.gebeurtenis]:
+        for g, start in self.gebeurtenissen[planning.gebeurtenis]:
             if planning.rol is not None and g.rol != planning.rol:
                 continue
-            start = _werkdag_na(self.catalogus, g.datum)
             if start <= self.nu and (g.persoon_id, start.date()) in gestart:
                 continue  # started already: whether it concerns the person no longer matters
             if self._op_tijd(proces, start):

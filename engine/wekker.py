@@ -50,7 +50,7 @@ def _levens(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[da
     ).one()
     if uit_dienst is not None:
         yield _middernacht(uit_dienst)
-    for vertrek in levenslopen.gebeurtenissen[levensloop.UITDIENST]:
+    for vertrek, _ in levenslopen.gebeurtenissen[levensloop.UITDIENST]:
         if vertrek.datum >= morgen:
             yield _middernacht(vertrek.datum)
 
@@ -59,8 +59,7 @@ def _starts(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[da
     eerst = _werkmoment(catalogus, na + _DIRECT)
     gestart = rondes.gestarte_periodes(session, eerst)
     for proces in filter(lambda p: p.actief, catalogus.processen):
-        achterstallig = rondes.te_starten(catalogus, proces, eerst)
-        if achterstallig is not None and (proces.id, _dag(achterstallig)) not in gestart:
+        if rondes.nog_te_starten(catalogus, proces, eerst, gestart) is not None:
             yield eerst
         if (volgende := rondes.volgende_start(catalogus, proces, na)) is not None:
             yield volgende
