@@ -301,6 +301,9 @@ def _tabelrij(nummer: int, cellen: list[str], koppen: list[str]) -> Rij:
 
 def _veldproblemen(nummer: int, velden: dict[str, Any]) -> list[str]:
     """A field too long or with a control character; a list (YAML's rollen) item by item."""
+    waarden = velden.values()
+    if all(isinstance(w, str) and len(w) <= MAX_VELD for w in waarden) and not _STUURTEKEN.search("".join(waarden)):
+        return []  # the common row, checked at once: a file has thousands
     problemen = []
     for kolom, waarde in velden.items():
         teksten = [w for w in (waarde if isinstance(waarde, list) else [waarde]) if isinstance(w, str)]

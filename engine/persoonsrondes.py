@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 
+from sqlalchemy import true
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -49,6 +50,7 @@ class Levenslopen:
         self.session, self.catalogus, self.nu = session, catalogus, nu
         self.vandaag = nu.astimezone(TIJDZONE).date()
         self._per_proces: dict[str, list[Aanleiding]] = {}
+        self._gelezen: dict[int, Persoon] = {}
 
     @cached_property
     def gebeurtenissen(self) -> dict[str, list[tuple[levensloop.Levensgebeurtenis, datetime]]]:
@@ -116,7 +118,7 @@ class Levenslopen:
                 continue  # started already: whether it concerns the person no longer matters
             if self._op_tijd(proces, start):
                 kandidaten.append(Aanleiding(g.persoon_id, start, g.id))
-        personen = _personen(self.session, {a.persoon_id for a in kandidaten})
+        personen = self._personen({a.persoon_id for a in kandidaten})
         doelgroep = _doelgroep(proces)
         return [a for a in kandidaten if _betreft(doelgroep, personen.get(a.persoon_id), planning.gebeurtenis)]
 
@@ -126,8 +128,10 @@ class Levenslopen:
         kolom = {"in-dienst": Persoon.in_dienst, "uit-dienst": Persoon.uit_dienst}.get(planning.datum, Persoon.benoemd)
         doelgroep = _doelgroep(proces)
         aanleidingen = []
+        # LIKE narrows to the role whose appointment date it is; Persoon.datum checks the role exactly
+        rol = Persoon.rollen.like(f"%{planning.rol}%") if planning.rol else true()
         for persoon in self.session.exec(
-            select(Persoon).where(Persoon.actief, kolom.is_not(None)).order_by(Persoon.id)
+            select(Persoon).where(Persoon.actief, kolom.is_not(None), rol).order_by(Persoon.id)
         ):
             dag = persoon.datum(planning.datum)
             if dag is None or not _betreft(doelgroep, persoon, None):
@@ -142,6 +146,12 @@ class Levenslopen:
                 Aanleiding(persoon.id, s) for s in [*verstreken[-1:], *komend[:1]] if self._op_tijd(proces, s)
             ]
         return aanleidingen
+
+    def _personen(self, ids: set[int]) -> dict[int, Persoon]:
+        """The persons with these ids (and others read before): a joiner is read once for all processen."""
+        if nieuw := ids - self._gelezen.keys():
+            self._gelezen.update(_personen(self.session, nieuw))
+        return self._gelezen
 
     def _op_tijd(self, proces: Proces, start: datetime) -> bool:
         """Whether a ronde starting at `start` can still be asked: asking after its deadline would be too late."""
@@ -231,6 +241,7 @@ def _personen(session: Session, ids: set[int]) -> dict[int, Persoon]:
     return {p.id: p for p in session.exec(select(Persoon).where(Persoon.id.in_(ids)))}
 
 
+@lru_cache(maxsize=4096)
 def _werkdag_na(catalogus: Catalogus, dag: date) -> datetime:
     """09:00 on the first working day after `dag`."""
     volgende = catalogus.werkdagen.eerstvolgende(dag + timedelta(days=1))
