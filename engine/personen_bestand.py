@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import yaml
 from charset_normalizer import from_bytes
 
@@ -210,6 +209,8 @@ def _csv_reden(fout: csv.Error) -> str:
 
 def _xlsx_tabel(data: bytes) -> Tabel:
     """The first sheet, every row as wide as the widest."""
+    import openpyxl  # only for Excel files: a CSV import (and every simulated quarter) does without its load time
+
     try:
         boek = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # a damaged file raises any of a dozen kinds, from zipfile, xml and openpyxl
