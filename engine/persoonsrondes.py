@@ -10,13 +10,14 @@ person, so starting twice changes nothing.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import true
+from sqlalchemy import Engine, true
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from engine import levensloop
 from engine.agenda import stapplan
@@ -25,7 +26,7 @@ from engine.rondes import Start, begin_stap
 from models.doelgroep import Doelgroep
 from models.planning import STANDAARD_TIJD, GebeurtenisPlanning, PersoonsdatumPlanning
 from models.proces import Proces
-from models.tabellen import Persoon, Ronde
+from models.tabellen import Gebeurtenis, Persoon, Ronde
 from models.werkdagen import TIJDZONE
 
 TERUGBLIK = timedelta(days=400)
@@ -41,29 +42,46 @@ class Aanleiding:
     gebeurtenis_id: int | None = None
 
 
+@dataclass
+class _Lezing:
+    """What a Levenslopen read, and the moment and state it read them at."""
+
+    sleutel: tuple
+    gebeurtenissen: dict[str, list[tuple[levensloop.Levensgebeurtenis, datetime]]] | None = None
+    per_proces: dict[str, list[Aanleiding]] = field(default_factory=dict)
+
+
+_lezingen: WeakKeyDictionary[Engine, _Lezing] = WeakKeyDictionary()
+"""Per database, the last reading: the wekker asks at the moment the watch just asked, and reads nothing again
+while no event or person changed since (the rondes started since are read each time)."""
+
+
 class Levenslopen:
     """What the rondes for one person start from at `nu`, read once for every per-person proces (a watch asks
     for each of them, and the wekker again): the events of the look-back window, the rondes already started
-    for them, and the persons concerned, read only for what could still start."""
+    for them, and the persons concerned, read only for what can still start in time."""
 
     def __init__(self, session: Session, catalogus: Catalogus, nu: datetime) -> None:
         self.session, self.catalogus, self.nu = session, catalogus, nu
         self.vandaag = nu.astimezone(TIJDZONE).date()
-        self._per_proces: dict[str, list[Aanleiding]] = {}
         self._gelezen: dict[int, Persoon] = {}
+        sleutel = (catalogus, nu, *_stand(session, _soorten(catalogus)))
+        engine = session.get_bind()
+        if (lezing := _lezingen.get(engine)) is None or lezing.sleutel != sleutel:
+            lezing = _lezingen[engine] = _Lezing(sleutel)
+        self._lezing = lezing
 
-    @cached_property
+    @property
     def gebeurtenissen(self) -> dict[str, list[tuple[levensloop.Levensgebeurtenis, datetime]]]:
         """The events of every kind a proces or the wekker asks about, by kind, oldest first; each with when a
         ronde for it starts."""
-        soorten = {levensloop.UITDIENST}
-        for proces in self.catalogus.processen:
-            if proces.actief and isinstance(proces.planning, GebeurtenisPlanning):
-                soorten.add(proces.planning.gebeurtenis)
-        per_soort: dict[str, list[tuple[levensloop.Levensgebeurtenis, datetime]]] = {soort: [] for soort in soorten}
-        for gebeurtenis in levensloop.sinds(self.session, soorten, self.nu - TERUGBLIK):
-            per_soort[gebeurtenis.soort].append((gebeurtenis, _werkdag_na(self.catalogus, gebeurtenis.datum)))
-        return per_soort
+        if self._lezing.gebeurtenissen is None:
+            soorten = _soorten(self.catalogus)
+            per_soort: dict[str, list[tuple[levensloop.Levensgebeurtenis, datetime]]] = {s: [] for s in soorten}
+            for gebeurtenis in levensloop.sinds(self.session, soorten, self.nu - TERUGBLIK):
+                per_soort[gebeurtenis.soort].append((gebeurtenis, _werkdag_na(self.catalogus, gebeurtenis.datum)))
+            self._lezing.gebeurtenissen = per_soort
+        return self._lezing.gebeurtenissen
 
     @cached_property
     def _gestart(self) -> dict[str, set[tuple[int, date]]]:
@@ -99,9 +117,10 @@ class Levenslopen:
     def aanleidingen(self, proces: Proces) -> list[Aanleiding]:
         """What calls for a ronde of `proces` and can still be asked in time (its first deadline not passed):
         for the persons it concerns now."""
-        if proces.id not in self._per_proces:
-            self._per_proces[proces.id] = self._lees(proces)
-        return self._per_proces[proces.id]
+        gelezen = self._lezing.per_proces
+        if proces.id not in gelezen:
+            gelezen[proces.id] = self._lees(proces)
+        return gelezen[proces.id]
 
     def _lees(self, proces: Proces) -> list[Aanleiding]:
         planning = proces.planning
@@ -109,13 +128,10 @@ class Levenslopen:
             return self._op_eigen_datum(proces, planning)
         if planning.gebeurtenis == levensloop.MELDING:
             return []  # started when made (start_melding)
-        gestart = self._gestart[proces.id]
         kandidaten = []
         for g, start in self.gebeurtenissen[planning.gebeurtenis]:
             if planning.rol is not None and g.rol != planning.rol:
                 continue
-            if start <= self.nu and (g.persoon_id, start.date()) in gestart:
-                continue  # started already: whether it concerns the person no longer matters
             if self._op_tijd(proces, start):
                 kandidaten.append(Aanleiding(g.persoon_id, start, g.id))
         personen = self._personen({a.persoon_id for a in kandidaten})
@@ -219,6 +235,22 @@ def start_melding(
         )
         starts += [start] if start else []
     return starts
+
+
+def _soorten(catalogus: Catalogus) -> frozenset[str]:
+    """The kinds of event the per-person processen start from, and leaving (the wekker asks for the day)."""
+    planningen = [p.planning for p in catalogus.processen if p.actief]
+    return frozenset({levensloop.UITDIENST} | {p.gebeurtenis for p in planningen if isinstance(p, GebeurtenisPlanning)})
+
+
+def _stand(session: Session, soorten: frozenset[str]) -> tuple:
+    """What changes when an event of these kinds is recorded or loses its details, or a person changes."""
+    gebeurtenissen = session.exec(
+        select(func.count(), func.max(Gebeurtenis.id), func.sum(Gebeurtenis.id)).where(
+            Gebeurtenis.soort.in_(soorten), Gebeurtenis.persoon_id.is_not(None), Gebeurtenis.details.is_not(None)
+        )
+    ).one()
+    return (*gebeurtenissen, *session.exec(select(func.count(), func.max(Persoon.bijgewerkt))).one())
 
 
 def _doelgroep(proces: Proces) -> Doelgroep | None:
