@@ -49,6 +49,7 @@ class _Lezing:
     sleutel: tuple
     gebeurtenissen: dict[str, list[tuple[levensloop.Levensgebeurtenis, datetime]]] | None = None
     per_proces: dict[str, list[Aanleiding]] = field(default_factory=dict)
+    betreft: dict[tuple[str, int], bool] = field(default_factory=dict)
 
 
 _lezingen: WeakKeyDictionary[Engine, _Lezing] = WeakKeyDictionary()
@@ -98,10 +99,12 @@ class Levenslopen:
     def te_starten(self, proces: Proces) -> list[Aanleiding]:
         """The aanleidingen due at `nu` whose ronde is not started yet and can still be asked in time."""
         gestart = set(self._gestart[proces.id])
+        wachtend = [
+            a for a in self._kandidaten(proces) if a.start <= self.nu and (a.persoon_id, a.start.date()) not in gestart
+        ]
         due = []
-        for aanleiding in self.aanleidingen(proces):
-            sleutel = (aanleiding.persoon_id, aanleiding.start.date())
-            if aanleiding.start <= self.nu and sleutel not in gestart:
+        for aanleiding in self._betreffend(proces, wachtend):
+            if (sleutel := (aanleiding.persoon_id, aanleiding.start.date())) not in gestart:
                 gestart.add(sleutel)
                 due.append(aanleiding)
         return due
@@ -112,11 +115,11 @@ class Levenslopen:
         still to come; None when nothing recorded calls for one."""
         if self.te_starten(proces):
             return self.nu + timedelta(microseconds=1)
-        return min((a.start for a in self.aanleidingen(proces) if a.start > self.nu), default=None)
+        komend = self._betreffend(proces, [a for a in self._kandidaten(proces) if a.start > self.nu])
+        return min((a.start for a in komend), default=None)
 
-    def aanleidingen(self, proces: Proces) -> list[Aanleiding]:
-        """What calls for a ronde of `proces` and can still be asked in time (its first deadline not passed):
-        for the persons it concerns now."""
+    def _kandidaten(self, proces: Proces) -> list[Aanleiding]:
+        """What calls for a ronde of `proces` and can still be asked in time (its first deadline not passed)."""
         gelezen = self._lezing.per_proces
         if proces.id not in gelezen:
             gelezen[proces.id] = self._lees(proces)
@@ -128,15 +131,24 @@ class Levenslopen:
             return self._op_eigen_datum(proces, planning)
         if planning.gebeurtenis == levensloop.MELDING:
             return []  # started when made (start_melding)
-        kandidaten = []
-        for g, start in self.gebeurtenissen[planning.gebeurtenis]:
-            if planning.rol is not None and g.rol != planning.rol:
-                continue
-            if self._op_tijd(proces, start):
-                kandidaten.append(Aanleiding(g.persoon_id, start, g.id))
-        personen = self._personen({a.persoon_id for a in kandidaten})
-        doelgroep = _doelgroep(proces)
-        return [a for a in kandidaten if _betreft(doelgroep, personen.get(a.persoon_id), planning.gebeurtenis)]
+        return [
+            Aanleiding(g.persoon_id, start, g.id)
+            for g, start in self.gebeurtenissen[planning.gebeurtenis]
+            if (planning.rol is None or g.rol == planning.rol) and self._op_tijd(proces, start)
+        ]
+
+    def _betreffend(self, proces: Proces, aanleidingen: list[Aanleiding]) -> list[Aanleiding]:
+        """Those of `aanleidingen` for persons the proces asks about now: read only for these (a ronde started
+        already needs no person)."""
+        planning = proces.planning
+        if isinstance(planning, PersoonsdatumPlanning):
+            return aanleidingen  # read with their persons
+        gezien = self._lezing.betreft
+        if nieuw := {a.persoon_id for a in aanleidingen if (proces.id, a.persoon_id) not in gezien}:
+            personen, doelgroep = self._personen(nieuw), _doelgroep(proces)
+            for persoon_id in nieuw:
+                gezien[proces.id, persoon_id] = _betreft(doelgroep, personen.get(persoon_id), planning.gebeurtenis)
+        return [a for a in aanleidingen if gezien[proces.id, a.persoon_id]]
 
     def _op_eigen_datum(self, proces: Proces, planning: PersoonsdatumPlanning) -> list[Aanleiding]:
         """Per person with the date: the latest start at or before `nu` (earlier terms were asked before) and
