@@ -178,7 +178,12 @@ class Bericht(SQLModel, table=True):
     pogingen: int = 0
     fout: str | None = Field(default=None, sa_column=Column(Text))
     uitgesteld_sinds: datetime | None = Field(default=None, description="first temporary refusal, for giving up")
-    geclaimd_door: str | None = Field(default=None, max_length=100, description="the sender that holds it")
+    geclaimd_door: str | None = Field(
+        default=None,
+        max_length=100,
+        index=True,
+        description="the sender that holds it, or has sent it and not yet booked it",
+    )
     geclaimd_tot: datetime | None = Field(default=None, description="end of that sender's lease, real time (UTC)")
 
 

@@ -13,12 +13,13 @@ from pydantic import SecretStr
 from sqlalchemy import update
 from sqlmodel import select
 
+from engine import auditketen
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
 from engine.uitgaand import zet_bericht_klaar
 from engine.verzenden import verzend
 from models.instellingen import Instellingen
-from models.tabellen import Bericht, Persoon, Verzoek
+from models.tabellen import Bericht, Gebeurtenis, Persoon, Verzoek
 from models.werkdagen import TIJDZONE
 from testservers.smtp import Postbode
 from testservers.smtp import smtp_server as start_smtp
@@ -238,6 +239,43 @@ def test_a_live_claim_of_another_sender_is_respected_until_its_lease_ends(sessio
     session.execute(update(Bericht).values(geclaimd_tot=datetime.now(UTC) - timedelta(seconds=1)))
     session.commit()
     assert verzend(session=session, catalogus=catalogus, nu=NU, inst=instellingen_voor(controller)).verzonden == 3
+
+
+def test_a_sent_message_is_booked_once_also_when_its_sender_died_before_booking_it(
+    session, catalogus, ronde, smtp_server
+):
+    controller, postbode = smtp_server
+    inst = instellingen_voor(controller)
+    for adres, houder, tot in [
+        ("een@example.org", f"{socket.gethostname()}:{_pid_van_een_beeindigd_proces()}:0", timedelta(minutes=5)),
+        ("twee@example.org", "andere-machine:1:0", timedelta(minutes=5)),
+    ]:  # accepted by the server and marked sent, then the sender was killed before it booked them
+        session.execute(
+            update(Bericht)
+            .where(Bericht.aan == adres)
+            .values(verzonden=NU, geclaimd_door=houder, geclaimd_tot=datetime.now(UTC) + tot)
+        )
+    session.commit()
+    assert verzend(session=session, catalogus=catalogus, nu=NU, inst=inst).verzonden == 1  # the griffie's notice
+    assert _geboekt(session) == {"een@example.org": 1, "griffie@example.org": 1}  # twee@'s sender may still live
+    session.execute(update(Bericht).values(geclaimd_tot=datetime.now(UTC) - timedelta(seconds=1)))
+    session.commit()
+    verzend(session=session, catalogus=catalogus, nu=NU, inst=inst)
+    verzend(session=session, catalogus=catalogus, nu=NU, inst=inst)
+    assert _geboekt(session) == {"een@example.org": 1, "twee@example.org": 1, "griffie@example.org": 1}
+    assert session.exec(select(Bericht.geclaimd_door).where(Bericht.geclaimd_door.is_not(None))).all() == []
+    assert auditketen.controleer(session).breuk is None
+    assert [b["To"] for b in postbode.berichten] == ["griffie@example.org"]
+
+
+def _geboekt(session) -> dict[str, int]:
+    """Per address, how many `bericht-verzonden` gebeurtenissen its message has."""
+    aan = session.exec(
+        select(Bericht.aan)
+        .join(Gebeurtenis, Gebeurtenis.bericht_id == Bericht.id)
+        .where(Gebeurtenis.soort == "bericht-verzonden")
+    ).all()
+    return {adres: aan.count(adres) for adres in aan}
 
 
 def _pid_van_een_beeindigd_proces() -> int:
