@@ -18,7 +18,7 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -58,15 +58,7 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
     werkdag = catalogus.werkdagen.is_werkdag(vandaag)
     verslag["vertrokken"] += _vertrek(session, vandaag, nu)
     if werkdag:
-        gestart = rondes.gestarte_periodes(session, nu)
-        for proces in filter(lambda p: p.actief, catalogus.processen):
-            with apart(proces.id, None):
-                if proces.per_persoon:
-                    starts = persoonsrondes.start_persoonsrondes(session, catalogus=catalogus, proces=proces, nu=nu)
-                    verslag["gestart"] += len(starts)
-                    continue
-                start = rondes.start_ronde(session=session, catalogus=catalogus, proces=proces, nu=nu, gestart=gestart)
-                verslag["gestart"] += bool(start and start.nieuw)
+        _start(session, catalogus, nu, apart, verslag)
     bekend = {p.id for p in catalogus.processen}
     personen_gewijzigd = laatste_wijziging(session)
     for ronde in session.exec(select(Ronde).where(Ronde.status == RondeStatus.LOPEND).order_by(Ronde.id)).all():
@@ -77,6 +69,31 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
     verslag["opgeruimd"] = sum(bewaartermijnen.ruim_op(session, inst=instellingen_van(session), nu=nu).values())
     apart.alarmeer()
     return verslag
+
+
+def _start(session: Session, catalogus: Catalogus, nu: datetime, apart: _Apart, verslag: Counter) -> None:
+    """Start what is due of every proces. Finding that out only reads, so a proces with nothing to start
+    costs no savepoint."""
+    gestart = rondes.gestarte_periodes(session, nu)
+    levenslopen = persoonsrondes.Levenslopen(session, catalogus, nu)
+    for proces in filter(lambda p: p.actief, catalogus.processen):
+        te_doen = None
+        with apart(proces.id, None, lezen=True):
+            if proces.per_persoon:
+                te_doen = levenslopen.te_starten(proces)
+            else:
+                te_doen = rondes.nog_te_starten(catalogus, proces, nu, gestart)
+        if not te_doen:
+            continue
+        with apart(proces.id, None):
+            if proces.per_persoon:
+                starts = persoonsrondes.start_persoonsrondes(
+                    session, catalogus=catalogus, proces=proces, nu=nu, levenslopen=levenslopen
+                )
+                verslag["gestart"] += len(starts)
+            else:
+                start = rondes.start_ronde(session=session, catalogus=catalogus, proces=proces, nu=nu, gestart=gestart)
+                verslag["gestart"] += bool(start and start.nieuw)
 
 
 def _vertrek(session: Session, vandaag: date, nu: datetime) -> int:
@@ -138,11 +155,12 @@ class _Apart:
     fouten: list[tuple[str, str]] = field(default_factory=list)
 
     @contextmanager
-    def __call__(self, proces: str, ronde: Ronde | None) -> Iterator[None]:
+    def __call__(self, proces: str, ronde: Ronde | None, *, lezen: bool = False) -> Iterator[None]:
+        """`lezen`: the work only reads, so there is nothing to roll back and no savepoint is needed."""
         verslag, gebeurtenissen = Counter(self.verslag), Counter(gebeurd(self.session))
         ronde_id = ronde.id if ronde is not None else None
         try:
-            with self.session.begin_nested():
+            with nullcontext() if lezen else self.session.begin_nested():
                 yield
         except (OperationalError, InterfaceError):
             raise  # the database itself is gone or locked: not one proces's problem

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlmodel import Session, select
 
@@ -110,17 +111,11 @@ def sinds(session: Session, soorten: set[str], moment: datetime) -> list[Levensg
         )
         .order_by(Gebeurtenis.id)
     )
-    gebeurtenissen = []
-    for gebeurtenis_id, soort, persoon_id, tekst in rijen:
-        details = json.loads(tekst)
-        gebeurtenissen.append(
-            Levensgebeurtenis(
-                gebeurtenis_id,
-                soort,
-                persoon_id,
-                date.fromisoformat(details["datum"]),
-                details.get("rol"),
-                details.get("register"),
-            )
-        )
-    return gebeurtenissen
+    return [Levensgebeurtenis(i, soort, persoon_id, *_details(tekst)) for i, soort, persoon_id, tekst in rijen]
+
+
+@lru_cache(maxsize=16384)
+def _details(tekst: str) -> tuple[date, str | None, str | None]:
+    """An event's date, role and register; cached, as every watch reads the same events of the last months."""
+    details = json.loads(tekst)
+    return date.fromisoformat(details["datum"]), details.get("rol"), details.get("register")

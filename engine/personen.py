@@ -161,12 +161,13 @@ def importeer(session: Session, personen: list[PersoonInvoer], nu: datetime) -> 
         velden = invoer.model_dump() | {"rollen": ";".join(invoer.rollen)}
         velden["actief"] = invoer.uit_dienst is None or invoer.uit_dienst > importdag
         persoon = bestaand.pop(invoer.extern_id, None)
-        voor = levensloop.Stand.van(persoon)
         if persoon is None:
+            voor = levensloop.Stand()
             persoon = Persoon(**velden, bijgewerkt=nu)
             session.add(persoon)
             nieuw += 1
         elif any(getattr(persoon, k) != v for k, v in velden.items()):
+            voor = levensloop.Stand.van(persoon)
             for k, v in velden.items():
                 setattr(persoon, k, v)
             persoon.bijgewerkt = nu

@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import yaml
 from charset_normalizer import from_bytes
 
@@ -210,6 +209,8 @@ def _csv_reden(fout: csv.Error) -> str:
 
 def _xlsx_tabel(data: bytes) -> Tabel:
     """The first sheet, every row as wide as the widest."""
+    import openpyxl  # only for Excel files: a CSV import (and every simulated quarter) does without its load time
+
     try:
         boek = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # a damaged file raises any of a dozen kinds, from zipfile, xml and openpyxl
@@ -301,6 +302,9 @@ def _tabelrij(nummer: int, cellen: list[str], koppen: list[str]) -> Rij:
 
 def _veldproblemen(nummer: int, velden: dict[str, Any]) -> list[str]:
     """A field too long or with a control character; a list (YAML's rollen) item by item."""
+    waarden = velden.values()
+    if all(isinstance(w, str) and len(w) <= MAX_VELD for w in waarden) and not _STUURTEKEN.search("".join(waarden)):
+        return []  # the common row, checked at once: a file has thousands
     problemen = []
     for kolom, waarde in velden.items():
         teksten = [w for w in (waarde if isinstance(waarde, list) else [waarde]) if isinstance(w, str)]

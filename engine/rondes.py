@@ -84,14 +84,20 @@ def gestarte_periodes(session: Session, nu: datetime) -> set[tuple[str, date]]:
     )
 
 
+def nog_te_starten(catalogus: Catalogus, proces: Proces, nu: datetime, gestart: set) -> datetime | None:
+    """The start due at `nu` (`te_starten`) when it is not among `gestart` (from `gestarte_periodes`)."""
+    start = te_starten(catalogus, proces, nu)
+    return None if start is None or (proces.id, _dag(start)) in gestart else start
+
+
 def start_ronde(
     *, session: Session, catalogus: Catalogus, proces: Proces, nu: datetime, gestart: set | None = None
 ) -> Start | None:
     """Start the ronde that is due; a second start finds the first and changes nothing. None: nothing due.
 
     `gestart` (from `gestarte_periodes`) lets the daily watch skip a lookup per proces."""
-    start = te_starten(catalogus, proces, nu)
-    if start is None or (gestart is not None and (proces.id, _dag(start)) in gestart):
+    start = te_starten(catalogus, proces, nu) if gestart is None else nog_te_starten(catalogus, proces, nu, gestart)
+    if start is None:
         return None
     eerste = proces.alle_stappen[0].id or ""
     bestaand = _ronde(session, proces.id, eerste, start)

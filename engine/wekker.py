@@ -38,9 +38,10 @@ def _levens(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[da
     """Rondes for one person (engine.persoonsrondes): each per-person proces's next start from the events and
     dates recorded; and leavers: a leaver's day, from the person or the event of their leaving. (Retention is
     left out: it changes no ronde, and the next pass catches up.)"""
+    levenslopen = persoonsrondes.Levenslopen(session, catalogus, na)
     for proces in catalogus.processen:
         if proces.actief and proces.per_persoon:
-            volgende = persoonsrondes.volgende_start(session, catalogus=catalogus, proces=proces, na=na)
+            volgende = levenslopen.volgende_start(proces)
             if volgende is not None:
                 yield _werkmoment(catalogus, volgende)
     morgen = _dag(na) + timedelta(days=1)
@@ -49,7 +50,7 @@ def _levens(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[da
     ).one()
     if uit_dienst is not None:
         yield _middernacht(uit_dienst)
-    for vertrek in levensloop.sinds(session, {levensloop.UITDIENST}, na - persoonsrondes.TERUGBLIK):
+    for vertrek, _ in levenslopen.gebeurtenissen[levensloop.UITDIENST]:
         if vertrek.datum >= morgen:
             yield _middernacht(vertrek.datum)
 
@@ -58,8 +59,7 @@ def _starts(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[da
     eerst = _werkmoment(catalogus, na + _DIRECT)
     gestart = rondes.gestarte_periodes(session, eerst)
     for proces in filter(lambda p: p.actief, catalogus.processen):
-        achterstallig = rondes.te_starten(catalogus, proces, eerst)
-        if achterstallig is not None and (proces.id, _dag(achterstallig)) not in gestart:
+        if rondes.nog_te_starten(catalogus, proces, eerst, gestart) is not None:
             yield eerst
         if (volgende := rondes.volgende_start(catalogus, proces, na)) is not None:
             yield volgende

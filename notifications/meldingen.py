@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 
-import apprise
 from pydantic import SecretStr
 
 _log = logging.getLogger(__name__)
@@ -19,6 +18,8 @@ def alarmeer(urls: list[SecretStr], titel: str, tekst: str) -> bool:
     """Send one alert to every URL; False when none is configured or a channel failed (logged, without secrets)."""
     if not urls:
         return False
+    import apprise  # loaded when there is something to alert: every command imports this module
+
     kanalen = apprise.Apprise()
     onbruikbaar = [url.get_secret_value() for url in urls if not kanalen.add(url.get_secret_value())]
     for url in onbruikbaar:
@@ -35,5 +36,7 @@ def alarmeer(urls: list[SecretStr], titel: str, tekst: str) -> bool:
 def verborgen(url: str) -> str:
     """`url` with its passwords and tokens masked, as apprise itself shows it; of a URL that apprise does not
     understand, only its scheme (where its secrets are is unknown)."""
+    import apprise
+
     kanaal = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     return kanaal.url(privacy=True) if kanaal else f"{url.partition('://')[0]}://…"
