@@ -71,6 +71,7 @@ def start(
     ] = "127.0.0.1",
     webpoort: Annotated[int, typer.Option("--webpoort", help="Poort van de website (antwoorden, beoordelen).")] = 8000,
 ) -> None:
+    from engine.diensten import catalogus
     from models.instellingen import instellingen
     from notifications.mailvanger import mailvanger
     from web.beveiliging import controleer_basis_url, geheim
@@ -79,6 +80,7 @@ def start(
     controleer_basis_url(instellingen())  # before the mail catcher: only real mail needs a real address
     if instellingen().smtp_host:
         geheim(instellingen())  # real mail needs a fixed signing key
+    catalogus(processen or instellingen().processen)  # an invalid spec folder stops here, before anything starts
     signal.signal(signal.SIGTERM, _stop)
     with suppress(KeyboardInterrupt), ExitStack() as stapel:
         prefect_klaar = None

@@ -218,13 +218,17 @@ def test_a_ronde_run_shows_its_table_progress_and_the_open_list(server, eigen_da
             ],
             datetime(2027, 1, 1, tzinfo=TIJDZONE),
         )
-    ronde_flow(proces="nevenfuncties-statenleden", nu=datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE))
+    run = ronde_flow(
+        proces="nevenfuncties-statenleden", nu=datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE), return_state=True
+    ).state_details.flow_run_id
     voortgang = Artifact.get("voortgang-nevenfuncties-statenleden-2027-03-01")
-    assert voortgang.data == 0.0 and "0 van 3 beantwoord" in voortgang.description
-    # the run of the ronde itself shows no row per recipient: the daily watch keeps the table
-    assert Artifact.get("ronde-nevenfuncties-statenleden-2027-03-01") is None
+    assert (voortgang.flow_run_id, voortgang.data) == (run, 0.0)
+    assert "0 van 3 beantwoord" in voortgang.description
+    # the ronde's own run shows no row per recipient (an earlier test's watch may have made the table)
+    assert getattr(Artifact.get("ronde-nevenfuncties-statenleden-2027-03-01"), "flow_run_id", None) != run
     bewaking_flow(nu=datetime(2027, 3, 2, 8, 0, tzinfo=TIJDZONE))
     tabel = Artifact.get("ronde-nevenfuncties-statenleden-2027-03-01")
+    assert tabel.flow_run_id != run
     rijen = json.loads(tabel.data) if isinstance(tabel.data, str) else tabel.data
     assert sorted(r["persoon"] for r in rijen) == ["Lid 0", "Lid 1", "Lid 2"]
     assert "@" not in json.dumps(rijen)  # no email addresses in what every UI user sees
