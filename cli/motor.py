@@ -119,6 +119,7 @@ def verzend(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
 def postvak(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
     from imaplib import IMAP4
 
+    from cli.voortgang import voortgang
     from engine.diensten import lees_postvak
     from engine.postvak import MAPPEN
 
@@ -127,7 +128,8 @@ def postvak(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
         typer.echo("Geen IMAP-server ingesteld (INTEGRITEIT_IMAP_HOST).", err=True)
         raise typer.Exit(1)
     try:
-        verslag = lees_postvak(omg, nu=lees_nu(nu))
+        with voortgang("Postvak lezen", None) as meld:
+            verslag = lees_postvak(omg, nu=lees_nu(nu), voortgang=meld)
     except (OSError, IMAP4.error) as fout:
         typer.echo(f"Het postvak kon niet worden gelezen: {fout}", err=True)
         raise typer.Exit(1) from None

@@ -191,10 +191,14 @@ def verzend(omg: Omgeving, *, nu: datetime) -> verzenden.Verzendverslag:
         return verzenden.verzend(session=s, catalogus=omg.catalogus, nu=nu, inst=omg.inst)
 
 
-def lees_postvak(omg: Omgeving, *, nu: datetime, verzenden: bool = True) -> Verslag[Counter]:
+def lees_postvak(
+    omg: Omgeving, *, nu: datetime, verzenden: bool = True, voortgang: Callable[[int, int], None] | None = None
+) -> Verslag[Counter]:
     """Read the reply mailbox: each message matched and recorded, then moved to its folder; the count per
-    folder."""
-    gelezen = postvak.lees_postvak(engine=omg.engine, catalogus=omg.catalogus, inst=omg.inst, nu=nu)
+    folder. `voortgang` hears (messages done, messages in the inbox) as it goes."""
+    gelezen = postvak.lees_postvak(
+        engine=omg.engine, catalogus=omg.catalogus, inst=omg.inst, nu=nu, voortgang=voortgang
+    )
     verslag = Verslag(gelezen.mappen, _gebeurtenissen(omg, gelezen.gebeurd))
     if verzenden and omg.inst.smtp_host:
         verslag.verzending = verzend(omg, nu=nu)

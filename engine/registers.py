@@ -23,11 +23,11 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, func, select
 
-from engine import antwoorden
+from engine import antwoorden, gebeurtenissen
 from engine.antwoorden import OnbekendVerzoek
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van
-from engine.gebeurtenissen import registreer
+from engine.gebeurtenissen import registreer, registreer_veel
 from engine.rondes import spec
 from engine.uitgaand import COORDINATOR, zet_bericht_klaar
 from models.gebruikersfouten import Gebruikersfout
@@ -371,54 +371,68 @@ def melding(
     return Ingediend(voorstellen=tuple(ids), ongewijzigd=ongewijzigd)
 
 
-def na_antwoord(
-    session: Session,
-    *,
-    catalogus: Catalogus,
-    verzoek: Verzoek,
-    ronde: Ronde,
-    antwoord_id: int,
-    geen_wijzigingen: bool,
-    tekst: str | None,
-    te_laat: bool,
-    nu: datetime,
-    kanaal: str,
+@dataclass(frozen=True)
+class NaAntwoord:
+    """An answer recorded elsewhere (a reply by email), for `na_antwoorden`."""
+
+    verzoek: Verzoek
+    ronde: Ronde
+    antwoord_id: int
+    geen_wijzigingen: bool
+    tekst: str | None
+    te_laat: bool
+
+
+def na_antwoorden(
+    session: Session, *, catalogus: Catalogus, antwoorden: list[NaAntwoord], nu: datetime, kanaal: str
 ) -> None:
-    """What an answer recorded elsewhere (a reply by email) means for the register of its stap: "geen
-    wijzigingen" confirms the current entries; free text becomes a proposal the eigenaar turns into entries."""
-    register = spec(catalogus, ronde)[1].register_naam
-    if register is None:
-        return
-    if geen_wijzigingen:
-        bevestig_huidige(session, verzoek=verzoek, ronde=ronde, register=register, nu=nu, kanaal=kanaal)
-        return
-    if not tekst:
-        return
-    rij = Registerregel(
-        regel=uuid.uuid4().hex,
-        versie=1,
-        persoon_id=verzoek.persoon_id,
-        register_naam=register,
-        proces=ronde.proces,
-        tekst=tekst,
-        status=Regelstatus.VOORGESTELD,
-        ingediend=nu,
-        kanaal=kanaal,
-        verzoek_id=verzoek.id,
-        antwoord_id=antwoord_id,
-    )
-    session.add(rij)
+    """What answers recorded elsewhere mean for the register of their stap, in a few statements however many
+    there are: "geen wijzigingen" confirms the current entries; free text becomes a proposal the eigenaar turns
+    into entries."""
+    bevestigd: dict[str, list[NaAntwoord]] = defaultdict(list)
+    voorstellen: list[tuple[str, NaAntwoord]] = []
+    for a in antwoorden:
+        register = spec(catalogus, a.ronde)[1].register_naam
+        if register is not None and a.geen_wijzigingen:
+            bevestigd[register].append(a)
+        elif register is not None and a.tekst:
+            voorstellen.append((register, a))
+    for register, lijst in bevestigd.items():
+        _bevestig_huidige(session, [(a.verzoek, a.ronde) for a in lijst], register=register, nu=nu, kanaal=kanaal)
+    rijen = [
+        Registerregel(
+            regel=uuid.uuid4().hex,
+            versie=1,
+            persoon_id=a.verzoek.persoon_id,
+            register_naam=register,
+            proces=a.ronde.proces,
+            tekst=a.tekst,
+            status=Regelstatus.VOORGESTELD,
+            ingediend=nu,
+            kanaal=kanaal,
+            verzoek_id=a.verzoek.id,
+            antwoord_id=a.antwoord_id,
+        )
+        for register, a in voorstellen
+    ]
+    session.add_all(rijen)
     session.flush()
-    registreer(
+    registreer_veel(
         session,
-        soort="register-voorstel",
-        nu=nu,
-        ronde=ronde,
-        verzoek=verzoek,
-        register=register,
-        versies=[rij.id],
-        kanaal=kanaal,
-        te_laat=te_laat,
+        [
+            gebeurtenissen.rij(
+                soort="register-voorstel",
+                nu=nu,
+                ronde=a.ronde,
+                verzoek_id=a.verzoek.id,
+                persoon_id=a.verzoek.persoon_id,
+                register=register,
+                versies=[regel.id],
+                kanaal=kanaal,
+                te_laat=a.te_laat,
+            )
+            for (register, a), regel in zip(voorstellen, rijen, strict=True)
+        ],
     )
 
 
@@ -426,16 +440,28 @@ def bevestig_huidige(
     session: Session, *, verzoek: Verzoek, ronde: Ronde, register: str, nu: datetime, kanaal: str
 ) -> None:
     """The person says the register is right as it stands: an audit event naming the versions confirmed."""
-    huidig = register_op(session, persoon_id=verzoek.persoon_id, register=register, peildatum=nu)
-    registreer(
+    _bevestig_huidige(session, [(verzoek, ronde)], register=register, nu=nu, kanaal=kanaal)
+
+
+def _bevestig_huidige(
+    session: Session, verzoeken: list[tuple[Verzoek, Ronde]], *, register: str, nu: datetime, kanaal: str
+) -> None:
+    huidig = registers_op(session, register=register, peildatum=nu, persoon_ids=[v.persoon_id for v, _ in verzoeken])
+    registreer_veel(
         session,
-        soort="register-bevestigd",
-        nu=nu,
-        ronde=ronde,
-        verzoek=verzoek,
-        register=register,
-        versies=[v.id for v in huidig],
-        kanaal=kanaal,
+        [
+            gebeurtenissen.rij(
+                soort="register-bevestigd",
+                nu=nu,
+                ronde=ronde,
+                verzoek_id=verzoek.id,
+                persoon_id=verzoek.persoon_id,
+                register=register,
+                versies=[v.id for v in huidig.get(verzoek.persoon_id, [])],
+                kanaal=kanaal,
+            )
+            for verzoek, ronde in verzoeken
+        ],
     )
 
 

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from email.header import decode_header, make_header
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
+from functools import lru_cache
 
 from notifications import sleutels
 from notifications.citaten import antwoordtekst, html_naar_tekst, is_geen_wijziging
@@ -59,6 +61,22 @@ class Binnenkomst:
     twijfel: str | None = None  # why the sender cannot be trusted, if so
 
 
+class _Koppen(HeaderRegistry):
+    """The standard header registry, remembering what it parsed: `email.policy.default` parses a header again
+    on every access, and reading one message asks for Content-Type about ten times. Parsed headers are immutable,
+    so sharing them between messages (the same Content-Type, the same sender) is safe. Only short values are
+    kept, so that hostile mail cannot fill the memory."""
+
+    def __call__(self, name, value):
+        return self._bewaard(name, value) if len(value) <= 998 else HeaderRegistry.__call__(self, name, value)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one registry lives as long as the module
+    def _bewaard(self, name, value):
+        return HeaderRegistry.__call__(self, name, value)
+
+
+_BELEID = email.policy.default.clone(header_factory=_Koppen())
+
 LANGSTE_ID = 250
 _ADRES = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
@@ -74,7 +92,7 @@ def stabiel_id(ruw: bytes, message_id: str) -> str:
 
 
 def lees(ruw: bytes) -> Binnenkomst:
-    bericht = email.message_from_bytes(ruw, policy=email.policy.default)
+    bericht = email.message_from_bytes(ruw, policy=_BELEID)
     afzenders = _afzenders(bericht)
     afzender = afzenders[0] if afzenders else ""
     onderwerp = _kop(bericht, "Subject")
@@ -122,7 +140,14 @@ def _kop(bericht: EmailMessage, naam: str) -> str:
     try:
         waarde = str(bericht.get(naam) or "")
     except Exception:  # noqa: BLE001 - any parser failure: fall back to the raw text, its encoded words decoded
-        waarde = _gedecodeerd(next((str(w) for k, w in bericht.raw_items() if k.lower() == naam.lower()), ""))
+        return _ruwe_kop(bericht, naam)
+    return re.sub(r"[\x00\r\n]+", " ", waarde).strip()
+
+
+def _ruwe_kop(bericht: EmailMessage, naam: str) -> str:
+    """A header as it came, its encoded words decoded but its structure not parsed: enough to find a reply key
+    in, and for an address header a tenth of the cost of parsing it."""
+    waarde = _gedecodeerd(next((str(w) for k, w in bericht.raw_items() if k.lower() == naam.lower()), ""))
     return re.sub(r"[\x00\r\n]+", " ", waarde).strip()
 
 
@@ -153,10 +178,10 @@ def _twijfel(bericht: EmailMessage, afzenders: list[str]) -> str | None:
 
 
 def _sleutel(bericht: EmailMessage, onderwerp: str) -> dict:
-    adressen = [_kop(bericht, k) for k in ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")]
+    adressen = [_ruwe_kop(bericht, k) for k in ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")]
     if sleutel := sleutels.uit_adressen(*adressen):
         return {"sleutel": sleutel, "route": "plus-adres"}
-    if sleutel := sleutels.uit_verwijzingen(_kop(bericht, "In-Reply-To"), _kop(bericht, "References")):
+    if sleutel := sleutels.uit_verwijzingen(_ruwe_kop(bericht, "In-Reply-To"), _ruwe_kop(bericht, "References")):
         return {"sleutel": sleutel, "route": "verwijzing"}
     if (nummer := sleutels.uit_onderwerp(onderwerp)) is not None:
         return {"verzoek_nummer": nummer, "route": "onderwerp"}
@@ -211,7 +236,7 @@ def _message_id_van_origineel(deel: EmailMessage) -> str | None:
         binnen = deel.get_payload()
         binnen = binnen[0] if isinstance(binnen, list) else binnen
         return str(binnen.get("Message-ID") or "").strip() or None
-    koppen = email.message_from_string(deel.get_content(), policy=email.policy.default)
+    koppen = email.message_from_string(deel.get_content(), policy=_BELEID)
     return str(koppen.get("Message-ID") or "").strip() or None
 
 

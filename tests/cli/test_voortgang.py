@@ -36,3 +36,16 @@ def test_json_output_gets_no_bar_even_on_a_terminal(monkeypatch):
         with voortgang("Simuleren", 10, stil=True) as meld:
             assert meld is None
     os.close(hoofd)
+
+
+def test_a_bar_can_learn_its_total_on_the_way(monkeypatch):
+    """`postvak` learns how many messages wait only once it has logged in: the bar starts without a total."""
+    hoofd, terminal = pty.openpty()
+    with open(terminal, "w") as scherm:
+        monkeypatch.setattr(sys, "stdout", scherm)
+        monkeypatch.setattr(sys, "stderr", scherm)
+        with voortgang("Postvak lezen", None) as meld:
+            meld(200, 1000)
+    getoond = os.read(hoofd, 65536).decode()
+    os.close(hoofd)
+    assert "Postvak lezen" in getoond and "0/?" in getoond

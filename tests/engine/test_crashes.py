@@ -73,9 +73,9 @@ class Telling:
         )
 
 
-def integriteit(argumenten: list[str], omgeving: dict[str, str], log: Path) -> int:
-    """Fork a child that runs `integriteit <argumenten>` with `omgeving` added to its environment; its pid.
-    Whatever it prints, a traceback included, goes to `log`."""
+def integriteit(argumenten: list[str], omgeving: dict[str, str], log: Path, voor=None) -> int:
+    """Fork a child that runs `integriteit <argumenten>` with `omgeving` added to its environment, after
+    `voor()` when given; its pid. Whatever it prints, a traceback included, goes to `log`."""
     pid = os.fork()
     if pid:
         return pid
@@ -85,6 +85,8 @@ def integriteit(argumenten: list[str], omgeving: dict[str, str], log: Path) -> i
         os.environ.update(omgeving)
         instellingen.cache_clear()
         database.cache_clear()
+        if voor:
+            voor()
         app(argumenten)
     except SystemExit as einde:
         code = einde.code if isinstance(einde.code, int) else int(einde.code is not None)
@@ -115,8 +117,9 @@ class Proef:
     """One test's runs: a template database copied for each run, a command killed at a random moment in the
     time an undisturbed run takes, then the same command run to completion."""
 
-    def __init__(self, map: Path, sjabloon: Path, opdracht: list[str], omgeving: dict[str, str]) -> None:
-        self.map, self.sjabloon, self.opdracht, self.omgeving = map, sjabloon, opdracht, omgeving
+    def __init__(self, map: Path, sjabloon: Path, opdracht: list[str], omgeving: dict[str, str], voor=None) -> None:
+        """`voor()` runs in each child before the command."""
+        self.map, self.sjabloon, self.opdracht, self.omgeving, self.voor = map, sjabloon, opdracht, omgeving, voor
         self.telling = Telling()
         self.logs: list[Path] = []
 
@@ -129,7 +132,7 @@ class Proef:
         """Run the command on `url`; killed after `dood_na_seconden` when given. (killed, exit code)."""
         log = self.map / f"{naam}.log"
         self.logs.append(log)
-        pid = integriteit(self.opdracht, self.omgeving | {"INTEGRITEIT_DATABASE_URL": url}, log)
+        pid = integriteit(self.opdracht, self.omgeving | {"INTEGRITEIT_DATABASE_URL": url}, log, self.voor)
         if dood_na_seconden is None:
             return False, tot_het_einde(pid)
         return dood_na(pid, dood_na_seconden), -9
@@ -389,14 +392,15 @@ def test_postvak_killed_at_random_moments_counts_every_reply_once(
     tmp_path, catalogus, catalogus_geladen, imap_server, melding
 ):
     sjabloon, berichten, imap = postvak_opzet(tmp_path, catalogus, imap_server)
-    proef = Proef(tmp_path, sjabloon, ["postvak", "--nu", "2027-03-03T12:00"], imap)
+    proef = Proef(tmp_path, sjabloon, ["postvak", "--nu", "2027-03-03T12:00"], imap, voor=kleine_blokken)
     venster = proef.duur(lambda: leeg_en_vul(imap_server, berichten))
     kans = random.Random(ZAAD + 2)
     for run in range(RUNS):
         leeg_en_vul(imap_server, berichten)
         url = proef.database(f"postvak-{run}")
         gedood, _ = proef.draai(url, f"postvak-{run}-gedood", kans.uniform(0, venster))
-        onderweg = 0 < ingelezen(url) < len(berichten)
+        vastgelegd = ingelezen(url)  # part of the replies, or all of them but not yet all moved
+        onderweg = 0 < vastgelegd < len(berichten) or (vastgelegd > 0 and per_map(imap_server)["INBOX"] > 0)
         _, code = proef.draai(url, f"postvak-{run}")
         assert code == 0, (tmp_path / f"postvak-{run}.log").read_text()
         proef.telling.tel(gedood and onderweg, *na_het_postvak(url, imap_server, berichten, run))
@@ -404,6 +408,87 @@ def test_postvak_killed_at_random_moments_counts_every_reply_once(
     melding(telling.regel("postvak"))
     assert (telling.verloren, telling.dubbel, telling.tracebacks) == (0, 0, 0)
     assert telling.onderweg > 0
+
+
+def kleine_blokken() -> None:
+    """For the child: read the inbox three messages at a time, so that a kill can land between blocks."""
+    from notifications import imap
+
+    imap.BLOK = 3
+
+
+def dood_bij(stap: str, blok: int):
+    """For the child: read the inbox four messages at a time, and SIGKILL itself at `stap` of block `blok`:
+    `opgehaald` (fetched, nothing recorded), `vastgelegd` (committed, not moved), `half-verplaatst` (moved to
+    its first folder only) or `verplaatst` (moved to every folder, nothing after)."""
+
+    def zet() -> None:
+        from imap_tools.mailbox import BaseMailBox
+
+        from engine import postvak as lezer
+        from notifications import imap
+
+        imap.BLOK = 4
+        verwerk_blok, move = lezer.verwerk_blok, BaseMailBox.move
+        nu = {"blok": -1, "mappen": 0, "verplaatst": 0}
+
+        def dood(hier: str) -> None:
+            if (stap, blok) == (hier, nu["blok"]):
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        def blok_met_dood(**kwargs):
+            nu["blok"] += 1
+            dood("opgehaald")
+            mappen = verwerk_blok(**kwargs)
+            nu["mappen"], nu["verplaatst"] = len(set(mappen)), 0
+            dood("vastgelegd")
+            return mappen
+
+        def move_met_dood(self, *args, **kwargs):
+            uitkomst = move(self, *args, **kwargs)
+            nu["verplaatst"] += 1
+            if nu["verplaatst"] == 1 < nu["mappen"]:
+                dood("half-verplaatst")
+            if nu["verplaatst"] == nu["mappen"]:
+                dood("verplaatst")
+            return uitkomst
+
+        lezer.verwerk_blok, BaseMailBox.move = blok_met_dood, move_met_dood
+
+    return zet
+
+
+# (step, block, messages recorded and left in the inbox at the kill): the LEDEN replies come first, then the two
+# out-of-office replies, so the second block goes to two folders
+STAPPEN = [
+    ("opgehaald", 0, 0, 8),
+    ("vastgelegd", 0, 4, 8),
+    ("verplaatst", 0, 4, 4),
+    ("opgehaald", 1, 4, 4),
+    ("vastgelegd", 1, 8, 4),
+    ("half-verplaatst", 1, 8, 2),
+    ("verplaatst", 1, 8, 0),
+]
+
+
+@pytest.mark.usefixtures("postvak_leeg_na")
+@pytest.mark.parametrize(("stap", "blok", "vastgelegd", "in_inbox"), STAPPEN)
+def test_postvak_killed_between_the_steps_of_a_block_loses_nothing_and_counts_nothing_twice(
+    tmp_path, catalogus, catalogus_geladen, imap_server, stap, blok, vastgelegd, in_inbox
+):
+    sjabloon, berichten, imap = postvak_opzet(tmp_path, catalogus, imap_server)
+    proef = Proef(tmp_path, sjabloon, ["postvak", "--nu", "2027-03-03T12:00"], imap)
+    leeg_en_vul(imap_server, berichten)
+    url = proef.database("gedood")
+    pid = integriteit(
+        proef.opdracht, imap | {"INTEGRITEIT_DATABASE_URL": url}, tmp_path / "gedood.log", dood_bij(stap, blok)
+    )
+    assert tot_het_einde(pid) == -signal.SIGKILL, (tmp_path / "gedood.log").read_text()
+    assert (ingelezen(url), per_map(imap_server)["INBOX"]) == (vastgelegd, in_inbox)
+    _, code = proef.draai(url, "daarna")
+    assert code == 0, (tmp_path / "daarna.log").read_text()
+    assert na_het_postvak(url, imap_server, berichten, 0) == (0, 0)
+    assert proef.afgerond().tracebacks == 0
 
 
 @pytest.mark.usefixtures("postvak_leeg_na")
