@@ -1,6 +1,6 @@
 """Mail throughput, against baselines measured in the same run.
 
-    uv run python -m benchmarks.mail [--snel] [--aantal 10000] [--antwoorden 2000]
+    uv run python -m benchmarks.mail [--snel] [--aantal 10000] [--antwoorden 2000] [--alleen-verzenden]
 
 1. A ronde of N recipients through the real sender (notifications.smtp) to a local aiosmtpd server, against a
    plain smtplib loop sending the same number of small messages on one connection.
@@ -37,7 +37,7 @@ from testservers.smtp import Postbode, smtp_server
 NU = datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE)
 
 
-def meet(aantal: int, antwoorden: int) -> list[Regel]:
+def meet(aantal: int, antwoorden: int, *, lezen_ook: bool = True) -> list[Regel]:
     catalogus = laad_catalogus(STANDAARD_MAP)
     with tempfile.TemporaryDirectory() as map:
         engine = maak_engine(f"sqlite:///{Path(map) / 'bench.db'}")
@@ -51,7 +51,10 @@ def meet(aantal: int, antwoorden: int) -> list[Regel]:
                 NU,
             )
             start_ronde(session=s, catalogus=catalogus, proces=catalogus.proces("nevenfuncties-statenleden"), nu=NU)
-        return [verzenden(engine, catalogus, aantal), lezen(engine, catalogus, antwoorden)]
+        regels = [verzenden(engine, catalogus, aantal)]
+        if lezen_ook:
+            regels.append(lezen(engine, catalogus, antwoorden))
+        return regels
 
 
 def main(argv: list[str] | None = None) -> list[Regel]:
@@ -59,8 +62,9 @@ def main(argv: list[str] | None = None) -> list[Regel]:
     parser.add_argument("--snel", action="store_true", help="200 messages and 50 replies (for CI)")
     parser.add_argument("--aantal", type=int, default=10_000, help="recipients in the ronde")
     parser.add_argument("--antwoorden", type=int, default=2_000, help="replies in the mailbox")
+    parser.add_argument("--alleen-verzenden", action="store_true", help="only the send part (part 1)")
     args = parser.parse_args(argv)
-    regels = meet(*((200, 50) if args.snel else (args.aantal, args.antwoorden)))
+    regels = meet(*((200, 50) if args.snel else (args.aantal, args.antwoorden)), lezen_ook=not args.alleen_verzenden)
     print(toon(regels))
     return regels
 

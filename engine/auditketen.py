@@ -34,6 +34,8 @@ def markeer(session: Session) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _keten_bij_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # SQLAlchemy calls this at a savepoint's release too: the lock would then be held for the rest
     if session.info.pop(_OPEN, False):
         session.flush()  # whatever is still pending goes in before the chain is closed for this commit
         keten(session)
@@ -46,35 +48,36 @@ def keten(session: Session) -> int:
     laatste = session.execute(
         select(c.volgnummer, c.hash).where(c.volgnummer.is_not(None)).order_by(c.volgnummer.desc()).limit(1)
     ).first()
-    volgnummer, vorige = laatste or (0, BEGIN)
-    rijen = session.execute(select(_TABEL).where(c.volgnummer.is_(None)).order_by(c.id)).mappings().all()
-    wijzigingen = []
-    for rij in rijen:
-        volgnummer += 1
+    laatste_nummer, vorige = laatste or (0, BEGIN)
+    inhoud = [c.id, *(c[veld] for veld in VELDEN if veld != "volgnummer"), c.details_digest]
+    rijen = session.execute(select(*inhoud).where(c.volgnummer.is_(None)).order_by(c.id)).mappings().all()
+    hashes = []
+    for volgnummer, rij in enumerate(rijen, start=laatste_nummer + 1):
         vorige = schakel(vorige, dict(rij) | {"volgnummer": volgnummer})
-        wijzigingen.append((rij["id"], volgnummer, vorige))
-    if wijzigingen:
-        _schrijf(session, wijzigingen)
-    return len(wijzigingen)
+        hashes.append(vorige)
+    if rijen:
+        _schrijf(session, [rij["id"] for rij in rijen], laatste_nummer + 1, hashes)
+    return len(rijen)
 
 
-def _schrijf(session: Session, wijzigingen: list[tuple[int, int, str]]) -> None:
-    """Write (id, volgnummer, hash) for the lot. PostgreSQL takes them as one statement with three arrays (a watch
-    chains thousands of rows at once, and a statement per row costs a round trip each); SQLite, in-process, runs
-    one per row."""
+def _schrijf(session: Session, ids: list[int], eerste: int, hashes: list[str]) -> None:
+    """Give the rows `ids` the volgnummers from `eerste` on, in that order, and their `hashes`. PostgreSQL takes them
+    as one statement with two texts that it splits (a watch chains thousands of rows at once, a statement per row
+    costs a round trip each, and a text is handed over faster than a list); SQLite, in-process, runs one per row."""
     if session.get_bind().dialect.name == "postgresql":
-        ids, volgnummers, hashes = (list(kolom) for kolom in zip(*wijzigingen, strict=True))
-        session.execute(_IN_EEN_KEER, {"ids": ids, "volgnummers": volgnummers, "hashes": hashes})
+        session.execute(_IN_EEN_KEER, {"ids": ",".join(map(str, ids)), "eerste": eerste, "hashes": ",".join(hashes)})
         return
     c = _TABEL.c
     per_rij = update(_TABEL).where(c.id == bindparam("b_id")).values(volgnummer=bindparam("b_v"), hash=bindparam("b_h"))
-    session.execute(per_rij, [{"b_id": i, "b_v": v, "b_h": h} for i, v, h in wijzigingen])
+    session.execute(
+        per_rij, [{"b_id": i, "b_v": eerste + n, "b_h": h} for n, (i, h) in enumerate(zip(ids, hashes, strict=True))]
+    )
 
 
 _IN_EEN_KEER = text(
-    "UPDATE gebeurtenis SET volgnummer = nieuw.volgnummer, hash = nieuw.hash "
-    "FROM unnest(CAST(:ids AS integer[]), CAST(:volgnummers AS integer[]), CAST(:hashes AS varchar[])) "
-    "AS nieuw (id, volgnummer, hash) WHERE gebeurtenis.id = nieuw.id"
+    "UPDATE gebeurtenis SET volgnummer = :eerste + nieuw.plek - 1, hash = nieuw.hash "
+    "FROM unnest(CAST(string_to_array(:ids, ',') AS integer[]), string_to_array(:hashes, ',')) WITH ORDINALITY "
+    "AS nieuw (id, hash, plek) WHERE gebeurtenis.id = nieuw.id"
 )
 
 

@@ -32,13 +32,13 @@ from engine.catalogus import Catalogus
 from engine.database import instellingen_van
 from engine.gebeurtenissen import gebeurd, registreer, registreer_veel, rij
 from engine.personen import laatste_wijziging, leden
-from engine.uitgaand import zet_escalatie_klaar, zet_verzoeken_klaar
+from engine.uitgaand import waarom, zet_escalatie_klaar, zet_herinneringen_klaar
 from engine.vergrendeling import vergrendel
 from models.doelgroep import Doelgroep
 from models.statussen import OPEN, RondeStatus, VerzoekStatus, voorgangers
 from models.tabellen import Gebeurtenis, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
-from notifications import meldingen, sjablonen
+from notifications import meldingen
 
 FOUT = "bewaking-fout"
 """The audit kind of a proces or ronde whose work failed in the watch (details: the reason)."""
@@ -181,12 +181,6 @@ class _Apart:
             _log.exception("bewaking: melding over fouten niet verstuurd")
 
 
-def waarom(catalogus: Catalogus, fout: BaseException) -> str:
-    """Why a proces failed in the watch, in Dutch: the template and line when a template failed."""
-    reden = sjablonen.beschrijf(catalogus.sjablonen, fout) or f"onverwachte fout ({type(fout).__name__}: {fout})"
-    return reden if len(reden) <= 500 else reden[:499] + "…"
-
-
 def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondeplan, nu: datetime) -> int:
     """Send the latest due reminder to every open verzoek; reminders missed during downtime collapse into one.
     An escalated verzoek that gets a later reminder stays geescaleerd. Set-based: the cost follows the
@@ -203,13 +197,7 @@ def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondep
         Verzoek.status.in_(OPEN),
         Verzoek.aangemaakt < datetime.combine(data[nummer - 1], time(0), tzinfo=TIJDZONE),
     )
-    adressering = session.exec(
-        select(Verzoek.id, Verzoek.token, Persoon)
-        .join(Persoon, Persoon.id == Verzoek.persoon_id)
-        .where(*ontvangend)
-        .order_by(Verzoek.id)
-    ).all()
-    zet_verzoeken_klaar(session, catalogus=catalogus, ronde=ronde, adressering=adressering, nu=nu, herinnering=nummer)
+    aantal = zet_herinneringen_klaar(session, catalogus=catalogus, ronde=ronde, nummer=nummer, waar=ontvangend, nu=nu)
     herinnerd = VerzoekStatus.HERINNERD
     session.execute(
         update(Verzoek)
@@ -220,7 +208,7 @@ def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondep
             status=case((Verzoek.status.in_(voorgangers(herinnerd)), herinnerd), else_=Verzoek.status),
         )
     )
-    return len(adressering)
+    return aantal
 
 
 def _escaleer(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondeplan, nu: datetime) -> int:

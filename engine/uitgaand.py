@@ -1,4 +1,8 @@
-"""The outbox: every verzoek, herinnering and escalatie is rendered into a Bericht row, sent later.
+"""The outbox: every verzoek, herinnering and escalatie becomes a Bericht row, sent later.
+
+A message is rendered when it is queued, except the herinneringen: a watch may queue ten thousand of them, so the
+database makes their rows from the verzoeken without their text, and the sender renders each right before it
+sends it (`Opmaak`). The watch still renders one of them, so a template that fails does so in the watch.
 
 Each Bericht has a unique `sleutel` (verzoek:12, herinnering:12:1, escalatie:7), so queueing the same message
 twice is refused by the database itself.
@@ -6,29 +10,32 @@ twice is refused by the database itself.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlalchemy import String, cast, insert, literal
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, func, select
 
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van
-from engine.gebeurtenissen import registreer_veel, rij
+from engine.gebeurtenissen import registreer, registreer_per_rij, registreer_veel, rij
 from engine.personen import leden
 from models.doelgroep import Doelgroep
 from models.gebruikersfouten import Gebruikersfout
 from models.proces import Proces, Stap
 from models.registers import TITELS
-from models.tabellen import Bericht, Persoon, Ronde
+from models.tabellen import Bericht, Gebeurtenis, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
-from notifications import sleutels
+from notifications import meldingen, sjablonen, sleutels
 from notifications.opmaak import MAANDEN, html_uit_tekst, lange_datum, render
 
+_log = logging.getLogger(__name__)
 Adres = tuple[int, str, Persoon]
-"""(verzoek id, verzoek token, persoon): whom a verzoek or herinnering goes to."""
+"""(verzoek id, verzoek token, persoon): whom a verzoek goes to."""
 
 
 def zet_verzoeken_klaar(
@@ -38,45 +45,210 @@ def zet_verzoeken_klaar(
     ronde: Ronde,
     adressering: list[Adres],
     nu: datetime,
-    herinnering: int = 0,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """Queue the verzoek (herinnering=0) or its n-th herinnering for each address."""
-    proces, stap = _spec(catalogus, ronde)
-    soort = "herinnering" if herinnering else "verzoek"
-    sjabloon = stap.sjablonen.naam(soort, stap)
-    inst = instellingen_van(session)
-    basis = _context(proces, stap, ronde, inst.afzender_naam, _betreft(session, ronde)) | (extra or {})
-    bevestigers = bevestigers_van(session, proces, stap)
-    if bevestigers is not None:
-        basis["bevestiger"] = {"naam": ", ".join(p.naam for p in bevestigers) or proces.eigenaar}
-    formulieren = f"{inst.basis_url.rstrip('/')}/antwoord"
-    domein = inst.antwoorddomein
+    """Queue the verzoek for each address, rendered."""
+    proces, _ = _spec(catalogus, ronde)
+    schrijven = _Aanschrijving.van(session, catalogus, ronde, "verzoek", extra)
     berichten = [
         _bericht(
             catalogus,
-            sjabloon,
-            basis | {"persoon": persoon, "link": f"{formulieren}/{token}", "website": inst.basis_url.rstrip("/")},
+            schrijven.sjabloon,
+            schrijven.context(persoon, token),
             nu=nu,
-            sleutel=f"herinnering:{verzoek_id}:{herinnering}" if herinnering else f"verzoek:{verzoek_id}",
-            soort=soort,
+            sleutel=f"verzoek:{verzoek_id}",
+            soort="verzoek",
             ronde=ronde,
             verzoek_id=verzoek_id,
-            aan=[persoon] if bevestigers is None else bevestigers,
-            onderwerp=f"{onderwerp_verzoek(proces, ronde, herinnering, None if bevestigers is None else persoon)} "
+            aan=[persoon] if schrijven.bevestigers is None else schrijven.bevestigers,
+            onderwerp=f"{onderwerp_verzoek(proces, ronde, 0, schrijven.over(persoon.naam))} "
             f"{sleutels.kenmerk(verzoek_id)}",
-            message_id=sleutels.message_id(soort, token, herinnering, domein),
+            message_id=sleutels.message_id("verzoek", token, 0, schrijven.domein),
         )
         for verzoek_id, token, persoon in adressering
     ]
     _leg_vast(session, berichten, ronde, nu, personen=[persoon.id for _, _, persoon in adressering])
 
 
-def onderwerp_verzoek(proces: Proces, ronde: Ronde, herinnering: int, over: Persoon | None) -> str:
-    """The subject of a verzoek or its herinnering, before its tag; `over` names the person a third party confirms
-    for (`bevestiging_door`), as the confirmer gets one such mail per person."""
+def zet_herinneringen_klaar(
+    session: Session, *, catalogus: Catalogus, ronde: Ronde, nummer: int, waar: tuple, nu: datetime
+) -> int:
+    """Queue the `nummer`-th herinnering of every verzoek of the ronde that meets `waar`; how many.
+
+    Set-based, in a few statements however many there are: the rows are made by the database from the verzoeken,
+    without their text, which the sender renders right before it sends each (`Opmaak`). One of them is rendered
+    here, so a template that fails does so now, in the watch that can report it, not first at sending."""
+    proces, _ = _spec(catalogus, ronde)
+    schrijven = _Aanschrijving.van(session, catalogus, ronde, "herinnering")
+
+    def per_verzoek(*kolommen: Any) -> Any:
+        return (
+            select(*kolommen)
+            .select_from(Verzoek)
+            .join(Persoon, Persoon.id == Verzoek.persoon_id)
+            .where(*waar)
+            .order_by(Verzoek.id)
+        )
+
+    eerste = session.exec(per_verzoek(Verzoek.token, Persoon).limit(1)).first()
+    if eerste is None:
+        return 0
+    token, persoon = eerste
+    render(catalogus.sjablonen, schrijven.sjabloon, schrijven.context(persoon, token))
+    aan = ", ".join(p.email for p in schrijven.bevestigers) if schrijven.bevestigers is not None else None
+    sleutel = _in_sql(f"herinnering:{_plek('id')}:{nummer}", id=Verzoek.id)
+    onderwerp = (
+        f"{onderwerp_verzoek(proces, ronde, nummer, schrijven.over(_plek('naam')))} {sleutels.kenmerk(_plek('id'))}"
+    )
+    c = Bericht.__table__.c
+    kolommen = {
+        "sleutel": sleutel,
+        "soort": literal("herinnering", c.soort.type),
+        "ronde_id": literal(ronde.id, c.ronde_id.type),
+        "verzoek_id": Verzoek.id,
+        "aan": Persoon.email if aan is None else literal(aan, c.aan.type),
+        "onderwerp": _in_sql(onderwerp, id=Verzoek.id, naam=Persoon.naam),
+        "message_id": _in_sql(
+            sleutels.message_id("herinnering", _plek("token"), nummer, schrijven.domein), token=Verzoek.token
+        ),
+        "aangemaakt": literal(nu, c.aangemaakt.type),
+        "verzenden_vanaf": literal(max(nu, ronde.start), c.verzenden_vanaf.type),
+        "pogingen": literal(0, c.pogingen.type),
+    }
+    session.execute(insert(Bericht.__table__).from_select(list(kolommen), per_verzoek(*kolommen.values())))
+    return registreer_per_rij(
+        session,
+        select(Verzoek.id, Verzoek.persoon_id, Bericht.id)
+        .select_from(Verzoek)
+        .join(Bericht, Bericht.sleutel == sleutel)
+        .where(*waar)
+        .order_by(Verzoek.id),
+        soort="herinnering-klaargezet",
+        nu=nu,
+        ronde=ronde,
+        ontvangers=1 if aan is None else aan.count(",") + 1,
+    )
+
+
+def _plek(naam: str) -> str:
+    """A place in a text for a value the database fills in per row (`_in_sql`)."""
+    return f"\0{naam}\0"
+
+
+def _in_sql(tekst: str, **kolommen: Any) -> Any:
+    """`tekst` as an SQL expression, each `_plek(naam)` in it replaced by column `naam`: Python writes the text,
+    with the very functions that write it for one message, and the database fills in what differs per row."""
+    delen = tekst.split("\0")
+    uitdrukking = literal(delen[0], String)
+    for i, deel in enumerate(delen[1:], start=1):
+        uitdrukking = uitdrukking + (cast(kolommen[deel], String) if i % 2 else literal(deel, String))
+    return uitdrukking
+
+
+@dataclass(frozen=True)
+class _Aanschrijving:
+    """What every verzoek, or every herinnering, of one ronde shares: its template, the context they all get, and
+    the confirmers when a third party confirms per person (None when each person answers)."""
+
+    sjabloon: str
+    basis: dict[str, Any]
+    formulieren: str
+    website: str
+    domein: str
+    bevestigers: list[Persoon] | None
+
+    @classmethod
+    def van(
+        cls, session: Session, catalogus: Catalogus, ronde: Ronde, soort: str, extra: dict[str, Any] | None = None
+    ) -> _Aanschrijving:
+        proces, stap = _spec(catalogus, ronde)
+        inst = instellingen_van(session)
+        basis = _context(proces, stap, ronde, inst.afzender_naam, _betreft(session, ronde)) | (extra or {})
+        bevestigers = bevestigers_van(session, proces, stap)
+        if bevestigers is not None:
+            basis["bevestiger"] = {"naam": ", ".join(p.naam for p in bevestigers) or proces.eigenaar}
+        website = inst.basis_url.rstrip("/")
+        return cls(
+            stap.sjablonen.naam(soort, stap), basis, f"{website}/antwoord", website, inst.antwoorddomein, bevestigers
+        )
+
+    def context(self, persoon: Persoon, token: str) -> dict[str, Any]:
+        return self.basis | {"persoon": persoon, "link": f"{self.formulieren}/{token}", "website": self.website}
+
+    def over(self, naam: str) -> str | None:
+        """Whom the subject names: the person, when a third party confirms for them."""
+        return None if self.bevestigers is None else naam
+
+
+class Opmaak:
+    """Renders each herinnering the watch queued without its text, right before one sender run sends it, and
+    stores the text on the row first: what was sent is what the row keeps."""
+
+    def __init__(self, session: Session, catalogus: Catalogus, nu: datetime) -> None:
+        self.session, self.catalogus, self.nu = session, catalogus, nu
+        self._aanschrijvingen: dict[tuple[int, str], _Aanschrijving] = {}
+
+    def vul_in(self, bericht: Bericht, ronde: Ronde, token: str) -> bool:
+        """Render `bericht`; False when its template fails: the reason is on the row and in the audit trail, the
+        coordinator is told (once an hour per proces), and the message stays queued, tried again by the next run."""
+        persoon = self.session.exec(
+            select(Persoon).join(Verzoek, Verzoek.persoon_id == Persoon.id).where(Verzoek.id == bericht.verzoek_id)
+        ).one()
+        try:
+            schrijven = self._aanschrijving(ronde, bericht.soort)
+            bericht.tekst, bericht.html = render(
+                self.catalogus.sjablonen, schrijven.sjabloon, schrijven.context(persoon, token)
+            )
+        except SQLAlchemyError:
+            raise  # the database's trouble is the whole run's, not this message's
+        except Exception as fout:  # noqa: BLE001 - a template that fails, or a spec gone, must not lose the message
+            _log.exception("verzenden: bericht %s niet opgemaakt", bericht.id)
+            self._meld(bericht, ronde, waarom(self.catalogus, fout))
+            return False
+        bericht.fout = None  # what an earlier run could not render, it now has
+        return True
+
+    def _aanschrijving(self, ronde: Ronde, soort: str) -> _Aanschrijving:
+        if (ronde.id, soort) not in self._aanschrijvingen:
+            self._aanschrijvingen[(ronde.id, soort)] = _Aanschrijving.van(self.session, self.catalogus, ronde, soort)
+        return self._aanschrijvingen[(ronde.id, soort)]
+
+    def _meld(self, bericht: Bericht, ronde: Ronde, reden: str) -> None:
+        bericht.fout = reden
+        eerder = self.session.exec(
+            select(func.max(Gebeurtenis.moment)).where(
+                Gebeurtenis.soort == OPMAAKFOUT, Gebeurtenis.proces == ronde.proces
+            )
+        ).one()
+        registreer(self.session, soort=OPMAAKFOUT, nu=self.nu, ronde=ronde, bericht_id=bericht.id, reden=reden)
+        if eerder is not None and self.nu - eerder < STILTE_NA_OPMAAKFOUT:
+            return
+        meldingen.alarmeer(
+            instellingen_van(self.session).meldingen,
+            f"Integriteit: {ronde.proces}: berichten niet opgemaakt",
+            f"Een bericht van {ronde.proces} kon niet worden opgemaakt: {reden}\n"
+            "Het blijft klaarstaan en gaat uit zodra het sjabloon is hersteld (`integriteit valideer` helpt daarbij).\n"
+            "Over andere berichten van dit proces die niet opgemaakt kunnen worden, volgt het komende uur geen "
+            "melding.",
+        )
+
+
+OPMAAKFOUT = "opmaak-fout"
+"""The audit kind of a queued message whose template failed right before sending (details: the reason)."""
+STILTE_NA_OPMAAKFOUT = timedelta(hours=1)
+
+
+def waarom(catalogus: Catalogus, fout: BaseException) -> str:
+    """Why rendering or a proces's work failed, in Dutch: the template and line when a template failed."""
+    reden = sjablonen.beschrijf(catalogus.sjablonen, fout) or f"onverwachte fout ({type(fout).__name__}: {fout})"
+    return reden if len(reden) <= 500 else reden[:499] + "…"
+
+
+def onderwerp_verzoek(proces: Proces, ronde: Ronde, herinnering: int, over: str | None) -> str:
+    """The subject of a verzoek or its herinnering, before its tag; `over` is the name of the person a third party
+    confirms for (`bevestiging_door`), as the confirmer gets one such mail per person."""
     voor = "Herinnering: " if herinnering else ""
-    return f"{voor}{proces.titel} (uiterlijk {lange_datum(ronde.deadline)}){f': {over.naam}' if over else ''}"
+    return f"{voor}{proces.titel} (uiterlijk {lange_datum(ronde.deadline)}){f': {over}' if over else ''}"
 
 
 def onderwerp_escalatie(proces: Proces, ontbrekend: int, totaal: int) -> str:
@@ -376,7 +548,7 @@ def voorbeeldbericht(catalogus: Catalogus, proces: Proces, stap: Stap, soort: st
     persoon = context.get("persoon")
     if soort in ("verzoek", "taak", "herinnering"):
         sjabloon = stap.sjablonen.naam("herinnering" if soort == "herinnering" else "verzoek", stap)
-        over = persoon if stap.bevestiging_door else None
+        over = persoon.naam if stap.bevestiging_door else None
         onderwerp = f"{onderwerp_verzoek(proces, ronde, soort == 'herinnering', over)} {sleutels.kenmerk(123)}"
     elif soort == "escalatie":
         sjabloon = stap.sjablonen.naam("escalatie", stap)

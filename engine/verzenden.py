@@ -8,7 +8,10 @@ and its process is gone.
 
 What the server says, and what it means:
 - accepted: marked sent in its own commit straight away. The one window left is a crash between the
-  server's "250 OK" and that commit, which sends that single message again;
+  server's "250 OK" and that commit, which sends that single message again. Its gebeurtenis
+  (`bericht-verzonden`) follows when the block ends, for the whole block in one commit: chaining the audit
+  trail at every commit would cost more than the SMTP conversation. Until then the message keeps its claim,
+  which is how a sent message whose sender crashed before booking it is found: the next run books it;
 - an address refused permanently: the person is marked undeliverable and the eigenaar told; the rest goes;
 - refused for now (4xx), or one message refused at DATA: tried again next run, and given up after five days
   of that (as mail servers themselves give up), which then counts as a permanent refusal;
@@ -27,13 +30,15 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, func, select
 
 from engine.catalogus import Catalogus
-from engine.gebeurtenissen import registreer
+from engine.gebeurtenissen import registreer, registreer_veel, rij
 from engine.onbestelbaar import markeer_onbestelbaar
+from engine.uitgaand import Opmaak
 from models.instellingen import Instellingen
 from models.tabellen import Bericht, Gebeurtenis, Ronde, Verzoek
 from notifications import meldingen, opstellen, smtp
@@ -71,8 +76,10 @@ class _Verzender:
         self.houder = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
         self.vorige_geweigerd = False  # the previous message was refused at DATA
         self.geprobeerd: set[int] = set()  # a run tries each message once
+        self.opmaak = Opmaak(session, catalogus, nu)
 
     def verzend(self) -> None:
+        self._boek_achtergelaten()
         try:
             if blok := self._claim():
                 with smtp.verbinding(self.inst) as verbinding:
@@ -102,15 +109,17 @@ class _Verzender:
         if not aan:
             self._geef_op(bericht, ronde, "geen ontvangers", onbestelbaar={})
             return
+        if bericht.tekst is None and not self.opmaak.vul_in(bericht, ronde, token):
+            return  # its template failed: it stays queued, with the reason, until the template is repaired
         uit = opstellen.email(
             bericht,
             sleutel=token if bericht.soort in ("verzoek", "herinnering") else None,
             deadline=ronde.deadline,
             inst=self.inst,
         )
-        bericht.pogingen += 1
+        set_committed_value(bericht, "pogingen", bericht.pogingen + 1)  # written with the outcome
         try:
-            bezorging = smtp.bezorg(verbinding, uit, aan)
+            bezorging = smtp.bezorg(verbinding, uit, aan, afzender=self.inst.afzender)
         except smtp.BerichtGeweigerd as fout:
             if self.vorige_geweigerd:
                 raise smtp.Serverstoring(f"{fout} (ook het vorige bericht werd geweigerd)") from fout
@@ -128,10 +137,7 @@ class _Verzender:
             self._geef_op(bericht, ronde, _redenen(bezorging.blijvend), onbestelbaar=bezorging.blijvend)
 
     def _verzonden(self, bericht: Bericht, ronde: Ronde, bezorging: smtp.Bezorging) -> None:
-        bericht.verzonden = self.nu
-        if bezorging.tijdelijk:
-            bericht.fout = _redenen(bezorging.tijdelijk)
-        registreer(self.session, soort="bericht-verzonden", nu=self.nu, ronde=ronde, bericht_id=bericht.id)
+        self._schrijf(bericht, verzonden=self.nu, fout=_redenen(bezorging.tijdelijk) if bezorging.tijdelijk else None)
         self._markeer(ronde, bezorging.blijvend)
         self.verslag.verzonden += 1
         if bericht.soort in ALARM:
@@ -139,8 +145,7 @@ class _Verzender:
 
     def _stel_uit(self, bericht: Bericht, ronde: Ronde, reden: str, onbestelbaar: dict[str, str]) -> None:
         """A refusal for now: tried again next run, given up after OPGEVEN_NA."""
-        bericht.fout = reden
-        bericht.uitgesteld_sinds = bericht.uitgesteld_sinds or self.nu
+        self._schrijf(bericht, fout=reden, uitgesteld_sinds=bericht.uitgesteld_sinds or self.nu)
         if self.nu - bericht.uitgesteld_sinds >= OPGEVEN_NA:
             opgegeven = f"na {OPGEVEN_NA.days} dagen opgegeven"
             self._geef_op(
@@ -148,7 +153,7 @@ class _Verzender:
             )
 
     def _geef_op(self, bericht: Bericht, ronde: Ronde, reden: str, onbestelbaar: dict[str, str]) -> None:
-        bericht.geweigerd, bericht.fout = self.nu, reden
+        self._schrijf(bericht, geweigerd=self.nu, fout=reden, geclaimd_door=None, geclaimd_tot=None)
         registreer(self.session, soort="bericht-geweigerd", nu=self.nu, ronde=ronde, bericht_id=bericht.id, reden=reden)
         self._markeer(ronde, onbestelbaar)
         self.verslag.geweigerd += 1
@@ -156,6 +161,14 @@ class _Verzender:
             meldingen.alarmeer(
                 self.inst.meldingen, bericht.onderwerp, f"(niet per e-mail bezorgd: {reden})\n\n{bericht.tekst}"
             )
+
+    def _schrijf(self, bericht: Bericht, **waarden) -> None:
+        """Write the outcome (`waarden`, and the attempts) to the message's row with one UPDATE, and keep the
+        loaded object in step without making it dirty: a flush of the unit of work would cost more than the
+        UPDATE itself, once per message."""
+        self.session.execute(_UITKOMST, {"b_id": bericht.id, "pogingen": bericht.pogingen, **waarden})
+        for kolom, waarde in waarden.items():
+            set_committed_value(bericht, kolom, waarde)
 
     def _markeer(self, ronde: Ronde, onbestelbaar: dict[str, str]) -> None:
         for adres, reden in onbestelbaar.items():
@@ -211,9 +224,11 @@ class _Verzender:
         )
 
     def _geef_vrij(self) -> None:
-        """Give back whatever this sender claimed and did not finish, so the next run need not wait."""
+        """Book what this sender sent, and give back whatever it claimed and did not finish, so the next run need
+        not wait."""
         try:
             self.session.rollback()
+            self._boek([self.houder])
             self.session.execute(
                 update(Bericht)
                 .where(Bericht.geclaimd_door == self.houder, *_TE_VERZENDEN)
@@ -223,6 +238,40 @@ class _Verzender:
             self.session.commit()
         except SQLAlchemyError:
             self.session.rollback()  # the database is gone too; the lease will end by itself
+
+    def _boek_achtergelaten(self) -> None:
+        """Book the messages that senders which are gone (their lease ended, or their process on this machine)
+        sent but did not book."""
+        c = _BERICHT.c
+        houders = self.session.execute(
+            select(c.geclaimd_door, func.max(c.geclaimd_tot) < datetime.now(UTC))
+            .where(c.verzonden.is_not(None), c.geclaimd_door.is_not(None))
+            .group_by(c.geclaimd_door)
+        ).all()
+        if weg := [houder for houder, verlopen in houders if verlopen or _proces_weg(houder)]:
+            self._boek(weg)
+            self.session.commit()
+
+    def _boek(self, houders: list[str]) -> None:
+        """Record `bericht-verzonden` for the sent messages these senders still hold, and end their claim on
+        them; one UPDATE takes them, so two senders never book the same message."""
+        c = _BERICHT.c
+        geboekt = self.session.execute(
+            update(_BERICHT)
+            .where(c.geclaimd_door.in_(houders), c.verzonden.is_not(None))
+            .values(geclaimd_door=None, geclaimd_tot=None)
+            .returning(c.id, c.ronde_id, c.verzonden)
+        ).all()
+        if not geboekt:
+            return
+        rondes = {r.id: r for r in self.session.exec(select(Ronde).where(Ronde.id.in_({g.ronde_id for g in geboekt})))}
+        registreer_veel(
+            self.session,
+            [
+                rij(soort="bericht-verzonden", nu=verzonden, ronde=rondes[ronde_id], bericht_id=bericht_id)
+                for bericht_id, ronde_id, verzonden in sorted(geboekt)
+            ],
+        )
 
     def _alarmeer_storing(self) -> None:
         """Tell the coordinator that mail waits, once an hour at most while the storing lasts."""
@@ -242,6 +291,9 @@ class _Verzender:
 
 
 _TE_VERZENDEN = (Bericht.verzonden.is_(None), Bericht.geweigerd.is_(None))
+_BERICHT = Bericht.__table__
+_UITKOMST = update(_BERICHT).where(_BERICHT.c.id == bindparam("b_id"))
+"""The columns it sets are the parameters it is given; built once, as building it took longer than running it."""
 
 
 def _wachtend(session: Session, nu: datetime) -> int:

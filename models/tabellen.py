@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import AutoString
@@ -153,9 +153,11 @@ class Antwoord(SQLModel, table=True):
 
 
 class Bericht(SQLModel, table=True):
-    """The outbox: every outgoing message, rendered, with a key that makes queueing it twice impossible.
+    """The outbox: every outgoing message, with a key that makes queueing it twice impossible.
 
-    Its state follows from its timestamps (`models.statussen.berichtstatus`); it is never both sent and refused."""
+    A herinnering is queued without its text (`tekst` NULL) and rendered right before it is sent; once sent, the
+    row holds what went out. Its state follows from its timestamps (`models.statussen.berichtstatus`); it is never
+    both sent and refused."""
 
     __table_args__ = (
         CheckConstraint("NOT (verzonden IS NOT NULL AND geweigerd IS NOT NULL)", name="ck_bericht_verzonden_geweigerd"),
@@ -168,7 +170,7 @@ class Bericht(SQLModel, table=True):
     verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id")
     aan: str = Field(sa_column=Column(Text, nullable=False), description="comma-separated addresses")
     onderwerp: str = Field(max_length=300)
-    tekst: str = Field(sa_column=Column(Text, nullable=False))
+    tekst: str | None = Field(default=None, sa_column=Column(Text), description="NULL until rendered, before sending")
     html: str | None = Field(default=None, sa_column=Column(Text))
     message_id: str = Field(unique=True, max_length=300, description="our own Message-ID, carrying the reply key")
     aangemaakt: datetime
@@ -178,7 +180,12 @@ class Bericht(SQLModel, table=True):
     pogingen: int = 0
     fout: str | None = Field(default=None, sa_column=Column(Text))
     uitgesteld_sinds: datetime | None = Field(default=None, description="first temporary refusal, for giving up")
-    geclaimd_door: str | None = Field(default=None, max_length=100, description="the sender that holds it")
+    geclaimd_door: str | None = Field(
+        default=None,
+        max_length=100,
+        index=True,
+        description="the sender that holds it, or has sent it and not yet booked it",
+    )
     geclaimd_tot: datetime | None = Field(default=None, description="end of that sender's lease, real time (UTC)")
 
 
@@ -210,20 +217,28 @@ class Inkomend(SQLModel, table=True):
     ruw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+def _bij_commit(doel: str) -> ForeignKey:
+    return ForeignKey(doel, deferrable=True, initially="DEFERRED")
+
+
 class Gebeurtenis(SQLModel, table=True):
     """The append-only audit trail: every change, with who and what it concerned.
 
     Tamper-evident: when its transaction commits, a row gets the next `volgnummer` and a `hash` over its content
-    (the details through `details_digest`) and the previous row's hash (`models.keten`)."""
+    (the details through `details_digest`) and the previous row's hash (`models.keten`).
+
+    Its references are checked at commit: a row then joins the chain (an update in the same transaction), and
+    PostgreSQL checks a reference at once both when a row is inserted and when it is updated in that transaction;
+    deferred, it checks each row once, its last version."""
 
     id: int | None = Field(default=None, primary_key=True)
     moment: datetime = Field(index=True)
     soort: str = Field(max_length=40, index=True)
     proces: str | None = Field(default=None, max_length=100)
-    ronde_id: int | None = Field(default=None, foreign_key="ronde.id")
-    verzoek_id: int | None = Field(default=None, foreign_key="verzoek.id")
-    persoon_id: int | None = Field(default=None, foreign_key="persoon.id")
-    bericht_id: int | None = Field(default=None, foreign_key="bericht.id")
+    ronde_id: int | None = Field(default=None, sa_column_args=[_bij_commit("ronde.id")])
+    verzoek_id: int | None = Field(default=None, sa_column_args=[_bij_commit("verzoek.id")])
+    persoon_id: int | None = Field(default=None, sa_column_args=[_bij_commit("persoon.id")])
+    bericht_id: int | None = Field(default=None, sa_column_args=[_bij_commit("bericht.id")])
     details: str | None = Field(default=None, sa_column=Column(Text), description="JSON; purged after retention")
     details_digest: str | None = Field(default=None, max_length=64, description="SHA-256 of the details")
     volgnummer: int | None = Field(default=None, unique=True, index=True, description="place in the chain, at commit")

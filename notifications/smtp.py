@@ -63,10 +63,15 @@ def verbinding(inst: Instellingen) -> Iterator[smtplib.SMTP]:
             smtp.close()
 
 
-def bezorg(smtp: smtplib.SMTP, bericht: Message, ontvangers: list[str]) -> Bezorging:
-    """Hand one message to the server; raises Serverstoring or BerichtGeweigerd as described above."""
+def bezorg(smtp: smtplib.SMTP, bericht: Message | bytes, ontvangers: list[str], afzender: str = "") -> Bezorging:
+    """Hand one message to the server: a Message (its From is the envelope sender), or one already written as
+    bytes (`notifications.opstellen`) with the envelope sender `afzender`. Raises Serverstoring or
+    BerichtGeweigerd as described above."""
     try:
-        geweigerd = smtp.send_message(bericht, to_addrs=ontvangers)
+        if isinstance(bericht, bytes):
+            geweigerd = smtp.sendmail(afzender, ontvangers, bericht)
+        else:
+            geweigerd = smtp.send_message(bericht, to_addrs=ontvangers)
     except smtplib.SMTPRecipientsRefused as fout:
         geweigerd = fout.recipients
     except smtplib.SMTPDataError as fout:

@@ -53,6 +53,18 @@ def sql(engine, opdracht: str, **waarden) -> None:
         c.execute(text(opdracht), waarden)
 
 
+def test_a_savepoint_leaves_its_gebeurtenissen_to_the_commit_of_its_transaction(db_engine):
+    """The chain's lock is taken at the commit, not at the end of each savepoint of a long watch (which would hold
+    it while that watch goes on)."""
+    with Session(db_engine) as s:
+        with s.begin_nested():
+            registreer(s, soort="proef", nu=NU)
+        assert s.exec(select(Gebeurtenis.volgnummer).where(Gebeurtenis.soort == "proef")).all() == [None]
+        s.commit()
+        assert s.exec(select(Gebeurtenis.volgnummer).where(Gebeurtenis.soort == "proef")).one() is not None
+    assert controle(db_engine).breuk is None
+
+
 def test_every_committed_gebeurtenis_is_in_an_unbroken_chain(spoor):
     with Session(spoor) as s:
         volgnummers = s.exec(select(Gebeurtenis.volgnummer).order_by(Gebeurtenis.id)).all()

@@ -10,11 +10,13 @@ from sqlmodel import select
 
 from engine import registers
 from engine.antwoorden import Invoer, registreer_antwoorden
+from engine.bewaking import bewaking
 from engine.overzicht import openstaand
 from engine.personen import PersoonInvoer, importeer
 from engine.postvak import verwerk
 from engine.rondes import start_ronde
 from engine.status import rondes_status
+from engine.uitgaand import Opmaak
 from models.statussen import RondeStatus, VerzoekStatus
 from models.tabellen import Antwoord, Bericht, Inkomend, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
@@ -114,3 +116,17 @@ def test_when_every_person_is_confirmed_the_ronde_is_done_and_status_shows_the_d
         {"persoon": "Anna Fractie", "datum": "2026-05-12"},
         {"persoon": "Bert Fractie", "datum": "2026-06-02"},
     ]
+
+
+def test_the_confirmer_is_reminded_per_person_and_the_reminder_renders_for_that_person(session, catalogus, ronde):
+    bewaking(session=session, catalogus=catalogus, nu=datetime(2026, 6, 22, 10, tzinfo=TIJDZONE))  # after P3M
+    herinneringen = session.exec(
+        select(Bericht).where(Bericht.soort == "herinnering", Bericht.ronde_id == ronde.id).order_by(Bericht.id)
+    ).all()
+    assert [b.aan for b in herinneringen] == ["cvdk@example.org", "cvdk@example.org"]
+    anna = verzoek_van(session, "Anna Fractie")
+    herinnering = next(b for b in herinneringen if b.verzoek_id == anna.id)
+    assert herinnering.onderwerp.startswith("Herinnering: ")
+    assert herinnering.onderwerp.endswith(f": Anna Fractie [IP-{anna.id}]")
+    assert Opmaak(session, catalogus, LATER).vul_in(herinnering, ronde, anna.token)
+    assert "Beste Commissaris," in herinnering.tekst and "Anna Fractie (A)" in herinnering.tekst

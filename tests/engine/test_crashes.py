@@ -31,13 +31,13 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from cli.main import app
-from engine import diensten
+from engine import auditketen, diensten
 from engine.catalogus import STANDAARD_MAP
 from engine.database import database, maak_engine
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
 from models.instellingen import Instellingen, instellingen
-from models.tabellen import Antwoord, Bericht, Inkomend, Persoon, Verzoek
+from models.tabellen import Antwoord, Bericht, Gebeurtenis, Inkomend, Persoon, Verzoek
 from models.werkdagen import TIJDZONE
 from notifications.sleutels import antwoordadres
 from testservers.onderbreker import onderbreker
@@ -232,9 +232,18 @@ def test_verzend_killed_at_random_moments_loses_nothing_and_sends_at_most_one_tw
         importeer(s, leden(2 * LEDEN), START)  # one ronde of 12 verzoeken
         start_ronde(session=s, catalogus=catalogus, proces=catalogus.proces("nevenfuncties-statenleden"), nu=START)
 
+    def elk_bericht_eenmaal_geboekt(url: str, run: int) -> None:
+        engine = engine_met(url)
+        with Session(engine) as s:
+            verzonden = s.exec(select(Bericht.id).where(Bericht.verzonden.is_not(None))).all()
+            geboekt = s.exec(select(Gebeurtenis.bericht_id).where(Gebeurtenis.soort == "bericht-verzonden")).all()
+            assert sorted(geboekt) == sorted(verzonden), f"run {run}: booked {sorted(geboekt)}"
+            assert auditketen.controleer(s).breuk is None, f"run {run}"
+        engine.dispose()
+
     sjabloon = sjabloon_met(tmp_path / "sjabloon.db", ronde)
     proef = Proef(tmp_path, sjabloon, ["verzend", "--nu", "2027-03-01T10:05"], smtp_omgeving(controller))
-    telling = gedood_en_afgemaakt(proef, postbode, "verzoek", 2 * LEDEN, ZAAD)
+    telling = gedood_en_afgemaakt(proef, postbode, "verzoek", 2 * LEDEN, ZAAD, per_run=elk_bericht_eenmaal_geboekt)
     melding(telling.regel("verzend"))
     assert (telling.verloren, telling.tracebacks) == (0, 0)
     assert telling.onderweg > 0  # the kills did land while mail was going out

@@ -11,15 +11,19 @@ from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from pydantic import SecretStr
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import func, select
 
+from engine import auditketen, uitgaand
+from engine.bewaking import bewaking
+from engine.database import instellingen_van
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
 from engine.uitgaand import zet_bericht_klaar
 from engine.verzenden import verzend
 from models.instellingen import Instellingen
-from models.tabellen import Bericht, Persoon, Verzoek
+from models.tabellen import Bericht, Gebeurtenis, Persoon, Verzoek
 from models.werkdagen import TIJDZONE
+from notifications import sleutels
 from testservers.smtp import Postbode
 from testservers.smtp import smtp_server as start_smtp
 
@@ -240,7 +244,126 @@ def test_a_live_claim_of_another_sender_is_respected_until_its_lease_ends(sessio
     assert verzend(session=session, catalogus=catalogus, nu=NU, inst=instellingen_voor(controller)).verzonden == 3
 
 
+def test_a_sent_message_is_booked_once_also_when_its_sender_died_before_booking_it(
+    session, catalogus, ronde, smtp_server
+):
+    controller, postbode = smtp_server
+    inst = instellingen_voor(controller)
+    for adres, houder, tot in [
+        ("een@example.org", f"{socket.gethostname()}:{_pid_van_een_beeindigd_proces()}:0", timedelta(minutes=5)),
+        ("twee@example.org", "andere-machine:1:0", timedelta(minutes=5)),
+    ]:  # accepted by the server and marked sent, then the sender was killed before it booked them
+        session.execute(
+            update(Bericht)
+            .where(Bericht.aan == adres)
+            .values(verzonden=NU, geclaimd_door=houder, geclaimd_tot=datetime.now(UTC) + tot)
+        )
+    session.commit()
+    assert verzend(session=session, catalogus=catalogus, nu=NU, inst=inst).verzonden == 1  # the griffie's notice
+    assert _geboekt(session) == {"een@example.org": 1, "griffie@example.org": 1}  # twee@'s sender may still live
+    session.execute(update(Bericht).values(geclaimd_tot=datetime.now(UTC) - timedelta(seconds=1)))
+    session.commit()
+    verzend(session=session, catalogus=catalogus, nu=NU, inst=inst)
+    verzend(session=session, catalogus=catalogus, nu=NU, inst=inst)
+    assert _geboekt(session) == {"een@example.org": 1, "twee@example.org": 1, "griffie@example.org": 1}
+    assert session.exec(select(Bericht.geclaimd_door).where(Bericht.geclaimd_door.is_not(None))).all() == []
+    assert auditketen.controleer(session).breuk is None
+    assert [b["To"] for b in postbode.berichten] == ["griffie@example.org"]
+
+
+def _geboekt(session) -> dict[str, int]:
+    """Per address, how many `bericht-verzonden` gebeurtenissen its message has."""
+    aan = session.exec(
+        select(Bericht.aan)
+        .join(Gebeurtenis, Gebeurtenis.bericht_id == Bericht.id)
+        .where(Gebeurtenis.soort == "bericht-verzonden")
+    ).all()
+    return {adres: aan.count(adres) for adres in aan}
+
+
 def _pid_van_een_beeindigd_proces() -> int:
     proces = subprocess.Popen(["true"])
     proces.wait()
     return proces.pid
+
+
+HERINNERINGSDAG = datetime(2027, 3, 15, 10, 0, tzinfo=TIJDZONE)  # nevenfuncties: the first reminder, P2W
+
+
+def herinneringen_van(session, ronde) -> list[Bericht]:
+    return session.exec(
+        select(Bericht).where(Bericht.soort == "herinnering", Bericht.ronde_id == ronde.id).order_by(Bericht.id)
+    ).all()
+
+
+def test_a_herinnering_is_queued_unrendered_and_keeps_exactly_the_text_that_was_sent(
+    session, catalogus, ronde, smtp_server
+):
+    """The watch has the database make the rows; their key, Message-ID and subject are what the engine writes for
+    one message, and the sender renders each right before sending and stores what it sent."""
+    controller, postbode = smtp_server
+    bewaking(session=session, catalogus=catalogus, nu=HERINNERINGSDAG)
+    session.commit()
+    herinneringen = herinneringen_van(session, ronde)
+    assert len(herinneringen) == 3 and all(b.tekst is None and b.html is None for b in herinneringen)
+    for b in herinneringen:
+        verzoek = session.get(Verzoek, b.verzoek_id)
+        assert b.sleutel == f"herinnering:{verzoek.id}:1"
+        assert b.message_id == sleutels.message_id(
+            "herinnering", verzoek.token, 1, instellingen_van(session).antwoorddomein
+        )
+        assert sleutels.uit_verwijzingen(b.message_id) == verzoek.token
+        assert (
+            b.onderwerp
+            == "Herinnering: Actualisatie nevenfuncties Statenleden (uiterlijk dinsdag 30 maart 2027) "
+            + (sleutels.kenmerk(verzoek.id))
+        )
+    assert session.exec(select(func.count()).where(Gebeurtenis.soort == "herinnering-klaargezet")).one() == 3
+
+    verzend(session=session, catalogus=catalogus, nu=HERINNERINGSDAG, inst=instellingen_voor(controller))
+    verstuurd = next(
+        b for b in postbode.berichten if b["Subject"].startswith("Herinnering") and b["To"] == "een@example.org"
+    )
+    opgeslagen = session.exec(select(Bericht).where(Bericht.message_id == verstuurd["Message-ID"].strip())).one()
+    assert opgeslagen.verzonden is not None and opgeslagen.fout is None
+    assert verstuurd.get_body(("plain",)).get_content().replace("\r\n", "\n") == opgeslagen.tekst
+    assert "Lid 1" in opgeslagen.tekst and "/antwoord/" in opgeslagen.tekst
+
+
+def test_a_herinnering_whose_template_fails_at_sending_stays_queued_until_it_renders(
+    session, catalogus, ronde, smtp_server, monkeypatch
+):
+    """A template that broke after the watch (or fails for one person's data) loses no message: each keeps the
+    reason, the audit trail records it, the coordinator hears once an hour, and the next run sends it."""
+    controller, postbode = smtp_server
+    bewaking(session=session, catalogus=catalogus, nu=HERINNERINGSDAG)
+    session.commit()
+    alarmen: list[str] = []
+    monkeypatch.setattr(uitgaand.meldingen, "alarmeer", lambda urls, titel, tekst: alarmen.append(titel))
+    echt = uitgaand.render
+
+    def kapot(env, naam, context):
+        if naam.endswith("herinnering"):
+            env.from_string("Beste {{ persoon.naam }}, {{ jaar }}").render(context)
+        return echt(env, naam, context)
+
+    monkeypatch.setattr(uitgaand, "render", kapot)
+    inst = instellingen_voor(controller)
+    verslag = verzend(session=session, catalogus=catalogus, nu=HERINNERINGSDAG, inst=inst)
+    assert not any(b["Subject"].startswith("Herinnering") for b in postbode.berichten)
+    assert verslag.uitgesteld == 3
+    for b in herinneringen_van(session, ronde):
+        assert b.tekst is None and b.verzonden is None and "onbekende variabele 'jaar'" in (b.fout or "")
+    fouten = session.exec(select(Gebeurtenis).where(Gebeurtenis.soort == uitgaand.OPMAAKFOUT)).all()
+    assert len(fouten) == 3 and {f.proces for f in fouten} == {"nevenfuncties-statenleden"}
+    niet_opgemaakt = ["Integriteit: nevenfuncties-statenleden: berichten niet opgemaakt"]
+    assert [a for a in alarmen if "niet opgemaakt" in a] == niet_opgemaakt
+
+    verzend(session=session, catalogus=catalogus, nu=HERINNERINGSDAG + timedelta(minutes=5), inst=inst)
+    assert [a for a in alarmen if "niet opgemaakt" in a] == niet_opgemaakt  # recorded again, not told again
+
+    monkeypatch.setattr(uitgaand, "render", echt)  # the coordinator repairs the template
+    verslag = verzend(session=session, catalogus=catalogus, nu=HERINNERINGSDAG + timedelta(hours=1), inst=inst)
+    assert (verslag.verzonden, verslag.geweigerd, verslag.uitgesteld) == (2, 1, 0)  # weiger@ refuses 5.1.1
+    verstuurd = [b for b in herinneringen_van(session, ronde) if b.verzonden]
+    assert len(verstuurd) == 2 and all(b.tekst and b.fout is None for b in verstuurd)
