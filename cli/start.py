@@ -17,7 +17,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
@@ -71,18 +71,27 @@ def start(
     ] = "127.0.0.1",
     webpoort: Annotated[int, typer.Option("--webpoort", help="Poort van de website (antwoorden, beoordelen).")] = 8000,
 ) -> None:
+    from engine.diensten import catalogus
     from models.instellingen import instellingen
     from notifications.mailvanger import mailvanger
     from web.beveiliging import controleer_basis_url, geheim
 
+    begin = time.monotonic()
     controleer_basis_url(instellingen())  # before the mail catcher: only real mail needs a real address
     if instellingen().smtp_host:
         geheim(instellingen())  # real mail needs a fixed signing key
-    catalogus = _database_klaar(processen)
-    if processen:
-        os.environ["INTEGRITEIT_PROCESSEN"] = str(processen.resolve())
+    catalogus(processen or instellingen().processen)  # an invalid spec folder stops here, before anything starts
     signal.signal(signal.SIGTERM, _stop)
-    with ExitStack() as stapel:
+    with suppress(KeyboardInterrupt), ExitStack() as stapel:
+        prefect_klaar = None
+        if not os.environ.get("PREFECT_API_URL"):
+            # Started first: the server's own start (imports, its database's migrations) takes longest, and
+            # runs in its own process while this one migrates the engine's database and starts the website.
+            login, nieuw = toegang(TOEGANG)
+            prefect_klaar = stapel.enter_context(gestarte_prefect_server(poort, host=host, login=login))
+        catalogus = _database_klaar(processen)
+        if processen:
+            os.environ["INTEGRITEIT_PROCESSEN"] = str(processen.resolve())
         if not instellingen().smtp_host:
             mailpoort = stapel.enter_context(mailvanger(MAILMAP))
             os.environ.update(
@@ -96,28 +105,29 @@ def start(
                 os.environ["INTEGRITEIT_GEHEIM"] = secrets.token_urlsafe(32)
             instellingen.cache_clear()
             typer.echo(f"Geen SMTP-server ingesteld: uitgaande berichten worden bewaard in {MAILMAP.resolve()}/")
-        if not os.environ.get("PREFECT_API_URL"):
-            login, nieuw = toegang(TOEGANG)
-            ui = stapel.enter_context(prefect_server(poort, host=host, login=login))
-            os.environ.update({"PREFECT_API_URL": f"{ui}/api", "PREFECT_API_AUTH_STRING": login})
+        typer.echo(f"Website: {stapel.enter_context(website(webpoort))}")
+        if prefect_klaar:
+            os.environ.update({"PREFECT_API_URL": f"{prefect_klaar()}/api", "PREFECT_API_AUTH_STRING": login})
             if nieuw:
                 typer.echo(
                     f"Prefect is afgeschermd. Aanmelden in de UI met: {login}\n"
                     f"(eenmalig getoond; bewaard in {TOEGANG.resolve()}, alleen leesbaar voor u. "
                     "Andere programma's: zet PREFECT_API_AUTH_STRING op deze waarde.)"
                 )
-        typer.echo(f"Prefect UI: {os.environ['PREFECT_API_URL'].removesuffix('/api')}")
-        typer.echo(f"Website: {stapel.enter_context(website(webpoort))}")
+        typer.echo(f"Prefect UI: {os.environ['PREFECT_API_URL'].removesuffix('/api')} (na {_sinds(begin)})")
         from flows.plan import plannen  # Prefect is imported only now that PREFECT_API_URL is known
         from flows.serveren import serveer, verwijder_verouderde
 
         lijst = plannen(catalogus, date.today())
         for naam in verwijder_verouderde(lijst):
             typer.echo(f"Deployment {naam} verwijderd: het proces bestaat niet meer of is gepauzeerd.")
-        typer.echo(f"{len(lijst)} deployments worden bediend. Stoppen: Ctrl-C.")
-        with suppress(KeyboardInterrupt):
-            serveer(lijst)
+        typer.echo(f"{len(lijst)} deployments worden bediend (na {_sinds(begin)}). Stoppen: Ctrl-C.")
+        serveer(lijst)
     typer.echo("Gestopt.")
+
+
+def _sinds(begin: float) -> str:
+    return f"{time.monotonic() - begin:.1f} s".replace(".", ",")
 
 
 def _database_klaar(processen):
@@ -164,17 +174,22 @@ def toegang(pad: Path) -> tuple[str, bool]:
 
 @contextmanager
 def prefect_server(poort: int, *, login: str | None = None, host: str = "127.0.0.1") -> Iterator[str]:
+    """A local Prefect server, once it answers: its address (see gestarte_prefect_server)."""
+    with gestarte_prefect_server(poort, login=login, host=host) as klaar:
+        yield klaar()
+
+
+@contextmanager
+def gestarte_prefect_server(
+    poort: int, *, login: str | None = None, host: str = "127.0.0.1"
+) -> Iterator[Callable[[], str]]:
     """A local Prefect server in its own process group, listening on `host`; with `login`, every API call but
-    the health check must carry it (HTTP basic auth; the UI asks for it). Stopped, with its children, on exit."""
+    the health check must carry it (HTTP basic auth; the UI asks for it). Yields at once, while it starts, a
+    function that waits until it answers and returns its address. Stopped, with its children, on exit."""
     prefect = _prefect()
-    omgeving = {k: v for k, v in os.environ.items() if k != "PREFECT_SERVER_API_AUTH_STRING"} | {
-        # The scheduler looks ahead 100 days by default; a four-yearly deployment would show no next run.
-        "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME": os.environ.get(
-            "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME", "P1500D"
-        ),
-        "PREFECT_UI_API_URL": os.environ.get("PREFECT_UI_API_URL", f"http://127.0.0.1:{poort}/api"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # no internet here, and no telemetry wanted
-    }
+    omgeving = {k: v for k, v in os.environ.items() if k != "PREFECT_SERVER_API_AUTH_STRING"}
+    omgeving |= {naam: os.environ.get(naam, waarde) for naam, waarde in SERVERINSTELLINGEN.items()}
+    omgeving["PREFECT_UI_API_URL"] = os.environ.get("PREFECT_UI_API_URL", f"http://127.0.0.1:{poort}/api")
     if login:
         omgeving["PREFECT_SERVER_API_AUTH_STRING"] = login
     proces = subprocess.Popen(
@@ -184,11 +199,28 @@ def prefect_server(poort: int, *, login: str | None = None, host: str = "127.0.0
         stdout=subprocess.DEVNULL,
     )
     adres = f"http://127.0.0.1:{poort}"
-    try:
+
+    def klaar() -> str:
         _wacht_op(f"{adres}/api/health", proces)
-        yield adres
+        return adres
+
+    try:
+        yield klaar
     finally:
         _beeindig(proces)
+
+
+SERVERINSTELLINGEN = {
+    # The scheduler looks ahead 100 days by default; a four-yearly deployment would show no next run.
+    "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME": "P1500D",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # no internet here, and no telemetry wanted
+    # Nothing here uses automations, work pools or blocks: their services and the registration of some fifty
+    # block types on a first start cost start-up time and memory for nothing.
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_FOREMAN_ENABLED": "false",
+    "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+}
+"""Settings of the local Prefect server, each unless the environment sets it."""
 
 
 def _wacht_op(url: str, proces: subprocess.Popen, seconden: float = 180) -> None:

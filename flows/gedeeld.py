@@ -82,12 +82,31 @@ def sleutel(ronde: Ronde) -> str:
 def toon_ronde(ronde_id: int) -> None:
     """The ronde's table (who, status, last contact, reminders) and progress, under stable keys."""
     ronde, rijen, beantwoord, totaal = diensten.ronde_overzicht(omgeving(), ronde_id)
-    titel = f"{ronde.proces} {ronde.stap} {ronde.startdatum}".replace("  ", " ")
-    create_table_artifact(rijen, key=sleutel(ronde), description=f"Verzoeken van {titel}")
+    create_table_artifact(rijen, key=sleutel(ronde), description=f"Verzoeken van {_titel(ronde)}")
+    _toon_voortgang(ronde, beantwoord, totaal)
+
+
+def toon_nieuwe_ronde(ronde: Ronde) -> None:
+    """A ronde just started, as one progress bar (0 of N). Its table waits for the daily watch: here a row per
+    recipient would cost a ronde of 10,000 more than starting it, and tells nothing yet (everyone is open)."""
+    telling = next(
+        r
+        for r in diensten.rondes_status(omgeving())
+        if (r["proces"], r["stap"] or "", r["start"], r["betreft"])
+        == (ronde.proces, ronde.stap, ronde.start.astimezone(TIJDZONE).date().isoformat(), None)
+    )
+    _toon_voortgang(ronde, telling["beantwoord"], telling["verzoeken"])
+
+
+def _titel(ronde: Ronde) -> str:
+    return f"{ronde.proces} {ronde.stap} {ronde.startdatum}".replace("  ", " ")
+
+
+def _toon_voortgang(ronde: Ronde, beantwoord: int, totaal: int) -> None:
     create_progress_artifact(
         100.0 * beantwoord / totaal if totaal else 100.0,
         key=f"voortgang-{sleutel(ronde)[6:]}",
-        description=f"{titel}: {beantwoord} van {totaal} beantwoord",
+        description=f"{_titel(ronde)}: {beantwoord} van {totaal} beantwoord, deadline {ronde.deadline}",
     )
 
 

@@ -37,7 +37,7 @@ def ronde_flow(proces: str, nu: datetime | None = None):
     ronde_id = verslag.uitkomst.ronde.id
     gedeeld.meld(verslag.gebeurtenissen)
     gedeeld.verstuur(moment)
-    gedeeld.toon_ronde(ronde_id)
+    gedeeld.toon_nieuwe_ronde(verslag.uitkomst.ronde)
     if concept := diensten.concept_bij_ronde(gedeeld.omgeving(), ronde_id=ronde_id, nu=moment):
         jaar, markdown = concept
         create_markdown_artifact(
