@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 TIJDZONE = ZoneInfo("Europe/Amsterdam")
 """Every wall-clock time in specs, agendas and messages is Amsterdam time, across daylight saving."""
@@ -21,7 +23,11 @@ class Werkdagen:
 
     @cached_property
     def _feestdagen(self) -> holidays.HolidayBase:
-        # Years are added lazily by the holidays package on first lookup of a date in that year.
+        # Imported here: the package loads every country's calendar (about 21 MB), which a process that never
+        # asks about a date (the one serving the Prefect deployments) need not carry. Years are added lazily by
+        # the package on first lookup of a date in that year.
+        import holidays
+
         return holidays.country_holidays("NL")
 
     def is_werkdag(self, dag: date) -> bool:
