@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
@@ -29,6 +27,11 @@ def maak_engine(url: str) -> Engine:
 
 
 def migreer(engine: Engine) -> None:
+    # Imported here: alembic and its template engine (about 6 MB) are only needed by a process that opens a
+    # database, not by the one that serves the Prefect deployments.
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIES))
     with engine.begin() as verbinding:
