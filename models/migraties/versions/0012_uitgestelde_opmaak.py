@@ -9,6 +9,8 @@ Create Date: 2026-11-29 06:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from models.migraties.sleutelcontrole import sleutels_kloppen, sqlite_zonder_sleutelcontrole
+
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
@@ -16,15 +18,21 @@ depends_on = None
 
 VERWIJZINGEN = {"ronde_id": "ronde", "verzoek_id": "verzoek", "persoon_id": "persoon", "bericht_id": "bericht"}
 """gebeurtenis's references; 0001 made them without a name, which PostgreSQL then gives as below."""
+_HERBOUWD = ("bericht", "gebeurtenis")
+"""The tables SQLite builds anew here; the audit trail's rows refer to messages."""
 
 
 def upgrade() -> None:
+    zonder_controle = sqlite_zonder_sleutelcontrole(_HERBOUWD)
     with op.batch_alter_table("bericht", schema=None) as batch_op:
         batch_op.alter_column("tekst", existing_type=sa.Text(), nullable=True)
     _verwijzingen(bij_commit=True)
+    if zonder_controle:
+        sleutels_kloppen()
 
 
 def downgrade() -> None:
+    zonder_controle = sqlite_zonder_sleutelcontrole(_HERBOUWD)
     _verwijzingen(bij_commit=False)
     bericht = sa.table("bericht", sa.column("tekst", sa.Text()), sa.column("geweigerd", sa.DateTime()))
     # a refused message was never sent: nothing of it is lost by an empty text
@@ -36,6 +44,8 @@ def downgrade() -> None:
         )
     with op.batch_alter_table("bericht", schema=None) as batch_op:
         batch_op.alter_column("tekst", existing_type=sa.Text(), nullable=False)
+    if zonder_controle:
+        sleutels_kloppen()
 
 
 def _verwijzingen(*, bij_commit: bool) -> None:
