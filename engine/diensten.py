@@ -240,6 +240,12 @@ def ronde_overzicht(omg: Omgeving, ronde_id: int) -> tuple[Ronde, list[dict], in
         return ronde, overzicht.ronde_tabel(s, ronde), *overzicht.voortgang(s, ronde)
 
 
+def ronde_voortgang(omg: Omgeving, ronde_id: int) -> tuple[int, int]:
+    """A ronde's (answered, total), without its rows."""
+    with omg.werk() as s:
+        return overzicht.voortgang(s, s.get(Ronde, ronde_id))
+
+
 def openstaand(omg: Omgeving, nu: datetime) -> str:
     """The coordinator's list of what runs and what needs attention, as Markdown."""
     with omg.werk() as s:

@@ -89,13 +89,7 @@ def toon_ronde(ronde_id: int) -> None:
 def toon_nieuwe_ronde(ronde: Ronde) -> None:
     """A ronde just started, as one progress bar (0 of N). Its table waits for the daily watch: here a row per
     recipient would cost a ronde of 10,000 more than starting it, and tells nothing yet (everyone is open)."""
-    telling = next(
-        r
-        for r in diensten.rondes_status(omgeving())
-        if (r["proces"], r["stap"] or "", r["start"], r["betreft"])
-        == (ronde.proces, ronde.stap, ronde.start.astimezone(TIJDZONE).date().isoformat(), None)
-    )
-    _toon_voortgang(ronde, telling["beantwoord"], telling["verzoeken"])
+    _toon_voortgang(ronde, *diensten.ronde_voortgang(omgeving(), ronde.id))
 
 
 def _titel(ronde: Ronde) -> str:
