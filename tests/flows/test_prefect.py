@@ -145,15 +145,7 @@ def test_a_ronde_while_smtp_is_down_says_why_mail_waits_and_it_goes_when_smtp_is
         monkeypatch.setenv(f"INTEGRITEIT_{naam}", waarde)
     monkeypatch.setattr(gedeeld.verstuur, "retries", 0)  # the task's retries would only make this test wait
     instellingen.cache_clear()
-    with sessie(maak_engine(eigen_database)) as s:
-        importeer(
-            s,
-            [
-                PersoonInvoer(extern_id=f"D{i}", naam=f"Lid {i}", email=f"lid{i}@example.org", rollen=["statenlid"])
-                for i in range(3)
-            ],
-            datetime(2027, 1, 1, tzinfo=TIJDZONE),
-        )
+    _drie_statenleden(eigen_database)
     toestand = ronde_flow(
         proces="nevenfuncties-statenleden", nu=datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE), return_state=True
     )
@@ -209,15 +201,7 @@ def test_a_ronde_run_shows_its_table_progress_and_the_open_list(server, eigen_da
     from flows.bewaking import bewaking_flow
     from flows.ronde import ronde_flow
 
-    with sessie(maak_engine(eigen_database)) as s:
-        importeer(
-            s,
-            [
-                PersoonInvoer(extern_id=f"A{i}", naam=f"Lid {i}", email=f"lid{i}@example.org", rollen=["statenlid"])
-                for i in range(3)
-            ],
-            datetime(2027, 1, 1, tzinfo=TIJDZONE),
-        )
+    _drie_statenleden(eigen_database)
     run = ronde_flow(
         proces="nevenfuncties-statenleden", nu=datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE), return_state=True
     ).state_details.flow_run_id
@@ -314,6 +298,18 @@ def test_a_confirmation_through_the_api_completes_the_stap_and_starts_the_next(s
     finally:
         motor.terminate()
         assert motor.wait(timeout=30) is not None
+
+
+def _drie_statenleden(database: str) -> None:
+    with sessie(maak_engine(database)) as s:
+        importeer(
+            s,
+            [
+                PersoonInvoer(extern_id=f"S{i}", naam=f"Lid {i}", email=f"lid{i}@example.org", rollen=["statenlid"])
+                for i in range(3)
+            ],
+            datetime(2027, 1, 1, tzinfo=TIJDZONE),
+        )
 
 
 def _regel(proces: subprocess.Popen) -> str:
