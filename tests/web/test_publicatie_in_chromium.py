@@ -91,7 +91,7 @@ def test_the_draft_jaarverslag_in_chromium(omg, browser):
             "Voortgang jaarprogramma 2027",
         ):
             assert kop in inhoud
-        assert "Bron: vastgelegd door de integriteitscoördinator" in inhoud
+        assert "vastgelegd door de integriteitscoördinator (1 opgave" in inhoud
         _controleer(driver, "jaarverslag-2027.html")
         if SCHERMAFDRUKKEN:
             schermafdruk(driver, Path(SCHERMAFDRUKKEN) / "jaarverslag.png")
