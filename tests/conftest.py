@@ -13,7 +13,6 @@ from sqlmodel import Session, SQLModel
 
 from engine.catalogus import STANDAARD_MAP, Catalogus, laad_catalogus
 from engine.database import maak_engine
-from testservers.benodigdheden import zorg_voor_dovecot
 from testservers.dovecot import dovecot
 from testservers.postgres import antwoordt, met_schema, postgres
 from testservers.smtp import Postbode
@@ -97,8 +96,7 @@ def smtp_server():
 @pytest.fixture(scope="session")
 def imap_server(melding):
     try:
-        zorg_voor_dovecot(melding)
-        with dovecot() as server:
+        with dovecot(melding) as server:
             yield server
     except RuntimeError as fout:
         pytest.fail(str(fout))
