@@ -14,23 +14,25 @@ from pathlib import Path
 
 from benchmarks import bewaking, mail, prefect, simulator, web
 from benchmarks.tabel import UITSLAG, Regel, in_readme, schrijf, toon
+from testservers.postgres import kies_postgres
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snel", action="store_true", help="small sizes, for CI (the figures mean nothing)")
     parser.add_argument("--uit", type=Path, default=UITSLAG, help="where to write the table as JSON")
-    parser.add_argument("--database", default=web.STANDAARD_DATABASE, help="PostgreSQL URL; schemas made and dropped")
+    parser.add_argument("--database", help=web.DATABASE_HULP)
     args = parser.parse_args(argv)
     snel = ["--snel"] if args.snel else []
-    postgres = ["--database", args.database]
-    regels = [
-        *simulator.main(snel),
-        *bewaking.main([*snel, *postgres]),
-        *mail.main(snel),
-        *prefect.main(snel),
-        _web(web.main([*(["--aantal", "20", "--clients", "4"] if args.snel else []), *postgres])),
-    ]
+    with kies_postgres(args.database) as url:
+        postgres = ["--database", url]
+        regels = [
+            *simulator.main(snel),
+            *bewaking.main([*snel, *postgres]),
+            *mail.main(snel),
+            *prefect.main(snel),
+            _web(web.main([*(["--aantal", "20", "--clients", "4"] if args.snel else []), *postgres])),
+        ]
     uitslag = schrijf(regels, args.uit, snel=args.snel)
     if not args.snel:
         in_readme(uitslag)

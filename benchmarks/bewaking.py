@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import text
 
 from benchmarks.tabel import Regel, toon
-from benchmarks.web import STANDAARD_DATABASE, schema
+from benchmarks.web import DATABASE_HULP, schema
 from engine import diensten
 from engine.agenda import plan_stap
 from engine.catalogus import STANDAARD_MAP, laad_catalogus
@@ -32,6 +32,7 @@ from engine.diensten import Omgeving
 from models.instellingen import Instellingen
 from models.tabellen import Ronde
 from models.werkdagen import TIJDZONE
+from testservers.postgres import kies_postgres
 
 NU = datetime(2027, 6, 15, 12, tzinfo=TIJDZONE)
 """A Tuesday on which nevenfuncties-statenleden starts nothing (its rondes start on 1 March and 1 September)."""
@@ -40,7 +41,7 @@ RUSTIG = 9
 """Rondes with nothing due, started on the nine days before NU."""
 
 
-def meet(snel: bool, database: str = STANDAARD_DATABASE) -> list[Regel]:
+def meet(snel: bool, database: str) -> list[Regel]:
     groot, klein, vast = (10_000, 2_000, 100) if snel else (1_000_000, 100_000, 1_000)
     procent, bouw = _pass(database, groot, groot // 100)
     bij_klein, _ = _pass(database, klein, vast)
@@ -143,9 +144,10 @@ def _bouw(omg: Omgeving, totaal: int, verschuldigd: int) -> None:
 def main(argv: list[str] | None = None) -> list[Regel]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snel", action="store_true", help="10,000 and 2,000 verzoeken instead of 1M and 100k")
-    parser.add_argument("--database", default=STANDAARD_DATABASE, help="PostgreSQL URL; schemas made and dropped")
+    parser.add_argument("--database", help=DATABASE_HULP)
     args = parser.parse_args(argv)
-    regels = meet(args.snel, args.database)
+    with kies_postgres(args.database) as url:
+        regels = meet(args.snel, url)
     print(toon(regels))
     return regels
 

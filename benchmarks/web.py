@@ -41,11 +41,14 @@ from engine.personen import PersoonInvoer, importeer
 from models.instellingen import Instellingen
 from models.tabellen import Verzoek
 from models.werkdagen import TIJDZONE
-from testservers.postgres import met_schema
+from testservers.postgres import kies_postgres, met_schema
 
 NU = datetime(2027, 3, 1, 9, 30, tzinfo=TIJDZONE)
 PROCES = "nevenfuncties-statenleden"
-STANDAARD_DATABASE = "postgresql+psycopg://root@127.0.0.1:5432/test"
+DATABASE_HULP = (
+    "PostgreSQL URL, where the benchmark makes and drops its schemas (default: INTEGRITEIT_TEST_POSTGRES, else "
+    "the server at 127.0.0.1:5432 when it answers, else one of its own for the run)"
+)
 GEHEIM = "benchmark-geheim-" + "x" * 32
 MAX_CLIENTS = 256
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -69,16 +72,18 @@ def main(argv: list[str] | None = None) -> Uitkomst:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aantal", type=int, default=300, help="Statenleden in the ronde: answers posted")
     parser.add_argument("--clients", type=int, default=16, help=f"concurrent clients (1 to {MAX_CLIENTS})")
-    parser.add_argument(
-        "--database", default=STANDAARD_DATABASE, help="PostgreSQL URL; the benchmark makes and drops its schemas"
-    )
+    parser.add_argument("--database", help=DATABASE_HULP)
     args = parser.parse_args(argv)
     if args.aantal < 2:
         parser.error("--aantal: at least 2")
     if not 1 <= args.clients <= MAX_CLIENTS:
         parser.error(f"--clients: 1 to {MAX_CLIENTS}")
     naam = f"bench_web_{os.getpid()}"
-    with schema(args.database, naam) as web_url, schema(args.database, f"{naam}_direct") as direct_url:
+    with (
+        kies_postgres(args.database) as url,
+        schema(url, naam) as web_url,
+        schema(url, f"{naam}_direct") as direct_url,
+    ):
         web_per_s, post = via_web(web_url, args.aantal, args.clients)
         beantwoord_web = beantwoord(web_url)
         direct_per_s, per_call = direct(direct_url, args.aantal)

