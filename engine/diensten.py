@@ -558,6 +558,8 @@ class Publicatie:
     bestanden: dict[str, str]
     wijzigingen: list[publicatie.Wijziging]
     vorige: datetime | None
+    personen: dict[str, dict[str, int]]
+    """Per register shown per person: how many persons with entries and with each text instead of them."""
 
 
 def openbare_registers(omg: Omgeving, *, peildatum: date) -> dict[str, bytes]:
@@ -593,7 +595,8 @@ def publiceer(omg: Omgeving, *, map: Path, nu: datetime, peildatum: date | None 
         )
         oud = set(eerder.get("bestanden", {})) if eerder.get("map") == str(map.resolve()) else set()
         publicatie.schrijf(map, bestanden, weg=oud - set(bestanden))
-    return Publicatie(map, peildatum, hashes, wijzigingen, vorige.moment if vorige else None)
+    personen = {r.regel.id: publicatie.per_stand(r) for r in openbaar if r.per_persoon}
+    return Publicatie(map, peildatum, hashes, wijzigingen, vorige.moment if vorige else None, personen)
 
 
 # The yearly integrity report (Bijlage 2). The core is engine/jaarverslag.py.
