@@ -568,6 +568,13 @@ def openbare_registers(omg: Omgeving, *, peildatum: date) -> dict[str, bytes]:
         return publicatie.export(publicatie.openbaar_op(s, catalogus=omg.catalogus, peildatum=peildatum), peildatum)
 
 
+def registerstand(omg: Omgeving) -> tuple:
+    """Changes whenever the public registers of a day may have changed (`publicatie.stand`): a shell that keeps
+    `openbare_registers` makes it again only then."""
+    with omg.werk() as s:
+        return publicatie.stand(s)
+
+
 def publiceer(omg: Omgeving, *, map: Path, nu: datetime, peildatum: date | None = None) -> Publicatie:
     """Write the public registers on `peildatum` (default: today) to `map`, ready to copy to the website; files
     the previous publication wrote to the same folder and this one does not (a page no longer public) are

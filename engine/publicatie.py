@@ -8,6 +8,7 @@ their answer is still being processed, or that they have not answered ("Nog niet
 last confirmed. A person's roles and attributes are today's: the persons table keeps no history of them.
 
     openbaar_op(session, catalogus, peildatum)   the public registers on that day
+    stand(session)                                changes whenever what the export reads changes
     export(registers, peildatum)                  {relative path: bytes}: HTML pages, JSON and CSV, the stylesheet
     wijzigingen(vorige, huidige)                  added, changed and ended entries between two publications
 """
@@ -222,6 +223,18 @@ def _bevestigingen(
         momenten = [m for m in (bevestigd.get(persoon_id), laatst_aanvaard) if m is not None]
         uit[persoon_id] = (max(momenten, default=None), True)
     return uit
+
+
+def stand(session: Session) -> tuple:
+    """What the export of a day reads besides the catalogue, in a few aggregates far cheaper than the export: it
+    changes whenever a register version is added, reviewed or removed, an answer is recorded, or a person is
+    added or changed. A shell that keeps an export makes it again when this (or the day) differs."""
+    versies = session.exec(
+        select(func.count(Registerregel.id), func.max(Registerregel.id), func.count(Registerregel.beoordeeld))
+    ).one()
+    antwoorden = session.exec(select(func.max(Antwoord.id))).one()
+    leden = session.exec(select(func.count(Persoon.id), func.max(Persoon.bijgewerkt))).one()
+    return (*versies, antwoorden, *leden)
 
 
 def openbaar(regels: Publicatieregels, regel: Openbaar, persoon: Persoon) -> bool:
