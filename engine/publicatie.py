@@ -107,35 +107,34 @@ def _register(
         session, register=regel.register_naam, peildatum=peildatum, persoon_ids=list(wie)
     )
     opgaven = {
-        persoon_id: [
-            Regel(
-                v.regel, v.id, _naam(regel, wie[persoon_id]), {k: v.velden.get(k) for k in regel.velden}, v.beoordeeld
-            )
-            for v in versies
-            if _boven_drempel(regel, v.velden)
-        ]
-        for persoon_id, versies in per_persoon.items()
+        persoon_id: _openbare_regels(regel, wie[persoon_id], versies) for persoon_id, versies in per_persoon.items()
     }
     if regel.per == "persoon":
         paginas = _persoonspaginas(session, catalogus, regel, list(wie.values()), opgaven, peildatum)
     else:
-        paginas = _functiepaginas(wie, opgaven)
+        paginas = _functiepaginas(opgaven)
     laatste = registers.laatst_aanvaard(
         session, register=regel.register_naam, peildatum=peildatum, persoon_ids=list(wie)
     )
     return Register(regel, paginas, laatste)
 
 
-def _naam(regel: Openbaar, persoon: Persoon) -> str:
-    return persoon.naam if regel.per == "persoon" else (persoon.functie or "Functie zonder naam")
+def _openbare_regels(regel: Openbaar, persoon: Persoon, versies: list[registers.Versie]) -> list[Regel]:
+    """The person's entries the rule publishes, with only its fields, under their name or function name."""
+    naam = persoon.naam if regel.per == "persoon" else (persoon.functie or "Functie zonder naam")
+    return [
+        Regel(v.regel, v.id, naam, {k: v.velden.get(k) for k in regel.velden}, v.beoordeeld)
+        for v in versies
+        if _boven_drempel(regel, v.velden)
+    ]
 
 
-def _functiepaginas(wie: dict[int, Persoon], opgaven: dict[int, list[Regel]]) -> tuple[Pagina, ...]:
+def _functiepaginas(opgaven: dict[int, list[Regel]]) -> tuple[Pagina, ...]:
     """A page per function name that has entries, never a personal name."""
     groepen: dict[str, list[Regel]] = defaultdict(list)
-    for persoon_id, lijst in opgaven.items():
-        groepen[wie[persoon_id].functie or "Functie zonder naam"] += lijst
-    return tuple(Pagina(naam, f"{slug(naam)}.html", tuple(lijst)) for naam, lijst in sorted(groepen.items()) if lijst)
+    for regel in (r for lijst in opgaven.values() for r in lijst):
+        groepen[regel.wie].append(regel)
+    return tuple(Pagina(naam, f"{slug(naam)}.html", tuple(lijst)) for naam, lijst in sorted(groepen.items()))
 
 
 def _persoonspaginas(
