@@ -39,6 +39,9 @@ def publiceer(
         omgeving(processen), map=map, nu=lees_nu(nu), peildatum=peildatum.date() if peildatum else None
     )
     typer.echo(f"{len(verslag.bestanden)} bestanden geschreven naar {map} (stand op {verslag.peildatum}).")
+    for register, standen in verslag.personen.items():
+        uitsplitsing = ", ".join(f"{aantal} {stand[0].lower()}{stand[1:]}" for stand, aantal in standen.items())
+        typer.echo(f"  {register}: {sum(standen.values())} personen: {uitsplitsing}")
     if verslag.vorige is None:
         typer.echo("Dit is de eerste publicatie.")
     else:

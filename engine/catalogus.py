@@ -429,6 +429,8 @@ class _Controle:
             for index, regel in enumerate(lijst):
                 for nummer, rol in enumerate(regel.wie.rollen):
                     self._rol(meld, (sectie, index, "wie", "rollen", nummer), rol)
+        for rol in regels.rolnamen:
+            self._rol(meld, ("rolnamen", rol), rol)
 
     def _planningsrol(self, meld, planning: Any) -> None:
         """The role of a `rol-gekregen`/`rol-verloren` event or of a `benoemd-<rol>` date must exist."""

@@ -558,12 +558,21 @@ class Publicatie:
     bestanden: dict[str, str]
     wijzigingen: list[publicatie.Wijziging]
     vorige: datetime | None
+    personen: dict[str, dict[str, int]]
+    """Per register shown per person: how many persons with entries and with each text instead of them."""
 
 
 def openbare_registers(omg: Omgeving, *, peildatum: date) -> dict[str, bytes]:
     """The public registers on `peildatum` as files ({relative path: content}), as the web app serves them."""
     with omg.werk() as s:
         return publicatie.export(publicatie.openbaar_op(s, catalogus=omg.catalogus, peildatum=peildatum), peildatum)
+
+
+def registerstand(omg: Omgeving) -> tuple:
+    """Changes whenever the public registers of a day may have changed (`publicatie.stand`): a shell that keeps
+    `openbare_registers` makes it again only then."""
+    with omg.werk() as s:
+        return publicatie.stand(s)
 
 
 def publiceer(omg: Omgeving, *, map: Path, nu: datetime, peildatum: date | None = None) -> Publicatie:
@@ -593,7 +602,8 @@ def publiceer(omg: Omgeving, *, map: Path, nu: datetime, peildatum: date | None 
         )
         oud = set(eerder.get("bestanden", {})) if eerder.get("map") == str(map.resolve()) else set()
         publicatie.schrijf(map, bestanden, weg=oud - set(bestanden))
-    return Publicatie(map, peildatum, hashes, wijzigingen, vorige.moment if vorige else None)
+    personen = {r.regel.id: publicatie.per_stand(r) for r in openbaar if r.per_persoon}
+    return Publicatie(map, peildatum, hashes, wijzigingen, vorige.moment if vorige else None, personen)
 
 
 # The yearly integrity report (Bijlage 2). The core is engine/jaarverslag.py.

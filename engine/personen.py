@@ -20,6 +20,7 @@ from sqlmodel import Session, func, or_, select
 from engine import gebeurtenissen, levensloop
 from engine.personen_bestand import OngeldigeImport, Rij, getal, kolomnaam, lees_rijen, toon
 from models.doelgroep import Doelgroep
+from models.publicatie import vrije_slug
 from models.tabellen import Persoon
 from models.werkdagen import TIJDZONE
 
@@ -153,6 +154,7 @@ def importeer(session: Session, personen: list[PersoonInvoer], nu: datetime) -> 
     person's life is recorded once as its event (engine.levensloop); the first import is the starting point and
     records none."""
     bestaand = {p.extern_id: p for p in session.exec(select(Persoon))}
+    bezet = {p.slug for p in bestaand.values() if p.slug}
     eerste = not bestaand
     importdag = nu.astimezone(TIJDZONE).date()
     nieuw = gewijzigd = 0
@@ -163,7 +165,7 @@ def importeer(session: Session, personen: list[PersoonInvoer], nu: datetime) -> 
         persoon = bestaand.pop(invoer.extern_id, None)
         if persoon is None:
             voor = levensloop.Stand()
-            persoon = Persoon(**velden, bijgewerkt=nu)
+            persoon = Persoon(**velden, slug=vrije_slug(invoer.naam, bezet), bijgewerkt=nu)
             session.add(persoon)
             nieuw += 1
         elif any(getattr(persoon, k) != v for k, v in velden.items()):
@@ -191,6 +193,15 @@ def importeer(session: Session, personen: list[PersoonInvoer], nu: datetime) -> 
         rijen = [r for persoon, voor in veranderd for r in levensloop.verschil(persoon, voor, importdag, nu)]
     gebeurtenissen.registreer_veel(session, rijen)
     return Importverslag(nieuw, gewijzigd, len(personen) - nieuw - gewijzigd, inactief)
+
+
+def geef_slugs(session: Session, personen: list[Persoon]) -> None:
+    """Give each of `personen` without a public slug theirs: a person stored by another road than the import."""
+    if zonder := [p for p in personen if p.slug is None]:
+        bezet = set(session.exec(select(Persoon.slug).where(Persoon.slug.is_not(None))))
+        for persoon in zonder:
+            persoon.slug = vrije_slug(persoon.naam, bezet)
+        session.flush()
 
 
 def leden(session: Session, doelgroep: Doelgroep) -> list[Persoon]:

@@ -960,7 +960,7 @@ def registers_op(
     session: Session, *, register: str, peildatum: date | datetime, persoon_ids: list[int] | None = None
 ) -> dict[int, list[Versie]]:
     """`register_op` for many persons in one query (None: everyone): person id -> their entries then."""
-    grens, dag = _grens(peildatum)
+    grens, dag = peilmoment(peildatum)
     vraag = select(Registerregel).where(
         Registerregel.register_naam == register,
         Registerregel.status.in_((Regelstatus.AANVAARD, Regelstatus.VERVANGEN)),
@@ -984,7 +984,7 @@ def laatst_aanvaard(
     session: Session, *, register: str, peildatum: date | datetime, persoon_ids: list[int]
 ) -> datetime | None:
     """When the eigenaar last accepted a version in these persons' register by `peildatum` (an end included)."""
-    grens, _ = _grens(peildatum)
+    grens, _ = peilmoment(peildatum)
     return session.exec(
         select(func.max(Registerregel.beoordeeld)).where(
             Registerregel.register_naam == register,
@@ -996,7 +996,7 @@ def laatst_aanvaard(
     ).one()
 
 
-def _grens(peildatum: date | datetime) -> tuple[datetime, date]:
+def peilmoment(peildatum: date | datetime) -> tuple[datetime, date]:
     """The moment before which a version counts for `peildatum`, and the day whose ended entries are gone."""
     if isinstance(peildatum, datetime):
         return peildatum, peildatum.astimezone(TIJDZONE).date()

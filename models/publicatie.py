@@ -2,12 +2,18 @@
 
 An allowlist: a register entry is published only when a rule under `openbaar` names its register and its
 person's role and attributes, and no rule under `nooit` names that person. Whatever no rule names stays
-inside. A rule `per: persoon` shows the person's name; `per: functie` shows only the function name (the plan's
-Bijlage 4 for staff from schaal 14), never a personal name.
+inside. A rule `per: persoon` shows every person it names, with their role, fractie and entries, or that they
+have none, or that they have not answered yet; `per: functie` shows only the function name (the plan's Bijlage 4
+for staff from schaal 14), never a personal name.
+
+A person's pages have an address of their own, their public slug (`Persoon.slug`): given once, when they are
+first stored (`vrije_slug`), and never changed, so a namesake who joins later gets another.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal
 from typing import Literal
 
@@ -49,6 +55,13 @@ class Openbaar(_Strikt):
         description="The entry's fields that are shown, in this order (the register's field names).",
         examples=[["omschrijving", "organisatie", "bezoldigd", "qq"]],
     )
+    geen: str = Field(
+        "Geen opgaven",
+        min_length=1,
+        max_length=100,
+        description="What the page of a person says who confirmed they have nothing to report here (per: persoon).",
+        examples=["Geen nevenfuncties"],
+    )
     alleen_boven: Decimal | None = Field(
         None,
         ge=0,
@@ -84,6 +97,12 @@ class Publicatieregels(_Strikt):
 
     openbaar: list[Openbaar] = Field(min_length=1, description="The public register pages, in the index's order.")
     nooit: list[Nooit] = Field(default_factory=list, description="Who is never published, whatever `openbaar` says.")
+    rolnamen: dict[str, str] = Field(
+        default_factory=dict,
+        description="How a role is named beside a person's name on the public pages, in the order shown; a person "
+        "without any of these roles is shown with the description of their role in rollen.yaml.",
+        examples=[{"cvdk": "Commissaris van de Koning", "gs-lid": "Gedeputeerde", "statenlid": "Statenlid"}],
+    )
 
     @model_validator(mode="after")
     def _unieke_ids(self) -> Publicatieregels:
@@ -91,3 +110,26 @@ class Publicatieregels(_Strikt):
         if dubbel := sorted({i for i in ids if ids.count(i) > 1}):
             raise ValueError(f"openbaar: id {', '.join(dubbel)} komt vaker voor; elke pagina heeft een eigen id")
         return self
+
+
+SLUG_LENGTE = 200
+"""The longest slug made from a name; a suffix for a namesake comes on top."""
+
+
+def slug(tekst: str) -> str:
+    """`tekst` as part of a web address: lower-case ASCII letters and digits joined by hyphens."""
+    kaal = unicodedata.normalize("NFKD", tekst).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", kaal)[:SLUG_LENGTE].strip("-") or "zonder-naam"
+
+
+def vrije_slug(naam: str, bezet: set[str]) -> str:
+    """The public slug for a new person called `naam`: the slug of the name, or for a namesake of someone stored
+    before (active or not: an old address never passes to another person) the same with -2, -3, ...; added to
+    `bezet`."""
+    basis = slug(naam)
+    kandidaat, volgnummer = basis, 1
+    while kandidaat in bezet:
+        volgnummer += 1
+        kandidaat = f"{basis}-{volgnummer}"
+    bezet.add(kandidaat)
+    return kandidaat

@@ -5,6 +5,10 @@ one of str, bool, date, Decimal (or optional), and a field marked `alleen_eigena
 is filled and decided by the eigenaar only: a person's own submission never sets it. Validation speaks Dutch:
 `fouten_nl` turns pydantic's errors into one message per field.
 
+The `description` speaks to the person filling in the form ("Wat u doet"); the public pages and the open data
+explain a field to its reader with the field's `openbaar` text (in `json_schema_extra`, read by
+`openbare_omschrijving`).
+
 The entries themselves are versioned rows (`models.tabellen.Registerregel`); their `velden` hold JSON that one of
 these models validates.
 """
@@ -20,6 +24,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 EIGENAAR = {"alleen_eigenaar": True}
 """`json_schema_extra` of a field only the eigenaar fills."""
+
+
+def openbaar(uitleg: str, **extra: object) -> dict[str, object]:
+    """`json_schema_extra` with the field's description for the public: what the value means to a reader."""
+    return {"openbaar": uitleg, **extra}
+
 
 GRENS_GESCHENK = Decimal(50)
 """A gift worth more than this is reported and handed in (Integriteitsplan actie 10; gedragscode art. 4.1)."""
@@ -65,22 +75,47 @@ class Nevenfunctie(Registerregel):
         max_length=500,
         title="Omschrijving",
         description="Wat u doet, bijvoorbeeld 'bestuurslid van de stichting' of 'zelfstandig adviseur'.",
+        json_schema_extra=openbaar("Wat de nevenfunctie inhoudt, bijvoorbeeld bestuurslid van een stichting."),
     )
     organisatie: str | None = Field(
-        None, max_length=300, title="Organisatie", description="Bij welke organisatie, vereniging of onderneming."
+        None,
+        max_length=300,
+        title="Organisatie",
+        description="Bij welke organisatie, vereniging of onderneming.",
+        json_schema_extra=openbaar("De organisatie, vereniging of onderneming waar de nevenfunctie wordt vervuld."),
     )
     functie: str | None = Field(
-        None, max_length=200, title="Functie", description="Uw rol daar, bijvoorbeeld voorzitter of penningmeester."
+        None,
+        max_length=200,
+        title="Functie",
+        description="Uw rol daar, bijvoorbeeld voorzitter of penningmeester.",
+        json_schema_extra=openbaar("De functie die bij die organisatie wordt vervuld, bijvoorbeeld voorzitter."),
     )
-    bezoldigd: bool = Field(False, title="Bezoldigd", description="Ontvangt u er een vergoeding of salaris voor?")
+    bezoldigd: bool = Field(
+        False,
+        title="Bezoldigd",
+        description="Ontvangt u er een vergoeding of salaris voor?",
+        json_schema_extra=openbaar("Ja als er een vergoeding of salaris tegenover staat."),
+    )
     qq: bool = Field(
         False,
         title="Uit hoofde van het ambt (q.q.)",
         description="Vervult u deze functie omdat u Statenlid, gedeputeerde of Commissaris bent?",
+        json_schema_extra=openbaar(
+            "Ja als de functie uit hoofde van het ambt wordt vervuld (qualitate qua), nee bij een overige nevenfunctie."
+        ),
     )
-    sinds: date | None = Field(None, title="Sinds", description="Vanaf wanneer u deze functie vervult.")
+    sinds: date | None = Field(
+        None,
+        title="Sinds",
+        description="Vanaf wanneer u deze functie vervult.",
+        json_schema_extra=openbaar("Sinds wanneer de functie wordt vervuld."),
+    )
     tot: date | None = Field(
-        None, title="Tot", description="Wanneer de functie eindigde of eindigt; laat leeg als ze doorloopt."
+        None,
+        title="Tot",
+        description="Wanneer de functie eindigde of eindigt; laat leeg als ze doorloopt.",
+        json_schema_extra=openbaar("Wanneer de functie eindigt of eindigde; leeg als ze doorloopt."),
     )
     beperkende_maatregel: str | None = Field(
         None,
@@ -88,7 +123,10 @@ class Nevenfunctie(Registerregel):
         title="Beperkende maatregel",
         description="Voor medewerkers: de beperking die Gedeputeerde Staten aan deze nevenwerkzaamheid stellen "
         "(Bijlage 4). Vult de eigenaar in.",
-        json_schema_extra=EIGENAAR,
+        json_schema_extra=openbaar(
+            "De beperking die Gedeputeerde Staten aan de nevenwerkzaamheid stellen (Bijlage 4); leeg als er geen is.",
+            **EIGENAAR,
+        ),
     )
 
     @field_validator("tot")
@@ -106,16 +144,26 @@ class FinancieelBelang(Registerregel):
         max_length=200,
         title="Soort belang",
         description="Bijvoorbeeld aandelen, een deelneming, onroerend goed of een lening.",
+        json_schema_extra=openbaar("Het soort belang: aandelen, een deelneming, onroerend goed, een lening, ..."),
     )
     omschrijving: str = Field(
         min_length=1,
         max_length=500,
         title="Omschrijving",
         description="Waarin u het belang heeft, zo dat duidelijk is of het de provincie raakt.",
+        json_schema_extra=openbaar("Waarin het belang bestaat, zo dat te zien is of het provinciale belangen raakt."),
     )
-    sinds: date | None = Field(None, title="Sinds", description="Vanaf wanneer u dit belang heeft.")
+    sinds: date | None = Field(
+        None,
+        title="Sinds",
+        description="Vanaf wanneer u dit belang heeft.",
+        json_schema_extra=openbaar("Sinds wanneer het belang bestaat."),
+    )
     tot: date | None = Field(
-        None, title="Tot", description="Wanneer het belang eindigde; laat leeg als u het nog heeft."
+        None,
+        title="Tot",
+        description="Wanneer het belang eindigde; laat leeg als u het nog heeft.",
+        json_schema_extra=openbaar("Wanneer het belang eindigt of eindigde; leeg als het nog bestaat."),
     )
 
     @field_validator("tot")
@@ -128,15 +176,32 @@ class Geschenk(Registerregel):
     """A gift received: up to EUR 50 the receiver may keep it; above, it is reported and handed in, and the
     eigenaar decides and records its bestemming (Integriteitsplan acties 10 en 11)."""
 
-    omschrijving: str = Field(min_length=1, max_length=500, title="Omschrijving", description="Wat u kreeg.")
-    gever: str = Field(min_length=1, max_length=300, title="Gever", description="Van wie (persoon of organisatie).")
-    datum: date = Field(title="Datum ontvangen", description="Wanneer u het kreeg.")
+    omschrijving: str = Field(
+        min_length=1,
+        max_length=500,
+        title="Omschrijving",
+        description="Wat u kreeg.",
+        json_schema_extra=openbaar("Welk geschenk is ontvangen."),
+    )
+    gever: str = Field(
+        min_length=1,
+        max_length=300,
+        title="Gever",
+        description="Van wie (persoon of organisatie).",
+        json_schema_extra=openbaar("Van wie het geschenk kwam (een persoon of een organisatie)."),
+    )
+    datum: date = Field(
+        title="Datum ontvangen",
+        description="Wanneer u het kreeg.",
+        json_schema_extra=openbaar("Wanneer het geschenk is ontvangen."),
+    )
     geschatte_waarde: Decimal = Field(
         ge=0,
         max_digits=10,
         decimal_places=2,
         title="Geschatte waarde (EUR)",
         description="Uw schatting in euro's, bijvoorbeeld 25 of 75,50.",
+        json_schema_extra=openbaar("De geschatte waarde van het geschenk in euro."),
     )
     ingeleverd_bij: str | None = Field(
         None,
@@ -144,13 +209,16 @@ class Geschenk(Registerregel):
         validate_default=True,
         title="Ingeleverd bij",
         description="Verplicht bij een waarde boven € 50: bij wie u het geschenk heeft ingeleverd.",
+        json_schema_extra=openbaar("Bij wie het geschenk is ingeleverd."),
     )
     bestemming: str | None = Field(
         None,
         max_length=500,
         title="Bestemming",
         description="Wat er met het geschenk gebeurt. Besluit en vult de eigenaar in.",
-        json_schema_extra=EIGENAAR,
+        json_schema_extra=openbaar(
+            "De bestemming die aan het geschenk is gegeven; leeg zolang daarover nog niet is besloten.", **EIGENAAR
+        ),
     )
 
     @field_validator("ingeleverd_bij")
@@ -188,11 +256,17 @@ TITELS: dict[str, str] = {
 
 def alleen_eigenaar(model: type[BaseModel]) -> set[str]:
     """The fields of `model` only the eigenaar fills."""
-    return {
-        naam
-        for naam, veld in model.model_fields.items()
-        if isinstance(veld.json_schema_extra, dict) and veld.json_schema_extra.get("alleen_eigenaar")
-    }
+    return {naam for naam in model.model_fields if _extra(model, naam).get("alleen_eigenaar")}
+
+
+def openbare_omschrijving(model: type[BaseModel], naam: str) -> str:
+    """What field `naam` of `model` means, for a reader of the public registers (not the form's instructions)."""
+    return str(_extra(model, naam)["openbaar"])
+
+
+def _extra(model: type[BaseModel], naam: str) -> dict[str, object]:
+    extra = model.model_fields[naam].json_schema_extra
+    return extra if isinstance(extra, dict) else {}
 
 
 _BERICHTEN = {

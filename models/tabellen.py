@@ -43,6 +43,14 @@ class Persoon(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     extern_id: str = Field(unique=True, index=True, max_length=64)
     naam: str = Field(max_length=200)
+    slug: str | None = Field(
+        default=None,
+        unique=True,
+        index=True,
+        max_length=220,
+        description="the address of their public pages: given once when stored (models.publicatie.vrije_slug), never "
+        "changed, so a namesake who joins or leaves moves nobody's page",
+    )
     email: str = Field(max_length=254)
     rollen: str = Field(default="", max_length=500, description="';'-separated role names")
     fractie: str | None = Field(default=None, max_length=200)

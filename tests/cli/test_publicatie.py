@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import sqlite3
+
 import pytest
 from typer.testing import CliRunner
 
@@ -23,11 +27,37 @@ def omgeving(tmp_path, monkeypatch):
 def test_publiceer_writes_the_site_and_says_what_changed(omgeving):
     eerste = runner.invoke(app, ["publiceer", "--map", str(omgeving / "site"), "--nu", "2027-03-02"])
     assert eerste.exit_code == 0, eerste.output
-    assert "22 bestanden geschreven" in eerste.stdout and "Dit is de eerste publicatie." in eerste.stdout
+    assert "184 bestanden geschreven" in eerste.stdout and "Dit is de eerste publicatie." in eerste.stdout
     assert "toegevoegd nevenwerkzaamheden-medewerkers: Programmamanager: Bestuurder vereniging" in eerste.stdout
     assert (omgeving / "site" / "index.html").exists()
     tweede = runner.invoke(app, ["publiceer", "--map", str(omgeving / "site"), "--nu", "2027-03-03"])
     assert "Sinds de vorige publicatie (2027-03-02 12:00): 0 wijzigingen." in tweede.stdout
+
+
+def test_publiceer_lists_every_one_of_the_56_members_with_role_fractie_and_entries_or_why_not(omgeving):
+    assert runner.invoke(app, ["ronde", "start", "nevenfuncties-gs", "--nu", "2027-03-01"]).exit_code == 0
+    with sqlite3.connect(omgeving / "integriteit.db") as db:
+        [token] = db.execute(
+            "SELECT token FROM verzoek JOIN persoon ON persoon.id = verzoek.persoon_id WHERE naam = 'Bram Veenstra'"
+        ).fetchone()
+    bram = runner.invoke(app, ["antwoord", token, "--geen-wijzigingen", "--nu", "2027-03-01T15:00"])
+    assert bram.exit_code == 0, bram.output
+    uit = runner.invoke(app, ["publiceer", "--map", str(omgeving / "site"), "--nu", "2027-03-02"])
+    assert uit.exit_code == 0, uit.output
+    assert "nevenfuncties: 56 personen: 3 opgegeven, 1 geen nevenfuncties, 52 nog niet opgegeven" in uit.stdout
+    assert "geschenken: 56 personen: 2 opgegeven, 54 nog niet opgegeven" in uit.stdout
+    tekst = (omgeving / "site" / "open-data" / "nevenfuncties.csv").read_text(encoding="utf-8")
+    rijen = list(csv.DictReader(io.StringIO(tekst)))
+    assert len({r["naam"] for r in rijen}) == 56 and all(r["rol"] for r in rijen)
+    assert all(r["fractie"] for r in rijen if r["rol"].startswith("Statenlid"))
+    assert {r["opgave"] for r in rijen} == {"Opgegeven", "Geen nevenfuncties", "Nog niet opgegeven"}
+    assert all(r["omschrijving"] for r in rijen if r["opgave"] == "Opgegeven")
+    [bram] = [r for r in rijen if r["naam"] == "Bram Veenstra"]
+    assert (bram["rol"], bram["opgave"], bram["laatst_bevestigd"]) == (
+        "Gedeputeerde",
+        "Geen nevenfuncties",
+        "2027-03-01",
+    )
 
 
 def test_jaarcijfer_and_jaarverslag(omgeving):

@@ -1,4 +1,5 @@
-"""processen/publicatie.yaml: the plan's table of what is public, and broken rules named by file, line and field."""
+"""processen/publicatie.yaml: the plan's table of what is public, and broken rules named by file, line and field;
+the public slug that gives a person's pages their lasting address, and the migration that gives it to those stored."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from engine.catalogus import OngeldigeCatalogus, laad_catalogus
 from engine.publicatie import openbaar
+from models.publicatie import slug, vrije_slug
 from models.tabellen import Persoon
+from tests.models.test_statussen import _migreer, lege_database  # noqa: F401 (a fixture)
 
 NU = datetime(2027, 1, 1)
 
@@ -77,3 +82,52 @@ def test_a_broken_rule_is_named_by_file_line_and_field(tmp_path):
     with pytest.raises(OngeldigeCatalogus) as fout:
         laad_catalogus(tmp_path)
     assert any("publicatie.yaml:6" in str(p) and "onbekende rol 'statenleden'" in str(p) for p in fout.value.problemen)
+
+
+def test_an_unknown_role_under_rolnamen_is_named_by_file_and_line(tmp_path):
+    (tmp_path / "publicatie.yaml").write_text(
+        "openbaar:\n  - id: nf\n    titel: N\n    bron: A\n    register: nevenfuncties\n"
+        "    wie: {rollen: [statenlid]}\n    per: persoon\n    velden: [omschrijving]\n"
+        "rolnamen:\n  statenlid: Statenlid\n  gedeputeerde: Gedeputeerde\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(OngeldigeCatalogus) as fout:
+        laad_catalogus(tmp_path)
+    assert any(
+        "publicatie.yaml:11" in str(p) and "onbekende rol 'gedeputeerde'" in str(p) for p in fout.value.problemen
+    )
+
+
+# The public slug: a person's pages keep their address.
+
+
+def test_a_slug_is_the_name_in_plain_letters_and_a_namesake_gets_the_next_number():
+    bezet: set[str] = set()
+    assert [vrije_slug(n, bezet) for n in ("Anne-Marie Öztürk", "Jan de Vries", "jan  de vries", "Jan de Vries")] == [
+        "anne-marie-ozturk",
+        "jan-de-vries",
+        "jan-de-vries-2",
+        "jan-de-vries-3",
+    ]
+    assert slug("<script>") == "script" and slug("???") == "zonder-naam" and len(slug("a" * 300)) == 200
+
+
+def test_the_migration_gives_every_stored_person_a_slug_in_the_order_they_were_stored(lege_database):  # noqa: F811
+    engine = lege_database
+    _migreer(engine, "0012")
+    with engine.begin() as c:
+        for id_, naam in ((1, "Jan de Vries"), (2, "Eva Smit"), (3, "Jan de Vries")):
+            c.execute(
+                text(
+                    "INSERT INTO persoon (id, extern_id, naam, email, rollen, inhuur, ambtseed, actief, onbestelbaar,"
+                    " bijgewerkt) VALUES (:id, :e, :naam, 'p@x', 'statenlid', false, false, true, false,"
+                    " '2027-03-01 08:00:00')"
+                ),
+                {"id": id_, "e": f"T{id_}", "naam": naam},
+            )
+    _migreer(engine, "head")
+    with engine.connect() as c:
+        slugs = c.execute(text("SELECT id, slug FROM persoon ORDER BY id")).all()
+        assert [tuple(r) for r in slugs] == [(1, "jan-de-vries"), (2, "eva-smit"), (3, "jan-de-vries-2")]
+        with pytest.raises(IntegrityError):
+            c.execute(text("UPDATE persoon SET slug = 'eva-smit' WHERE id = 1"))  # one address, one person

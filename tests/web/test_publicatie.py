@@ -1,11 +1,19 @@
-"""The public registers under /registers (the same files `integriteit publiceer` writes) and the coordinator's
-jaarverslag pages (/jaarcijfers, /jaarverslag/<jaar>/), only for the integriteitscoordinator."""
+"""The public registers under /registers (the same files `integriteit publiceer` writes, made again only when
+what they show changed) and the coordinator's jaarverslag pages (/jaarcijfers, /jaarverslag/<jaar>/), only for the
+integriteitscoordinator."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
 from engine import diensten
+from models.tabellen import Persoon
 from tests.web.hulp import SCRIPT, START, csrf, klant, met_rol
 from tests.web.test_registers_en_aanmelden import aanmelden
+from web.app import maak_app
 
 
 def test_the_web_app_serves_todays_export_under_registers(omg):
@@ -25,6 +33,35 @@ def test_the_web_app_serves_todays_export_under_registers(omg):
     assert c.get("/registers/stijl.css").headers["content-type"].startswith("text/css")
     niet = c.get("/registers/nevenfuncties/ilse-kramer.html")  # below schaal 14: no page at all
     assert niet.status_code == 404 and "Pagina niet gevonden" in niet.text
+
+
+def test_the_registers_are_made_once_and_again_only_when_what_they_show_changed(omg):
+    klok = [START]
+    c = TestClient(maak_app(lambda: omg, klok=lambda: klok[0]), follow_redirects=False)
+    eerste = c.get("/registers/nevenfuncties/tim-maas.html")
+    assert eerste.status_code == 200 and "Nog niet opgegeven" in eerste.text
+    assert c.get("/registers/nevenfuncties/index.html").status_code == 200
+    assert c.get("/registers/open-data/nevenfuncties.csv").status_code == 200
+    export = c.app.state.registerexport
+    assert export.gemaakt == 1  # three requests, one export
+    tim = _persoon(omg, "Tim Maas")
+    nieuw = {"omschrijving": "Vicevoorzitter van de Raad van Toezicht", "organisatie": "Zorggroep Voorbeeld"}
+    voorstel = diensten.melding(
+        omg, persoon_id=tim.id, register="nevenfuncties", invoer=[nieuw], nu=START, kanaal="web"
+    )
+    assert "Vicevoorzitter" not in c.get("/registers/nevenfuncties/tim-maas.html").text  # proposed, not accepted
+    [versie] = voorstel.uitkomst.voorstellen
+    diensten.aanvaard(omg, versie_id=versie, door_persoon_id=met_rol(omg, "integriteitscoordinator").id, nu=START)
+    assert "Vicevoorzitter van de Raad van Toezicht" in c.get("/registers/nevenfuncties/tim-maas.html").text
+    assert c.get("/registers/").status_code == 200
+    assert export.gemaakt == 3  # made again after each change, and only then
+    klok[0] = START + timedelta(days=1)
+    assert "Stand op 2 februari 2027" in c.get("/registers/").text and export.gemaakt == 4
+
+
+def _persoon(omg, naam: str) -> Persoon:
+    with omg.werk() as s:
+        return s.exec(select(Persoon).where(Persoon.naam == naam)).one()
 
 
 def test_the_jaarcijfers_page_is_for_the_coordinator_only(omg, post):
