@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from models.instellingen import instellingen
+from testservers.smtp import Postbode
+from testservers.smtp import smtp_server as start_smtp
 
 pytestmark = pytest.mark.traag
 runner = CliRunner()
@@ -154,6 +156,37 @@ def test_an_address_with_a_plus_tag_answers_by_mail_from_either_form(omgeving, i
     assert (ronde["verzoeken"], ronde["beantwoord"]) == (2, 2)
     nu = aantallen_per_map(imap_server)
     assert {m: nu[m] - eerder[m] for m in nu} == {"INBOX": 0, "Verwerkt": 2, "Automatisch": 0, "Beoordelen": 0}
+
+
+def test_a_refused_imap_login_is_one_dutch_line_an_hourly_alert_and_moves_nothing(omgeving, imap_server, monkeypatch):
+    alarm = Postbode()
+    wachtend = EmailMessage()
+    wachtend["From"], wachtend["To"], wachtend["Subject"] = "anna@example.org", "integriteit@example.nl", "Re: x"
+    wachtend.set_content("Geen wijzigingen.")
+    with postvak(imap_server) as mb:
+        mb.append(bytes(wachtend), "INBOX")
+    eerder = aantallen_per_map(imap_server)
+    with start_smtp(alarm) as kanaal:
+        monkeypatch.setenv("INTEGRITEIT_IMAP_PASSWORD", "fout")
+        monkeypatch.setenv(
+            "INTEGRITEIT_MELDINGEN",
+            f"mailto://127.0.0.1:{kanaal.port}?mode=insecure&from=motor@example.nl&to=coordinator@example.nl",
+        )
+        instellingen.cache_clear()
+        uitkomsten = [runner.invoke(app, ["postvak", "--nu", f"2027-03-03T{t}"]) for t in ("12:00", "12:05", "13:05")]
+    assert [(u.exit_code, u.stderr) for u in uitkomsten] == [(1, WEIGERING)] * 3  # no traceback
+    assert [b["Subject"] for b in alarm.berichten] == ["IMAP-storing: het postvak wordt niet gelezen"] * 2  # hourly
+    assert "Authentication failed" in alarm.berichten[0].get_body(("plain",)).get_content()
+    assert aantallen_per_map(imap_server) == eerder  # nothing moved
+    with postvak(imap_server) as mb:
+        assert [m.flags for m in mb.fetch(mark_seen=False)] == [()]  # nor marked read
+        mb.delete(mb.uids())
+
+
+WEIGERING = (
+    "Het postvak kon niet worden gelezen (IMAP-storing); wat nog niet gelezen is, blijft in het postvak staan. "
+    "De server zei: NO [AUTHENTICATIONFAILED] Authentication failed.\n"
+)
 
 
 # A poll that dies after committing its answers and before moving them: the crash window of commit-before-move.
