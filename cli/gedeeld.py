@@ -67,10 +67,14 @@ def catalogus_of_fout(processen: Path | None):
     return catalogus(processen or instellingen().processen)
 
 
-def omgeving(processen: Path | None = None):
-    """The use cases' environment from the settings; the catalogue from `--processen` when given."""
+def omgeving(processen: Path | None = None, *, verzendt: bool = False):
+    """The use cases' environment from the settings; the catalogue from `--processen` when given. A command that
+    sends mail (`verzendt`) refuses, before it does anything, real mail whose links would point at this machine."""
     from engine.diensten import Omgeving
+    from models.instellingen import controleer_basis_url, instellingen
 
+    if verzendt:
+        controleer_basis_url(instellingen())
     return Omgeving.uit_instellingen(processen=processen)
 
 

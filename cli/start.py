@@ -72,9 +72,9 @@ def start(
     webpoort: Annotated[int, typer.Option("--webpoort", help="Poort van de website (antwoorden, beoordelen).")] = 8000,
 ) -> None:
     from engine.diensten import catalogus
-    from models.instellingen import instellingen
+    from models.instellingen import controleer_basis_url, instellingen
     from notifications.mailvanger import mailvanger
-    from web.beveiliging import controleer_basis_url, geheim
+    from web.beveiliging import geheim
 
     begin = time.monotonic()
     controleer_basis_url(instellingen())  # before the mail catcher: only real mail needs a real address

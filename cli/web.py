@@ -21,11 +21,9 @@ def web(
     host: Annotated[str, typer.Option("--host", help="Adres om op te luisteren (0.0.0.0: alle).")] = "127.0.0.1",
 ) -> None:
     from web.app import maak_app
-    from web.beveiliging import controleer_basis_url
     from web.serveren import serveer
 
-    omg = omgeving(processen)
-    controleer_basis_url(omg.inst)
+    omg = omgeving(processen, verzendt=True)
     app = maak_app(lambda: omgeving(processen))
     typer.echo(f"Website: http://{host}:{poort} (links in e-mails: {omg.inst.basis_url}). Stoppen: Ctrl-C.")
     serveer(app, host=host, poort=poort)
