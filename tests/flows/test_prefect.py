@@ -167,6 +167,9 @@ def test_a_ronde_while_smtp_is_down_says_why_mail_waits_and_it_goes_when_smtp_is
 def test_a_poll_whose_imap_login_is_refused_fails_with_the_servers_answer_and_alerts_once(
     server, eigen_database, imap_server, monkeypatch
 ):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
     from flows.postvak import lees, postvak_flow
 
     alarm = Postbode()
@@ -180,11 +183,15 @@ def test_a_poll_whose_imap_login_is_refused_fails_with_the_servers_answer_and_al
             "MELDINGEN": f"mailto://127.0.0.1:{kanaal.port}?mode=insecure&from=motor@example.nl&to=c@example.nl",
         }.items():
             monkeypatch.setenv(f"INTEGRITEIT_{naam}", waarde)
-        monkeypatch.setattr(lees, "retries", 0)  # the task's retries would only make this test wait
         instellingen.cache_clear()
         toestand = postvak_flow(nu=datetime(2027, 3, 3, 12, 0, tzinfo=TIJDZONE), return_state=True)
     instellingen.cache_clear()
     assert toestand.is_failed()
+    with get_client(sync_client=True) as client:  # a refused login is not tried again at once: the next poll will
+        (gelezen,) = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[toestand.state_details.flow_run_id]))
+        )
+    assert (gelezen.task_key.startswith(lees.task_key), gelezen.run_count) == (True, 1)
     assert "Het postvak kon niet worden gelezen (IMAP-storing)" in toestand.message
     assert "De server zei: NO [AUTHENTICATIONFAILED] Authentication failed." in toestand.message
     # the poll told the coordinator; the failed run does not tell it again
