@@ -103,16 +103,15 @@ def meld_mislukte_run(
 
 def meld_storing(
     session: Session, *, inst: Instellingen, soort: str, storing: str, titel: str, tekst: str, nu: datetime
-) -> bool:
+) -> None:
     """Tell the alert channels that a mail server refuses (`soort`: smtp-storing, imap-storing; `storing`: what
-    it said, kept in the audit trail), at most once an hour while it lasts; True when this call told them."""
+    it said, kept in the audit trail), at most once an hour while it lasts."""
     laatste = session.exec(select(func.max(Gebeurtenis.moment)).where(Gebeurtenis.soort == soort)).one()
     if laatste is not None and nu - laatste < STILTE:
-        return False
+        return
     registreer(session, soort=soort, nu=nu, storing=storing)
     session.commit()
     meldingen.alarmeer(inst.meldingen, titel, tekst)
-    return True
 
 
 def _kort_geleden_gemeld(engine: Engine | None, inst: Instellingen, *, soort, run, toestand, nu: datetime) -> bool:

@@ -26,7 +26,7 @@ class _Yaml11Bewaakt:
             return knoop.value
 
 
-class Lader(_Yaml11Bewaakt, yaml.SafeLoader):
+class _Lader(_Yaml11Bewaakt, yaml.SafeLoader):
     """The specs' reader: PyYAML's own parser, whose error messages `lees_yaml` translates."""
 
 
@@ -35,7 +35,7 @@ class SnelleLader(_Yaml11Bewaakt, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     import (engine/personen_bestand.py)."""
 
 
-for _lader in (Lader, SnelleLader):
+for _lader in (_Lader, SnelleLader):
     _lader.add_constructor("tag:yaml.org,2002:int", _lader.construct_yaml_int)
     _lader.add_constructor("tag:yaml.org,2002:timestamp", _lader.construct_yaml_timestamp)
 
@@ -81,8 +81,8 @@ def lees_yaml(pad: Path) -> YamlBron:
     """Parse `pad`; raises YamlFout for syntax errors, duplicate keys and multiple documents."""
     tekst = pad.read_text(encoding="utf-8")
     try:
-        knoop = yaml.compose(tekst, Loader=Lader)
-        data = yaml.load(tekst, Loader=Lader)  # noqa: S506 - Lader is a SafeLoader
+        knoop = yaml.compose(tekst, Loader=_Lader)
+        data = yaml.load(tekst, Loader=_Lader)  # noqa: S506 - _Lader is a SafeLoader
     except yaml.MarkedYAMLError as fout:
         markering = fout.problem_mark or fout.context_mark
         regel = markering.line + 1 if markering else 1
