@@ -8,7 +8,10 @@ the engine (sqlalchemy, pydantic, jinja2, alembic...) is imported where a comman
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -67,11 +70,40 @@ def catalogus_of_fout(processen: Path | None):
     return catalogus(processen or instellingen().processen)
 
 
-def omgeving(processen: Path | None = None):
-    """The use cases' environment from the settings; the catalogue from `--processen` when given."""
+def omgeving(processen: Path | None = None, *, verzendt: bool = False):
+    """The use cases' environment from the settings; the catalogue from `--processen` when given. A command that
+    sends mail (`verzendt`) refuses, before it does anything, real mail whose links would point at this machine."""
     from engine.diensten import Omgeving
+    from models.instellingen import controleer_basis_url, instellingen
 
+    if verzendt:
+        controleer_basis_url(instellingen())
     return Omgeving.uit_instellingen(processen=processen)
+
+
+MAILMAP = Path("data/mail")
+
+
+@contextmanager
+def mailvanger_zonder_smtp() -> Iterator[None]:
+    """Where no SMTP server is set (a development machine): a mail catcher that keeps every message as an .eml in
+    MAILMAP, for this process and the ones it starts (the INTEGRITEIT_SMTP_ settings point at it, and a random
+    signing key is set when there is none); it stops when the block ends. With an SMTP server set, nothing."""
+    from models.instellingen import instellingen
+    from notifications.mailvanger import mailvanger
+
+    if instellingen().smtp_host:
+        yield
+        return
+    with mailvanger(MAILMAP) as poort:
+        os.environ.update(
+            {"INTEGRITEIT_SMTP_HOST": "127.0.0.1", "INTEGRITEIT_SMTP_PORT": str(poort), "INTEGRITEIT_SMTP_TLS": "geen"}
+        )
+        if not instellingen().geheim:  # one random key for the website and its workers
+            os.environ["INTEGRITEIT_GEHEIM"] = secrets.token_urlsafe(32)
+        instellingen.cache_clear()
+        typer.echo(f"Geen SMTP-server ingesteld: uitgaande berichten worden bewaard in {MAILMAP.resolve()}/")
+        yield
 
 
 def lees_nu(nu: str | None) -> datetime:

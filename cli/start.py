@@ -25,10 +25,9 @@ from typing import Annotated
 
 import typer
 
-from cli.gedeeld import ProcessenOptie, afgehandeld, omgeving
+from cli.gedeeld import ProcessenOptie, afgehandeld, mailvanger_zonder_smtp, omgeving
 from models.gebruikersfouten import Configuratiefout
 
-MAILMAP = Path("data/mail")
 TOEGANG = Path("data/prefect-toegang")
 """The login of the local Prefect server (`integriteit:<random>`), readable by its owner only."""
 
@@ -72,9 +71,8 @@ def start(
     webpoort: Annotated[int, typer.Option("--webpoort", help="Poort van de website (antwoorden, beoordelen).")] = 8000,
 ) -> None:
     from engine.diensten import catalogus
-    from models.instellingen import instellingen
-    from notifications.mailvanger import mailvanger
-    from web.beveiliging import controleer_basis_url, geheim
+    from models.instellingen import controleer_basis_url, instellingen
+    from web.beveiliging import geheim
 
     begin = time.monotonic()
     controleer_basis_url(instellingen())  # before the mail catcher: only real mail needs a real address
@@ -92,19 +90,7 @@ def start(
         catalogus = _database_klaar(processen)
         if processen:
             os.environ["INTEGRITEIT_PROCESSEN"] = str(processen.resolve())
-        if not instellingen().smtp_host:
-            mailpoort = stapel.enter_context(mailvanger(MAILMAP))
-            os.environ.update(
-                {
-                    "INTEGRITEIT_SMTP_HOST": "127.0.0.1",
-                    "INTEGRITEIT_SMTP_PORT": str(mailpoort),
-                    "INTEGRITEIT_SMTP_TLS": "geen",
-                }
-            )
-            if not instellingen().geheim:  # a development machine: one random key for the website and its workers
-                os.environ["INTEGRITEIT_GEHEIM"] = secrets.token_urlsafe(32)
-            instellingen.cache_clear()
-            typer.echo(f"Geen SMTP-server ingesteld: uitgaande berichten worden bewaard in {MAILMAP.resolve()}/")
+        stapel.enter_context(mailvanger_zonder_smtp())
         typer.echo(f"Website: {stapel.enter_context(website(webpoort))}")
         if prefect_klaar:
             os.environ.update({"PREFECT_API_URL": f"{prefect_klaar()}/api", "PREFECT_API_AUTH_STRING": login})

@@ -3,8 +3,9 @@
 Two sources. The engine's own check (`controleer`, scheduled on working days at 10:00 and available as
 `integriteit controle` for a system cron beside Prefect): a working day on which the daily watch has not run by
 10:00 is told once that day. And the shells, which see what the engine cannot: a run of the watch, the mailbox
-poll or a ronde that failed or crashed (`meld_mislukte_run`, from the flows' state hooks). An SMTP storing is
-not told again here: the sender tells it itself, at most once an hour.
+poll or a ronde that failed or crashed (`meld_mislukte_run`, from the flows' state hooks). A storing of a mail
+server (SMTP for sending, IMAP for reading the replies) is told by whoever met it (`meld_storing`), at most once
+an hour while it lasts, and not again here.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from engine.gebeurtenissen import registreer, registreer_veel, rij
 from models.instellingen import Instellingen
 from models.tabellen import Gebeurtenis, Vergrendeling
 from models.werkdagen import TIJDZONE
-from notifications import meldingen
+from notifications import imap, meldingen
 
 UITERLIJK = time(10, 0)
 """The daily watch runs at 08:00; by this time it has run, or something is wrong."""
@@ -31,6 +32,8 @@ MISLUKT = "run-mislukt"
 STILTE = timedelta(hours=1)
 STORING = "SMTP-storing"
 """How a failed run caused by an SMTP storing begins its message (the sender already alerted)."""
+STORINGEN = (STORING, imap.STORING)
+"""What the message of a run that failed on a mail server's storing says (the engine already alerted)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,9 @@ def meld_mislukte_run(
     """Tell the coordinator that a run of `soort` (bewaking, postvak, ronde) failed or crashed, with Prefect's
     reason; once an hour per soort while it keeps failing (the mailbox poll runs every five minutes). When the
     database is what failed (or `engine` is None), the alert goes out all the same."""
-    if reden.find(STORING) >= 0 or _kort_geleden_gemeld(engine, inst, soort=soort, run=run, toestand=toestand, nu=nu):
+    if any(storing in reden for storing in STORINGEN):
+        return False
+    if _kort_geleden_gemeld(engine, inst, soort=soort, run=run, toestand=toestand, nu=nu):
         return False
     return meldingen.alarmeer(
         inst.meldingen,
@@ -94,6 +99,19 @@ def meld_mislukte_run(
         "Wat deze run moest doen, doet de volgende run alsnog: er gaat niets verloren. Kijk in de Prefect UI bij "
         "deze run voor de details, en los de oorzaak op. Zolang het zo blijft, hoort u dit eens per uur.",
     )
+
+
+def meld_storing(
+    session: Session, *, inst: Instellingen, soort: str, storing: str, titel: str, tekst: str, nu: datetime
+) -> None:
+    """Tell the alert channels that a mail server refuses (`soort`: smtp-storing, imap-storing; `storing`: what
+    it said, kept in the audit trail), at most once an hour while it lasts."""
+    laatste = session.exec(select(func.max(Gebeurtenis.moment)).where(Gebeurtenis.soort == soort)).one()
+    if laatste is not None and nu - laatste < STILTE:
+        return
+    registreer(session, soort=soort, nu=nu, storing=storing)
+    session.commit()
+    meldingen.alarmeer(inst.meldingen, titel, tekst)
 
 
 def _kort_geleden_gemeld(engine: Engine | None, inst: Instellingen, *, soort, run, toestand, nu: datetime) -> bool:

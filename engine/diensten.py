@@ -52,6 +52,7 @@ from models.planning import STANDAARD_TIJD
 from models.statussen import RondeStatus
 from models.tabellen import Gebeurtenis, Jaarcijfer, Persoon, Ronde
 from models.werkdagen import TIJDZONE
+from notifications.imap import Postvakstoring
 
 T = TypeVar("T")
 
@@ -195,10 +196,26 @@ def lees_postvak(
     omg: Omgeving, *, nu: datetime, verzenden: bool = True, voortgang: Callable[[int, int], None] | None = None
 ) -> Verslag[Counter]:
     """Read the reply mailbox: each message matched and recorded, then moved to its folder; the count per
-    folder. `voortgang` hears (messages done, messages in the inbox) as it goes."""
-    gelezen = postvak.lees_postvak(
-        engine=omg.engine, catalogus=omg.catalogus, inst=omg.inst, nu=nu, voortgang=voortgang
-    )
+    folder. `voortgang` hears (messages done, messages in the inbox) as it goes. Raises Postvakstoring when the
+    server refuses (the login, say), after telling the alert channels (once an hour while it lasts)."""
+    try:
+        gelezen = postvak.lees_postvak(
+            engine=omg.engine, catalogus=omg.catalogus, inst=omg.inst, nu=nu, voortgang=voortgang
+        )
+    except Postvakstoring as fout:
+        with omg.werk() as s:
+            controle.meld_storing(
+                s,
+                inst=omg.inst,
+                soort="imap-storing",
+                storing=fout.antwoord,
+                titel="IMAP-storing: het postvak wordt niet gelezen",
+                tekst=f"De IMAP-server {omg.inst.imap_host} weigert: {fout.antwoord}\n"
+                "Antwoorden blijven in het postvak staan en worden gelezen zodra de server weer meewerkt; "
+                "klopt het wachtwoord (INTEGRITEIT_IMAP_PASSWORD) nog?",
+                nu=nu,
+            )
+        raise
     verslag = Verslag(gelezen.mappen, _gebeurtenissen(omg, gelezen.gebeurd))
     if verzenden and omg.inst.smtp_host:
         verslag.verzending = verzend(omg, nu=nu)

@@ -30,7 +30,7 @@ from engine.uitgaand import bevestigers_van, zet_bericht_klaar
 from models.instellingen import Instellingen
 from models.statussen import OPEN, Map, Uitkomst
 from models.tabellen import Bericht, Inkomend, Persoon, Ronde, Verzoek
-from notifications.inkomend import Binnenkomst, datum_in_tekst, lees, stabiel_id
+from notifications.inkomend import Binnenkomst, datum_in_tekst, kaal_adres, lees, stabiel_id
 from notifications.opmaak import lange_datum
 
 VERWERKT, ONBEKEND, AUTOMATISCH, BEOORDELEN = Map.VERWERKT, Map.ONBEKEND, Map.AUTOMATISCH, Map.BEOORDELEN
@@ -421,8 +421,9 @@ def _leg_berichten_vast(session: Session, nieuw: list[_Nieuw], nu: datetime) -> 
 
 def _afzender(persoon: Persoon, bevestigers: list[Persoon] | None, adres: str) -> Persoon | None:
     """The person among those the verzoek went to who sent this reply; None when nobody of them did."""
+    afzender = kaal_adres(adres)
     for kandidaat in [persoon] if bevestigers is None else bevestigers:
-        if adres == kandidaat.email.lower():
+        if afzender == kaal_adres(kandidaat.email):
             return kandidaat
     return None
 

@@ -222,10 +222,8 @@ def synchroniseer_doelgroep(
 def ontvangers(session: Session, proces: Proces, stap: Stap, ronde: Ronde) -> list[Persoon]:
     """Who is asked in this ronde now: the doelgroep. A ronde for one person asks that person while they are in
     the doelgroep, and a confirmation of it goes to the eigenaar (the doelgroep says whom it is about)."""
-    if ronde.persoon_id is None:
-        return personen.leden(session, proces.ontvangers(stap))
-    if stap.voltooiing == "bevestiging":
-        return personen.leden(session, Doelgroep(rollen=[proces.eigenaar]))
+    if ronde.persoon_id is None or stap.voltooiing == "bevestiging":
+        return personen.leden(session, proces.aangeschreven(stap))
     persoon = session.get(Persoon, ronde.persoon_id)
     doelgroep = stap.doelgroep or proces.ontvangers(stap)
     return [persoon] if persoon and persoon.actief and doelgroep.omvat(persoon.rolset, persoon.kenmerken) else []

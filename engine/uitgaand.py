@@ -569,15 +569,16 @@ class GeenVoorbeeld(Gebruikersfout):
 
 
 def _aan(catalogus: Catalogus, proces: Proces, stap: Stap, soort: str) -> str:
-    """Whom the message goes to, in words: the roles, with their description from rollen.yaml."""
+    """Whom the message goes to, in words: the roles the engine sends it to (`Proces.aangeschreven`, the
+    confirmer, the escalation's role), with their description from rollen.yaml."""
 
     def rollen(namen: list[str]) -> str:
         return ", ".join(f"{catalogus.rollen.rollen.get(n, n)} ({n})" for n in namen)
 
     if soort == "escalatie":
         return rollen([stap.escalatie.naar or proces.eigenaar])
+    doelgroep = rollen(proces.ontvangers(stap).rollen)
     if stap.bevestiging_door and soort != "ontvangst":
-        return (
-            f"{rollen([stap.bevestiging_door])}, één bericht per persoon uit: {rollen(proces.ontvangers(stap).rollen)}"
-        )
-    return f"ieder(e) {rollen(proces.ontvangers(stap).rollen)}"
+        return f"{rollen([stap.bevestiging_door])}, één bericht per persoon uit: {doelgroep}"
+    aan = rollen(proces.aangeschreven(stap).rollen)
+    return f"ieder(e) {aan}" if aan == doelgroep else f"ieder(e) {aan}, over één {doelgroep}"

@@ -35,18 +35,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, func, select
 
+from engine import controle
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer, registreer_veel, rij
 from engine.onbestelbaar import markeer_onbestelbaar
 from engine.uitgaand import Opmaak
 from models.instellingen import Instellingen
-from models.tabellen import Bericht, Gebeurtenis, Ronde, Verzoek
+from models.tabellen import Bericht, Ronde, Verzoek
 from notifications import meldingen, opstellen, smtp
 
 LEASE = timedelta(minutes=10)
 BLOK = 100
 OPGEVEN_NA = timedelta(days=5)
-STILTE_NA_ALARM = timedelta(hours=1)
 ALARM = ("escalatie", "melding")
 """Kinds of message that also go to the configured alert channels."""
 
@@ -275,18 +275,15 @@ class _Verzender:
 
     def _alarmeer_storing(self) -> None:
         """Tell the coordinator that mail waits, once an hour at most while the storing lasts."""
-        laatste = self.session.exec(
-            select(func.max(Gebeurtenis.moment)).where(Gebeurtenis.soort == "smtp-storing")
-        ).one()
-        if laatste is not None and self.nu - laatste < STILTE_NA_ALARM:
-            return
-        registreer(self.session, soort="smtp-storing", nu=self.nu, storing=self.verslag.storing)
-        self.session.commit()
-        meldingen.alarmeer(
-            self.inst.meldingen,
-            "SMTP-storing: berichten wachten",
-            f"De SMTP-server {self.inst.smtp_host} weigert: {self.verslag.storing}\n"
+        controle.meld_storing(
+            self.session,
+            inst=self.inst,
+            soort="smtp-storing",
+            storing=self.verslag.storing,
+            titel="SMTP-storing: berichten wachten",
+            tekst=f"De SMTP-server {self.inst.smtp_host} weigert: {self.verslag.storing}\n"
             "Alle berichten blijven klaarstaan en gaan uit zodra de server ze weer aanneemt.",
+            nu=self.nu,
         )
 
 

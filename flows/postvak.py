@@ -10,11 +10,19 @@ from prefect.states import Completed
 from engine import diensten
 from flows import gedeeld
 from models.instellingen import instellingen
+from notifications.imap import Postvakstoring
 
 
-@task(name="lees-postvak", retries=2, retry_delay_seconds=30)
+def _geen_storing(_task, _run, toestand) -> bool:
+    """Retry what failed, but not a storing of the IMAP server: the next poll, five minutes on, tries again, and
+    a refused login tried three times a minute can lock the mailbox's account."""
+    return not isinstance(toestand.data, Postvakstoring)
+
+
+@task(name="lees-postvak", retries=2, retry_delay_seconds=30, retry_condition_fn=_geen_storing)
 def lees(nu: datetime) -> diensten.Verslag:
-    """Safe to retry: a message read twice is recognised by its Message-ID."""
+    """Safe to retry: a message read twice is recognised by its Message-ID. A Postvakstoring fails the run with
+    its Dutch line (the server's answer); the poll already told the alert channels."""
     return diensten.lees_postvak(gedeeld.omgeving(), nu=nu, verzenden=False)
 
 

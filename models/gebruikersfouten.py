@@ -6,6 +6,7 @@
     ├── GeenVoorbeeld                  engine.uitgaand: the stap sends no message of the kind asked to preview
     ├── OngeldigeImport                engine.personen: a persons file that cannot be imported (row, column)
     ├── OnbekendVerzoek                engine.antwoorden: no verzoek with that token, nothing waits for a confirmation
+    ├── Postvakstoring                 notifications.imap: the IMAP server refused the poll (with its answer)
     └── Configuratiefout               models.instellingen: a setting that cannot work
 
 Anything else that escapes a use case is a bug, and shows as one: a traceback for the developers.

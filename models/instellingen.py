@@ -10,9 +10,12 @@ import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from models.gebruikersfouten import Configuratiefout
 
 STANDAARD_MAP = Path(__file__).resolve().parents[1] / "processen"
 """The project's own folder of process specs."""
@@ -108,3 +111,15 @@ class Instellingen(BaseSettings):
 @lru_cache
 def instellingen() -> Instellingen:
     return Instellingen()
+
+
+def controleer_basis_url(inst: Instellingen) -> None:
+    """Refuse real mail (SMTP set) whose links would point at this machine: every command that sends, and the
+    web app, check it before they do anything. Raises Configuratiefout."""
+    host = (urlsplit(inst.basis_url).hostname or "").lower()
+    if inst.smtp_host and (host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.")):
+        raise Configuratiefout(
+            f"INTEGRITEIT_BASIS_URL is {inst.basis_url}, terwijl er echte e-mail uitgaat via {inst.smtp_host}: de "
+            "links in die e-mails zouden naar de computer van de ontvanger wijzen. Zet INTEGRITEIT_BASIS_URL op het "
+            "adres waarop deze website voor ontvangers bereikbaar is, bijvoorbeeld https://integriteit.provincie-utrecht.nl."
+        )

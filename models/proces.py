@@ -172,6 +172,13 @@ class Proces(_StapVelden):
         """Who gets a verzoek in `stap`: its doelgroep, or the eigenaar for a confirmation."""
         return stap.doelgroep or Doelgroep(rollen=[self.eigenaar])
 
+    def aangeschreven(self, stap: Stap) -> Doelgroep:
+        """Who the verzoek of `stap` is sent to: `ontvangers`, but where a ronde for one person waits for the
+        eigenaar's confirmation (a melding), the eigenaar; the doelgroep then says whom the ronde is about."""
+        if self.per_persoon and stap.voltooiing == "bevestiging":
+            return Doelgroep(rollen=[self.eigenaar])
+        return self.ontvangers(stap)
+
 
 STAPVELDEN = tuple(veld.alias or naam for naam, veld in _StapVelden.model_fields.items())
 """The keys of a stap as written in YAML."""

@@ -32,7 +32,7 @@ _BOUNCE_ONDERWERP = re.compile(
     re.IGNORECASE,
 )
 _DOORGESTUURD = re.compile(r"^\s*(doorst|fw|fwd|wg|tr)\s*:", re.IGNORECASE)
-_SYSTEEMAFZENDER = re.compile(r"^(mailer-daemon|postmaster|no-?reply|noreply)@", re.IGNORECASE)
+_SYSTEEMAFZENDER = re.compile(r"^(mailer-daemon|postmaster|no-?reply|noreply)(\+[^@]*)?@", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -161,11 +161,14 @@ def _gedecodeerd(ruw: str) -> str:
 
 
 def _afzenders(bericht: EmailMessage) -> list[str]:
-    """Every distinct address in From, lower-cased, plus-tag removed, read from the raw header as well as the
-    parsed one (which drops what it cannot parse). More than one means a display name that pretends to be an
-    address (`jan@x.nl <attacker@y.example>`), or several senders."""
+    """Every distinct address in From, lower-cased (two that differ only in a plus tag are one), read from the
+    raw header as well as the parsed one (which drops what it cannot parse). More than one means a display name
+    that pretends to be an address (`jan@x.nl <attacker@y.example>`), or several senders."""
     ruw = " ".join(str(waarde) for naam, waarde in bericht.raw_items() if naam.lower() == "from")
-    return list(dict.fromkeys(_kaal_adres(a) for a in _ADRES.findall(f"{ruw} {_kop(bericht, 'From')}")))
+    adressen: dict[str, str] = {}
+    for adres in _ADRES.findall(f"{ruw} {_kop(bericht, 'From')}"):
+        adressen.setdefault(kaal_adres(adres), adres.lower())
+    return list(adressen.values())
 
 
 def _twijfel(bericht: EmailMessage, afzenders: list[str]) -> str | None:
@@ -252,7 +255,8 @@ def _lichaam(bericht: EmailMessage) -> str:
     return html_naar_tekst(inhoud) if deel.get_content_type() == "text/html" else inhoud
 
 
-def _kaal_adres(adres: str) -> str:
-    """`Jan+iets@X.nl` -> `jan@x.nl`: lower-cased, plus-tag removed."""
+def kaal_adres(adres: str) -> str:
+    """An address as two are compared: `Jan+iets@X.nl` -> `jan@x.nl`, lower-cased, the plus tag removed (mail to
+    both reaches one mailbox). Apply it to both sides: a person whose own address carries a tag answers from it."""
     lokaal, _, domein = adres.lower().partition("@")
     return f"{lokaal.split('+', 1)[0]}@{domein}"

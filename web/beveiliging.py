@@ -117,16 +117,3 @@ class Pogingenteller:
         while recent and recent[0] < grens:
             recent.popleft()
         return recent
-
-
-def controleer_basis_url(inst: Instellingen) -> None:
-    """Refuse real mail (SMTP set) whose links would point at this machine. Raises Configuratiefout."""
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(inst.basis_url).hostname or "").lower()
-    if inst.smtp_host and (host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.")):
-        raise Configuratiefout(
-            f"INTEGRITEIT_BASIS_URL is {inst.basis_url}, terwijl er echte e-mail uitgaat via {inst.smtp_host}: de "
-            "links in die e-mails zouden naar de computer van de ontvanger wijzen. Zet INTEGRITEIT_BASIS_URL op het "
-            "adres waarop deze website voor ontvangers bereikbaar is, bijvoorbeeld https://integriteit.provincie-utrecht.nl."
-        )

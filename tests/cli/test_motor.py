@@ -32,6 +32,7 @@ def test_verzend_fails_with_the_servers_answer_when_the_server_refuses(omgeving,
         monkeypatch.setenv("INTEGRITEIT_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("INTEGRITEIT_SMTP_PORT", str(controller.port))
         monkeypatch.setenv("INTEGRITEIT_SMTP_TLS", "geen")
+        monkeypatch.setenv("INTEGRITEIT_BASIS_URL", "https://integriteit.example.nl")
         instellingen.cache_clear()
         uitkomst = runner.invoke(app, ["verzend", "--nu", "2027-03-01T10:00"])
     assert uitkomst.exit_code == 1

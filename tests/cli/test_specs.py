@@ -146,6 +146,15 @@ def test_voorbeeld_prints_recipient_subject_text_and_html_of_the_mail():
     assert "Beste Voorbeeld Persoon," in tekst and '<html lang="nl">' in html
 
 
+def test_voorbeeld_of_a_melding_names_the_eigenaar_who_gets_it_not_the_doelgroep():
+    uitkomst = runner.invoke(app, ["voorbeeld", "melding-geschenk-statenleden"])
+    assert uitkomst.exit_code == 0, uitkomst.output
+    assert uitkomst.stdout.startswith(
+        "Aan:       ieder(e) Statengriffie (griffier en griffiemedewerkers) (statengriffie), "
+        "over één Lid van Provinciale Staten (statenlid)\n"
+    )
+
+
 def test_voorbeeld_shows_a_stap_and_a_kind_of_message():
     uitkomst = runner.invoke(app, ["voorbeeld", "kwetsbare-functies", "--stap", "vaststelling-gs", "--soort", "taak"])
     assert uitkomst.exit_code == 0, uitkomst.output

@@ -213,6 +213,7 @@ def smtp_omgeving(controller) -> dict[str, str]:
         "INTEGRITEIT_SMTP_HOST": "127.0.0.1",
         "INTEGRITEIT_SMTP_PORT": str(controller.port),
         "INTEGRITEIT_SMTP_TLS": "geen",
+        "INTEGRITEIT_BASIS_URL": "https://integriteit.example.nl",  # real mail never links to this machine
         "INTEGRITEIT_ANTWOORDADRES": ADRES,
         "INTEGRITEIT_AFZENDER": ADRES,
     }

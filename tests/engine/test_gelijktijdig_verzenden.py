@@ -103,6 +103,7 @@ def test_two_cli_watches_at_once_send_each_message_once(db_engine, session, tmp_
             "INTEGRITEIT_SMTP_HOST": "127.0.0.1",
             "INTEGRITEIT_SMTP_PORT": str(controller.port),
             "INTEGRITEIT_SMTP_TLS": "geen",
+            "INTEGRITEIT_BASIS_URL": "https://integriteit.example.nl",  # real mail never links to this machine
         }
         integriteit = [sys.executable, "-m", "cli.main"]
         subprocess.run([*integriteit, "personen", "importeer", "--demo"], env=omgeving, check=True, capture_output=True)

@@ -94,6 +94,7 @@ GELEZEN = {
     "pipe-gescheiden.csv": [("Zoë Boër", None), ("José Müller", "Adviseur")],
     # formulas are data: stored as written, escaped wherever shown and neutralised in every CSV written
     "formules.csv": [('=HYPERLINK("http://kwaad.example")', None), ("+31 Müller", "@SUM(A1:A9)"), ("-Lid", "Adviseur")],
+    "yaml-tijd-als-team.yaml": [("An de Vries", None)],  # team 10:30 is text, not YAML 1.1's 630 (see below)
 }
 
 # A file that is refused: its problems, exactly.
@@ -134,6 +135,7 @@ GEWEIGERD = {
     "yaml-geescapet-nul-teken.yaml": ["rij 1, kolom naam: onzichtbaar stuurteken U+0000 op positie 3; haal het weg"],
     "yaml-leeg.yaml": ["het bestand is leeg"],
     "yaml-onbekende-sleutel.yaml": ["rij 1, kolom telefoon: onbekende kolom"],
+    "yaml-onmogelijke-datum.yaml": ["rij 2, kolom in_dienst: '2027-02-30': geen datum; schrijf bijv. 2025-06-01"],
 }
 
 
@@ -165,6 +167,11 @@ def test_wordt_gelezen(session, rollen, bestand):
 @pytest.mark.parametrize("bestand", sorted(GEWEIGERD))
 def test_wordt_geweigerd(session, rollen, bestand):
     assert weigering(session, rollen, IMPORT / bestand) == GEWEIGERD[bestand]
+
+
+def test_yaml_leest_team_10_30_als_tekst_niet_als_630(rollen):
+    [persoon] = lees_bestand(IMPORT / "yaml-tijd-als-team.yaml", rollen)
+    assert persoon.team == "10:30"
 
 
 def test_veld_van_10_mb_wordt_geweigerd(session, rollen, tmp_path):

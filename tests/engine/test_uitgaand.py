@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from sqlmodel import select
 
 from engine.catalogus import STANDAARD_MAP, laad_catalogus
 from engine.diensten import voorbeeld
+from engine.personen import PersoonInvoer, importeer
+from engine.persoonsrondes import start_melding
+from models.tabellen import Bericht, Persoon
 from models.werkdagen import TIJDZONE
 
 NU = datetime(2027, 1, 4, 9, tzinfo=TIJDZONE)
@@ -62,3 +66,23 @@ def test_a_proces_that_starts_with_a_person_shows_a_ronde_started_on_the_next_wo
 def test_the_dates_are_those_of_the_next_ronde():
     bericht = voorbeeld(CATALOGUS, proces="agendering-integriteit-ps", stap="agendering", nu=NU)
     assert "(uiterlijk woensdag 6 oktober 2027)" in bericht.onderwerp
+
+
+@pytest.mark.parametrize("proces", ["melding-geschenk-statenleden", "melding-geschenk-gs"])
+def test_voorbeeld_names_the_roles_a_melding_is_really_sent_to(session, proces):
+    spec = CATALOGUS.proces(proces)
+    melder = spec.ontvangers(spec.alle_stappen[0]).rollen[0]
+    importeer(
+        session,
+        [
+            PersoonInvoer(extern_id="M1", naam="Melder", email="melder@example.org", rollen=[melder]),
+            PersoonInvoer(extern_id="E1", naam="Eigenaar", email="eigenaar@example.org", rollen=[spec.eigenaar]),
+        ],
+        NU,
+    )
+    melder_id = session.exec(select(Persoon.id).where(Persoon.extern_id == "M1")).one()
+    start_melding(session, catalogus=CATALOGUS, persoon_id=melder_id, register="geschenken", nu=NU)
+    verzonden_aan = session.exec(select(Bericht.aan).where(Bericht.soort == "verzoek")).one()
+    assert session.exec(select(Persoon.rollen).where(Persoon.email == verzonden_aan)).one() == spec.eigenaar
+    aan = f"ieder(e) {CATALOGUS.rollen.rollen[spec.eigenaar]} ({spec.eigenaar}), over één "
+    assert voorbeeld(CATALOGUS, proces=proces, nu=NU).aan.startswith(aan)

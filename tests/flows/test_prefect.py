@@ -164,6 +164,40 @@ def test_a_ronde_while_smtp_is_down_says_why_mail_waits_and_it_goes_when_smtp_is
         assert s.exec(select(Bericht).where(Bericht.verzonden.is_(None))).all() == []
 
 
+def test_a_poll_whose_imap_login_is_refused_fails_with_the_servers_answer_and_alerts_once(
+    server, eigen_database, imap_server, monkeypatch
+):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from flows.postvak import lees, postvak_flow
+
+    alarm = Postbode()
+    with start_smtp(alarm) as kanaal:
+        for naam, waarde in {
+            "IMAP_HOST": imap_server["host"],
+            "IMAP_PORT": str(imap_server["port"]),
+            "IMAP_TLS": "geen",
+            "IMAP_USER": imap_server["user"],
+            "IMAP_PASSWORD": "fout",
+            "MELDINGEN": f"mailto://127.0.0.1:{kanaal.port}?mode=insecure&from=motor@example.nl&to=c@example.nl",
+        }.items():
+            monkeypatch.setenv(f"INTEGRITEIT_{naam}", waarde)
+        instellingen.cache_clear()
+        toestand = postvak_flow(nu=datetime(2027, 3, 3, 12, 0, tzinfo=TIJDZONE), return_state=True)
+    instellingen.cache_clear()
+    assert toestand.is_failed()
+    with get_client(sync_client=True) as client:  # a refused login is not tried again at once: the next poll will
+        (gelezen,) = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[toestand.state_details.flow_run_id]))
+        )
+    assert (gelezen.task_key.startswith(lees.task_key), gelezen.run_count) == (True, 1)
+    assert "Het postvak kon niet worden gelezen (IMAP-storing)" in toestand.message
+    assert "De server zei: NO [AUTHENTICATIONFAILED] Authentication failed." in toestand.message
+    # the poll told the coordinator; the failed run does not tell it again
+    assert [str(b["Subject"]) for b in alarm.berichten] == ["IMAP-storing: het postvak wordt niet gelezen"]
+
+
 def test_deployments_have_the_agendas_next_runs(server):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName

@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from models.instellingen import instellingen
+from testservers.smtp import Postbode
+from testservers.smtp import smtp_server as start_smtp
 
 pytestmark = pytest.mark.traag
 runner = CliRunner()
@@ -44,6 +46,7 @@ def omgeving(tmp_path, monkeypatch, smtp_server, imap_server):
         "IMAP_PASSWORD": imap_server["password"],
         "ANTWOORDADRES": "integriteit@example.nl",
         "AFZENDER": "integriteit@example.nl",
+        "BASIS_URL": "https://integriteit.example.nl",  # real mail links to the website, never to this machine
     }.items():
         monkeypatch.setenv(f"INTEGRITEIT_{naam}", waarde)
     instellingen.cache_clear()
@@ -82,6 +85,9 @@ def aantallen_per_map(server) -> dict[str, int]:
     aantallen = {}
     with postvak(server) as mb:
         for naam in ("INBOX", "Verwerkt", "Automatisch", "Beoordelen"):
+            if not mb.folder.exists(naam):  # the first poll on a fresh server makes the folders
+                aantallen[naam] = 0
+                continue
             mb.folder.set(naam)
             aantallen[naam] = len(mb.uids())
     return aantallen
@@ -126,6 +132,61 @@ def test_a_ronde_by_mail_counts_exactly_the_genuine_answers(omgeving, imap_serve
     assert aantallen_per_map(imap_server) == {"INBOX": 0, "Verwerkt": 3, "Automatisch": 1, "Beoordelen": 1}
     bevestigd = sorted(b["To"] for b in postbode.berichten if b["Subject"].startswith("Ontvangen:"))
     assert bevestigd == ["anna@example.org", "bas@example.org", "carla@example.org"]
+
+
+def test_an_address_with_a_plus_tag_answers_by_mail_from_either_form(omgeving, imap_server):
+    map, postbode = omgeving
+    (map / "plus.csv").write_text(
+        "extern_id,naam,email,rollen\nP1,Jan Plus,jan+x@example.org,statenlid\nP2,Kim Kaal,kim@example.org,statenlid\n"
+        "G1,Griffie,griffie@example.org,statengriffie\n",
+        encoding="utf-8",
+    )
+    cli("personen", "importeer", str(map / "plus.csv"))
+    cli("ronde", "start", "nevenfuncties-statenleden", "--nu", "2027-03-01T09:30")
+    verzoeken = {b["To"]: b for b in postbode.berichten}
+    eerder = aantallen_per_map(imap_server)  # the mailbox is shared by the tests of this session
+    with postvak(imap_server) as mb:
+        # the HR address carries the tag, and so does the reply; a plain HR address answers from a tagged one
+        for aan, van in [("jan+x@example.org", "Jan <Jan+X@example.org>"), ("kim@example.org", "kim+werk@example.org")]:
+            mb.append(antwoord_op(verzoeken[aan], van, "Geen wijzigingen."), "INBOX")
+
+    cli("postvak", "--nu", "2027-03-03T12:00")
+
+    ronde = json.loads(cli("status", "--json").stdout)["rondes"][0]
+    assert (ronde["verzoeken"], ronde["beantwoord"]) == (2, 2)
+    nu = aantallen_per_map(imap_server)
+    assert {m: nu[m] - eerder[m] for m in nu} == {"INBOX": 0, "Verwerkt": 2, "Automatisch": 0, "Beoordelen": 0}
+
+
+def test_a_refused_imap_login_is_one_dutch_line_an_hourly_alert_and_moves_nothing(omgeving, imap_server, monkeypatch):
+    alarm = Postbode()
+    wachtend = EmailMessage()
+    wachtend["From"], wachtend["To"], wachtend["Subject"] = "anna@example.org", "integriteit@example.nl", "Re: x"
+    wachtend.set_content("Geen wijzigingen.")
+    with postvak(imap_server) as mb:
+        mb.append(bytes(wachtend), "INBOX")
+    eerder = aantallen_per_map(imap_server)
+    with start_smtp(alarm) as kanaal:
+        monkeypatch.setenv("INTEGRITEIT_IMAP_PASSWORD", "fout")
+        monkeypatch.setenv(
+            "INTEGRITEIT_MELDINGEN",
+            f"mailto://127.0.0.1:{kanaal.port}?mode=insecure&from=motor@example.nl&to=coordinator@example.nl",
+        )
+        instellingen.cache_clear()
+        uitkomsten = [runner.invoke(app, ["postvak", "--nu", f"2027-03-03T{t}"]) for t in ("12:00", "12:05", "13:05")]
+    assert [(u.exit_code, u.stderr) for u in uitkomsten] == [(1, WEIGERING)] * 3  # no traceback
+    assert [b["Subject"] for b in alarm.berichten] == ["IMAP-storing: het postvak wordt niet gelezen"] * 2  # hourly
+    assert "Authentication failed" in alarm.berichten[0].get_body(("plain",)).get_content()
+    assert aantallen_per_map(imap_server) == eerder  # nothing moved
+    with postvak(imap_server) as mb:
+        assert [m.flags for m in mb.fetch(mark_seen=False)] == [()]  # nor marked read
+        mb.delete(mb.uids())
+
+
+WEIGERING = (
+    "Het postvak kon niet worden gelezen (IMAP-storing); wat nog niet gelezen is, blijft in het postvak staan. "
+    "De server zei: NO [AUTHENTICATIONFAILED] Authentication failed.\n"
+)
 
 
 # A poll that dies after committing its answers and before moving them: the crash window of commit-before-move.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from models.gebruikersfouten import Configuratiefout
-from models.instellingen import Instellingen
-from web.beveiliging import controleer_basis_url, geheim
+from models.instellingen import Instellingen, controleer_basis_url
+from web.beveiliging import geheim
 
 
 def test_real_mail_with_links_to_localhost_is_refused_in_dutch():
