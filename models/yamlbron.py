@@ -10,14 +10,18 @@ from typing import Any
 import yaml
 
 Pad = tuple[str | int, ...]
+_VOORLOOPNUL = re.compile(r"[-+]?0[0-7_]")
 
 
 class _Yaml11Bewaakt:
-    """SafeLoader's constructors without YAML 1.1's surprises: `10:30` stays text (not 630), and an impossible
-    date such as 2027-02-30 stays text, so validation names it with its place instead of crashing the reader."""
+    """SafeLoader's constructors without YAML 1.1's surprises: `10:30` stays text (not 630), a number with a
+    leading zero such as an HR number `0123` stays text (not octal 83), and an impossible date such as 2027-02-30
+    stays text, so validation names it with its place instead of crashing the reader."""
 
     def construct_yaml_int(self, knoop: yaml.ScalarNode):
-        return knoop.value if ":" in knoop.value else super().construct_yaml_int(knoop)
+        if ":" in knoop.value or _VOORLOOPNUL.match(knoop.value):
+            return knoop.value
+        return super().construct_yaml_int(knoop)
 
     def construct_yaml_timestamp(self, knoop: yaml.ScalarNode):
         try:

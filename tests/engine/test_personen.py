@@ -174,6 +174,13 @@ def test_yaml_leest_team_10_30_als_tekst_niet_als_630(rollen):
     assert persoon.team == "10:30"
 
 
+def test_yaml_leest_een_personeelsnummer_met_voorloopnul_als_tekst_niet_octaal(rollen, tmp_path):
+    pad = tmp_path / "personen.yaml"
+    pad.write_text((IMPORT / "yaml-tijd-als-team.yaml").read_text().replace("extern_id: E1", "extern_id: 0123"))
+    [persoon] = lees_bestand(pad, rollen)
+    assert persoon.extern_id == "0123"
+
+
 def test_veld_van_10_mb_wordt_geweigerd(session, rollen, tmp_path):
     pad = schrijf(tmp_path, "groot.csv", KOP + "E1," + "x" * 10_485_760 + ",an@x.nl,statenlid,,,,,,,nee,nee\n")
     assert weigering(session, rollen, pad) == [
