@@ -66,21 +66,24 @@ def _starts(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[da
 
 
 def _rondewerk(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[datetime]:
-    """Per lopende ronde: its closing the day after its deadline; on working days from its start on, its
-    next reminder, its escalation and a doelgroep to bring up to date."""
+    """Per lopende ronde: its closing the day after its deadline (on a working day while it still owes its
+    escalation); on working days from its start on, its next reminder, its escalation and a doelgroep to bring
+    up to date."""
     bekend = {p.id for p in catalogus.processen}
     gewijzigd = laatste_wijziging(session)
     for ronde in session.exec(select(Ronde).where(Ronde.status == RondeStatus.LOPEND)):
         if ronde.proces not in bekend:
             continue
-        yield _middernacht(ronde.deadline + timedelta(days=1))
         vroegst = max(na + _DIRECT, ronde.start)
         plan = stapplan(catalogus, ronde.proces, ronde.stapnummer, ronde.start)
+        sluiten = _middernacht(ronde.deadline + timedelta(days=1))
+        escalatie_open = rondes.wacht_op_escalatie(ronde, plan)
+        yield _werkmoment(catalogus, max(vroegst, sluiten)) if escalatie_open else sluiten
         if gewijzigd is not None and (ronde.personen_gezien is None or gewijzigd > ronde.personen_gezien):
             yield _werkmoment(catalogus, vroegst)
         if ronde.herinnering_nr < len(plan.herinneringen):
             yield _werkmoment(catalogus, max(vroegst, _middernacht(plan.herinneringen[ronde.herinnering_nr])))
-        if not ronde.geescaleerd and plan.stap.escalatie is not None and plan.escalatie is not None:
+        if escalatie_open:
             yield _werkmoment(catalogus, max(vroegst, _middernacht(plan.escalatie)))
 
 

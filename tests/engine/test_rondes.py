@@ -176,9 +176,10 @@ def test_the_audit_trail_accounts_for_every_message_and_answer(org, catalogus):
     verantwoord = {g.bericht_id for g in org.exec(select(Gebeurtenis).where(Gebeurtenis.bericht_id.is_not(None)))}
     assert berichten == verantwoord
     eigen = org.exec(select(Bericht).where(Bericht.ronde_id == ronde.id)).all()
-    # verzoeken, two reminders to three people, one escalation, and at closing the eigenaar's task to publish
+    # verzoeken, two reminders to three people, one escalation, and at closing the eigenaar's message: who is
+    # missing, and publish the register
     assert len(eigen) == 4 + 6 + 1 + 1
-    assert [b.onderwerp for b in eigen if b.soort == "publiceren"] == [
-        "Publiceer het register: Actualisatie nevenfuncties Statenleden"
+    assert [b.onderwerp for b in eigen if b.soort == "gesloten"] == [
+        "Ronde gesloten: Actualisatie nevenfuncties Statenleden: 3 van 4 zonder antwoord; publiceer het register"
     ]
     assert len(org.exec(select(Gebeurtenis).where(Gebeurtenis.soort == "antwoord")).all()) == 1
