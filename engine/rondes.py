@@ -288,12 +288,8 @@ def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime)
     namen = [p.naam for p in ontbrekend]
     registreer(session, soort="ronde-gesloten", nu=nu, ronde=ronde, status=ronde.status, ontbrekend=namen)
     proces, stap = spec(catalogus, ronde)
-    if (ontbrekend or stap.register_naam) and (
-        eigenaars := personen.leden(session, Doelgroep(rollen=[proces.eigenaar]))
-    ):
-        zet_sluitbericht_klaar(
-            session, catalogus=catalogus, ronde=ronde, ontbrekend=ontbrekend, totaal=totaal, ontvangers=eigenaars, nu=nu
-        )
+    if ontbrekend or stap.register_naam:
+        zet_sluitbericht_klaar(session, catalogus=catalogus, ronde=ronde, nu=nu, ontbrekend=ontbrekend, totaal=totaal)
     if ronde.stapnummer + 1 < len(proces.alle_stappen):
         begin_stap(
             session,

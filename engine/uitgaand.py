@@ -292,19 +292,15 @@ def zet_escalatie_klaar(
 
 
 def zet_sluitbericht_klaar(
-    session: Session,
-    *,
-    catalogus: Catalogus,
-    ronde: Ronde,
-    ontbrekend: list[Persoon],
-    totaal: int,
-    ontvangers: list[Persoon],
-    nu: datetime,
+    session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime, ontbrekend: list[Persoon], totaal: int
 ) -> None:
     """The eigenaar's message once a ronde closed with people missing, or a register ronde closed: who did not
     answer, and what to do next (ask them still, within the grace period; review and publish the register, as
-    the plan has it: "en publiceert het overzicht op de website"; the next stap has started)."""
+    the plan has it: "en publiceert het overzicht op de website"; the next stap has started). Nothing when
+    nobody holds the eigenaar role."""
     proces, stap = _spec(catalogus, ronde)
+    if not (ontvangers := leden(session, Doelgroep(rollen=[proces.eigenaar]))):
+        return
     inst = instellingen_van(session)
     website = inst.basis_url.rstrip("/")
     zet_bericht_klaar(
