@@ -36,8 +36,9 @@ def volgende_werk(session: Session, catalogus: Catalogus, na: datetime) -> datet
 
 def _levens(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[datetime]:
     """Rondes for one person (engine.persoonsrondes): each per-person proces's next start from the events and
-    dates recorded; and leavers: a leaver's day, from the person or the event of their leaving. (Retention is
-    left out: it changes no ronde, and the next pass catches up.)"""
+    dates recorded; and leavers: a leaver's day, from the person (right after `na` for one still active after
+    their day: a watch that did not run) or the event of their leaving. (Retention is left out: it changes no
+    ronde, and the next pass catches up.)"""
     levenslopen = persoonsrondes.Levenslopen(session, catalogus, na)
     for proces in catalogus.processen:
         if proces.actief and proces.per_persoon:
@@ -45,11 +46,9 @@ def _levens(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[da
             if volgende is not None:
                 yield _werkmoment(catalogus, volgende)
     morgen = _dag(na) + timedelta(days=1)
-    uit_dienst = session.exec(
-        select(func.min(Persoon.uit_dienst)).where(Persoon.actief, Persoon.uit_dienst >= morgen)
-    ).one()
+    uit_dienst = session.exec(select(func.min(Persoon.uit_dienst)).where(Persoon.actief)).one()
     if uit_dienst is not None:
-        yield _middernacht(uit_dienst)
+        yield max(_middernacht(uit_dienst), na + _DIRECT)
     for vertrek, _ in levenslopen.gebeurtenissen[levensloop.UITDIENST]:
         if vertrek.datum >= morgen:
             yield _middernacht(vertrek.datum)
