@@ -311,7 +311,7 @@ def zet_sluitbericht_klaar(
         sjabloon="standaard/gesloten",
         context=_wie_ontbreekt(proces, ontvangers, ontbrekend, totaal)
         | {
-            "bevestiging": stap.voltooiing == "bevestiging",
+            "bevestiging": _vraagt_bevestiging(stap),
             "open_tot": lange_datum((nu + timedelta(days=inst.nagrace_dagen)).astimezone(TIJDZONE).date()),
             "register": TITELS.get(stap.register_naam, stap.register_naam) if stap.register_naam else None,
             "beoordelen": f"{website}/beoordelen",
@@ -328,11 +328,18 @@ def zet_sluitbericht_klaar(
 def onderwerp_gesloten(proces: Proces, stap: Stap, ontbrekend: int, totaal: int) -> str:
     if not ontbrekend:
         zonder = ""
-    elif stap.voltooiing == "bevestiging":
+    elif stap.voltooiing == "bevestiging":  # one confirmation would have done
         zonder = ": niet bevestigd"
+    elif stap.bevestiging_door:
+        zonder = f": {ontbrekend} van {totaal} niet bevestigd"
     else:
         zonder = f": {ontbrekend} van {totaal} zonder antwoord"
     return f"Ronde gesloten: {proces.titel}{zonder}{'; publiceer het register' if stap.register_naam else ''}"
+
+
+def _vraagt_bevestiging(stap: Stap) -> bool:
+    """Whether the stap asks a confirmation (of the eigenaar, or of a third party per person), not answers."""
+    return stap.voltooiing == "bevestiging" or stap.bevestiging_door is not None
 
 
 def _volgende_stap(proces: Proces, ronde: Ronde) -> str | None:
@@ -537,7 +544,7 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None
             "ontvanger": {"naam": "Voorbeeld Eigenaar"},
             "ontbrekend": [{"naam": "Voorbeeld Persoon", "rol": "statenlid"}],
             "totaal": 12,
-            "bevestiging": stap.voltooiing == "bevestiging",
+            "bevestiging": _vraagt_bevestiging(stap),
             "open_tot": lange_datum(ronde.deadline + timedelta(days=15)),
             "register": TITELS.get(stap.register_naam, stap.register_naam) if stap.register_naam else None,
             "beoordelen": "https://integriteit.voorbeeld.example/beoordelen",

@@ -67,17 +67,28 @@ def _groepen(catalogus) -> dict[str, tuple[tuple[str, ...], date, date]]:
 
 
 def _gemist(van: date, tot: date, deadlines: set[date], zaad: int) -> set[date]:
-    """Days the engine is down: stretches of one to five days (shorter than half the shortest termijn, two weeks),
-    from random days, and from half the `deadlines` (the day an escalation is due, where `escalatie.na` equals
-    the termijn); none in the last two weeks (so every catch-up is done by `tot`) and none on a day an HR export
-    arrives (a joiner whom the watch never saw before the deadline is a different doelgroep, not a different
-    outcome)."""
+    """Days the engine is down: stretches of one to five days (shorter than half the shortest termijn, two weeks)
+    with a watch between two of them: first over the `deadlines` (where `escalatie.na` equals the termijn, the
+    day of the escalation too), then from random days; none in the last two weeks (so every catch-up is done by
+    `tot`) and none on a day an HR export arrives (a joiner whom the watch never saw before the deadline is a
+    different doelgroep, not a different outcome)."""
     lot = random.Random(zaad)
-    begin = {van + timedelta(days=i) for i in range((tot - van).days) if lot.random() < 0.1}
-    begin |= {d - timedelta(days=lot.randint(0, 2)) for d in sorted(deadlines) if lot.random() < 0.5}
-    gemist = {d + timedelta(days=i) for d in sorted(begin) for i in range(lot.randint(1, 5))}
     importdagen = {*AANTREDEN, *COLLEGE, *(date(j, m, 1) for j in range(van.year, tot.year + 1) for m in (1, 4, 7, 10))}
-    return {d for d in gemist if van <= d < tot - timedelta(days=14)} - importdagen
+    gemist: set[date] = set()
+
+    def mis(begin: date, dagen: int) -> None:
+        stuk = {begin + timedelta(days=i) for i in range(dagen)}
+        buren = {begin - timedelta(days=1), begin + timedelta(days=dagen)}
+        if not (stuk | buren) & gemist and van <= begin and max(stuk) < tot - timedelta(days=14):
+            gemist.update(stuk - importdagen)
+
+    for deadline in sorted(deadlines):
+        dagen = lot.randint(1, 5)
+        mis(deadline - timedelta(days=lot.randrange(dagen)), dagen)
+    for dag in (van + timedelta(days=i) for i in range((tot - van).days)):
+        if lot.random() < 0.1:
+            mis(dag, lot.randint(1, 5))
+    return gemist
 
 
 def _eindstand(catalogus, uitkomst: dict) -> list[tuple]:
