@@ -75,7 +75,9 @@ def agenda(
         typer.echo(agenda_tabel(plannen, begin, einde, per_persoon(catalogus)))
 
 
-Soort = Enum("Soort", {s: s for s in ("verzoek", "herinnering", "escalatie", "taak", "ontvangst")}, type=str)
+Soort = Enum(
+    "Soort", {s: s for s in ("verzoek", "herinnering", "escalatie", "taak", "ontvangst", "gesloten")}, type=str
+)
 
 
 def voorbeeld(

@@ -2,7 +2,7 @@
 
 Every person is invented. Run `python -m demo.genereer` to (re)write `demo/organisatie.csv`. `verloop` gives the
 organisation's later HR exports: each quarter some staff leave and as many join, and after each election most
-Statenleden are replaced; the simulator replays them as imports.
+Statenleden are replaced, and then most gedeputeerden; the simulator replays them as imports.
 """
 
 from __future__ import annotations
@@ -41,8 +41,10 @@ GEEN_EED_KANS = 0.03
 AANTAL_GS = 6
 AANTREDEN = (date(2027, 3, 30), date(2031, 3, 27))
 """The days new Provinciale Staten take office after the elections of March 2027 and 2031."""
+COLLEGE = (date(2027, 6, 2), date(2031, 6, 4))
+"""The days a new college of Gedeputeerde Staten takes office after those elections."""
 HERKOZEN = 0.3
-"""The share of Statenleden who return after an election."""
+"""The share of Statenleden who return after an election, and of gedeputeerden in the new college."""
 VERLOOP_PER_KWARTAAL = 0.02
 """The share of staff who leave each quarter; as many join."""
 
@@ -691,7 +693,8 @@ def register_regels(rows: list[dict[str, str]]) -> list[dict]:
 def verloop(rows: list[dict[str, str]], van: date, tot: date, seed: int) -> list[tuple[date, list[dict[str, str]]]]:
     """The HR exports that follow `rows` between `van` and `tot`: on the first day of each quarter some staff
     (with no role but medewerker) leave and as many join, in the same team, function and scale; on the day new
-    Staten take office most Statenleden are replaced. Identical for the same seed."""
+    Staten take office most Statenleden are replaced, and on the day the new college takes office most
+    gedeputeerden. Identical for the same seed."""
     org = Organisation(seed)
     org.rows = [dict.fromkeys(COLUMNS, "") | row for row in rows]
     org._emails = {row["email"].split("@")[0] for row in rows}  # noqa: SLF001 - the organisation's own ledger
@@ -699,9 +702,11 @@ def verloop(rows: list[dict[str, str]], van: date, tot: date, seed: int) -> list
         org._counters[prefix] = max((int(r["extern_id"][1:]) for r in rows if r["extern_id"][0] == prefix), default=0)  # noqa: SLF001
     kwartalen = [date(jaar, maand, 1) for jaar in range(van.year, tot.year + 1) for maand in (1, 4, 7, 10)]
     exports = []
-    for dag in sorted(d for d in {*kwartalen, *AANTREDEN} if van <= d <= tot):
+    for dag in sorted(d for d in {*kwartalen, *AANTREDEN, *COLLEGE} if van <= d <= tot):
         if dag in AANTREDEN:
-            _verkiezing(org, dag)
+            _verkiezing(org, dag, "statenlid")
+        elif dag in COLLEGE:
+            _verkiezing(org, dag, "gs-lid")
         else:
             _kwartaal(org, dag)
         exports.append((dag, [dict(row) for row in org.rows]))
@@ -725,8 +730,9 @@ def _kwartaal(org: Organisation, dag: date) -> None:
         )
 
 
-def _verkiezing(org: Organisation, dag: date) -> None:
-    for lid in [row for row in org.rows if "statenlid" in row["rollen"].split(";")]:
+def _verkiezing(org: Organisation, dag: date, rol: str) -> None:
+    """Most holders of `rol` replaced by newcomers appointed on `dag`."""
+    for lid in [row for row in org.rows if rol in row["rollen"].split(";")]:
         if org.rng.random() >= HERKOZEN:
             org.rows.remove(lid)
             org.add("P", lid["rollen"].split(";"), lid["functie"], fractie=lid["fractie"], benoemd=str(dag))

@@ -5,6 +5,11 @@ Its cost follows what is due: it touches lopende rondes only, and a ronde's pers
 On a day that is not a working day it only closes rondes; reminders and escalations wait for the next
 working day.
 
+A watch that missed days does what they should have done, in order: a ronde whose deadline passed gets the
+escalation its spec asks for and is then closed; it never closes without it. A reminder whose moment passed
+along with the deadline is not sent late. Since escalations wait for a working day, such a ronde waits for one
+with its closing too: the first watch on a working day escalates it and closes it.
+
 One proces cannot stop the others: starting each proces, and the day's work on each ronde, runs in a
 savepoint of its own. What fails there (a template that breaks at reminder time, a bug) is rolled back
 alone, recorded in the audit trail (`bewaking-fout`, with the reason), counted as `fouten`, shown in the
@@ -124,24 +129,34 @@ def _vertrek(session: Session, vandaag: date, nu: datetime) -> int:
 
 
 def _ronde(session, catalogus, ronde: Ronde, nu, vandaag, werkdag: bool, personen_gewijzigd, verslag: Counter) -> None:
-    """The day's work on one lopende ronde: close it after its deadline, else keep its doelgroep current,
-    remind and escalate."""
+    """The day's work on one lopende ronde: after its deadline, its escalation and closing; before, keep its
+    doelgroep current, remind and escalate."""
+    plan = stapplan(catalogus, ronde.proces, ronde.stapnummer, ronde.start)
     if vandaag > ronde.deadline:
-        rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
-        verslag["gesloten"] += 1
+        _na_deadline(session, catalogus, ronde, plan, nu, werkdag, personen_gewijzigd, verslag)
         return
     if not werkdag or ronde.start > nu:
         return
     iemand_weg = rondes.synchroniseer_doelgroep(
         session, catalogus=catalogus, ronde=ronde, nu=nu, gewijzigd=personen_gewijzigd
     )
-    plan = stapplan(catalogus, ronde.proces, ronde.stapnummer, ronde.start)
     verslag["herinneringen"] += _herinner(session, catalogus, ronde, plan, nu)
     verslag["escalaties"] += _escaleer(session, catalogus, ronde, plan, nu)
     # Answers close a ronde as they complete it; here only a leaver can have completed it.
     if iemand_weg and rondes.is_compleet(session, catalogus=catalogus, ronde=ronde):
         rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
         verslag["gesloten"] += 1
+
+
+def _na_deadline(session, catalogus, ronde: Ronde, plan: Rondeplan, nu, werkdag: bool, gewijzigd, verslag) -> None:
+    """Close a ronde whose deadline passed, after the escalation it still owes (which waits for a working day, and
+    the closing with it). Whoever left the doelgroep meanwhile is not missing; nobody new is asked any more."""
+    if rondes.wacht_op_escalatie(ronde, plan) and not werkdag:
+        return
+    rondes.synchroniseer_doelgroep(session, catalogus=catalogus, ronde=ronde, nu=nu, gewijzigd=gewijzigd, vragen=False)
+    verslag["escalaties"] += _escaleer(session, catalogus, ronde, plan, nu)
+    rondes.sluit(session, catalogus=catalogus, ronde=ronde, nu=nu)
+    verslag["gesloten"] += 1
 
 
 @dataclass
@@ -231,10 +246,7 @@ def _herinner(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondep
 
 def _escaleer(session: Session, catalogus: Catalogus, ronde: Ronde, plan: Rondeplan, nu: datetime) -> int:
     proces, stap = plan.proces, plan.stap
-    if ronde.geescaleerd or stap.escalatie is None:
-        return 0
-    datum = plan.escalatie
-    if datum is None or nu.astimezone(TIJDZONE).date() < datum:
+    if not rondes.wacht_op_escalatie(ronde, plan) or nu.astimezone(TIJDZONE).date() < plan.escalatie:
         return 0
     ronde.geescaleerd = True
     ontbrekend = list(

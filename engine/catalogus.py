@@ -265,7 +265,7 @@ def _zonder_none(soort: Any) -> Any:
     return leden[0] if len(leden) == 1 and type(None) in typing.get_args(soort) else soort
 
 
-_STANDAARD = ("ontvangst", "onbestelbaar", "teruggestuurd", "buiten-periode", "publiceren")
+_STANDAARD = ("ontvangst", "onbestelbaar", "teruggestuurd", "buiten-periode", "gesloten")
 """The engine's own messages, sent for any proces; `teruggestuurd` only when its template exists."""
 
 
@@ -410,7 +410,7 @@ class _Controle:
         proces = processen[0]
         for soort in _STANDAARD:
             naam = f"standaard/{soort}"
-            if soort in ("teruggestuurd", "publiceren") and not _bestaat(self.sjablonen, f"{naam}.txt.j2"):
+            if soort in ("teruggestuurd", "gesloten") and not _bestaat(self.sjablonen, f"{naam}.txt.j2"):
                 continue
             fout = sjablonen.controleer(self.sjablonen, naam, voorbeeldcontext(soort, proces, proces.alle_stappen[0]))
             if fout:

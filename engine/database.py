@@ -15,14 +15,16 @@ from models.instellingen import Instellingen
 MIGRATIES = Path(__file__).resolve().parents[1] / "models" / "migraties"
 
 
-def maak_engine(url: str) -> Engine:
-    """An engine for `url`, with the database migrated to the newest schema."""
+def maak_engine(url: str, *, migreren: bool = True) -> Engine:
+    """An engine for `url`, with the database migrated to the newest schema (unless not `migreren`: an empty
+    in-memory database that a copy will fill)."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    migreer(engine)
+    if migreren:
+        migreer(engine)
     return engine
 
 

@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from engine import personen
-from engine.agenda import plan_stap, rondestarts, stapplan
+from engine.agenda import Rondeplan, plan_stap, rondestarts, stapplan
 from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
-from engine.uitgaand import zet_publicatietaak_klaar, zet_verzoeken_klaar
+from engine.uitgaand import zet_sluitbericht_klaar, zet_verzoeken_klaar
 from models import statussen
 from models.doelgroep import Doelgroep
 from models.proces import Proces, Stap
@@ -190,10 +190,17 @@ def nieuwe_verzoeken(
 
 
 def synchroniseer_doelgroep(
-    session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime, gewijzigd: datetime | None
+    session: Session,
+    *,
+    catalogus: Catalogus,
+    ronde: Ronde,
+    nu: datetime,
+    gewijzigd: datetime | None,
+    vragen: bool = True,
 ) -> bool:
     """Give a verzoek to whoever joined the doelgroep, void the open verzoek of whoever left; True when
-    someone left. Costs nothing while no person changed (`gewijzigd`) since the ronde last looked."""
+    someone left. Costs nothing while no person changed (`gewijzigd`) since the ronde last looked.
+    `vragen=False` (after the deadline) only voids: nobody who joined or returned is asked any more."""
     if ronde.personen_gezien is not None and gewijzigd is not None and gewijzigd <= ronde.personen_gezien:
         return False
     vertrokken = False
@@ -205,16 +212,12 @@ def synchroniseer_doelgroep(
             zet_status(verzoek, VerzoekStatus.VERVALLEN)
             vertrokken = True
             registreer(session, soort="verzoek-vervallen", nu=nu, ronde=ronde, verzoek=verzoek)
-        elif persoon_id in huidig and verzoek.status == VerzoekStatus.VERVALLEN:
+        elif vragen and persoon_id in huidig and verzoek.status == VerzoekStatus.VERVALLEN:
             zet_status(verzoek, VerzoekStatus.OPEN)
             registreer(session, soort="verzoek-heropend", nu=nu, ronde=ronde, verzoek=verzoek)
-    nieuwe_verzoeken(
-        session,
-        catalogus=catalogus,
-        ronde=ronde,
-        nu=nu,
-        ontvangers=[p for persoon_id, p in huidig.items() if persoon_id not in bestaand],
-    )
+    if vragen:
+        nieuw = [p for persoon_id, p in huidig.items() if persoon_id not in bestaand]
+        nieuwe_verzoeken(session, catalogus=catalogus, ronde=ronde, nu=nu, ontvangers=nieuw)
     ronde.personen_gezien = gewijzigd
     return vertrokken
 
@@ -266,9 +269,11 @@ def _telt(session: Session, ronde: Ronde, in_status: tuple[VerzoekStatus, ...]) 
 
 
 def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime) -> None:
-    """Close the ronde (voltooid, or verlopen with who is missing) and start the next stap, if any."""
+    """Close the ronde (voltooid, or verlopen with who is missing), tell its eigenaar who did not answer and what
+    to do next (when someone is missing or a register is to be published), and start the next stap, if any."""
     compleet = is_compleet(session, catalogus=catalogus, ronde=ronde)
-    ontbrekend = [] if compleet else ontbrekende_namen(session, ronde)
+    ontbrekend = [] if compleet else ontbrekende_personen(session, ronde)
+    totaal = _telt(session, ronde, tuple(s for s in VerzoekStatus if s != VerzoekStatus.VERVALLEN))
     # Set-based: closing costs one statement however many verzoeken are still open.
     nieuw = VerzoekStatus.VERVALLEN if compleet else VerzoekStatus.VERLOPEN
     session.execute(
@@ -278,12 +283,11 @@ def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime)
     )
     zet_status(ronde, RondeStatus.VOLTOOID if compleet else RondeStatus.VERLOPEN)
     ronde.gesloten = nu
-    registreer(session, soort="ronde-gesloten", nu=nu, ronde=ronde, status=ronde.status, ontbrekend=ontbrekend)
-    proces = catalogus.proces(ronde.proces)
-    if proces.alle_stappen[ronde.stapnummer].register_naam and (
-        eigenaars := personen.leden(session, Doelgroep(rollen=[proces.eigenaar]))
-    ):
-        zet_publicatietaak_klaar(session, catalogus=catalogus, ronde=ronde, ontvangers=eigenaars, nu=nu)
+    namen = [p.naam for p in ontbrekend]
+    registreer(session, soort="ronde-gesloten", nu=nu, ronde=ronde, status=ronde.status, ontbrekend=namen)
+    proces, stap = spec(catalogus, ronde)
+    if ontbrekend or stap.register_naam:
+        zet_sluitbericht_klaar(session, catalogus=catalogus, ronde=ronde, nu=nu, ontbrekend=ontbrekend, totaal=totaal)
     if ronde.stapnummer + 1 < len(proces.alle_stappen):
         begin_stap(
             session,
@@ -293,20 +297,25 @@ def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime)
             startdatum=ronde.startdatum,
             start=_volgende_start(catalogus, ronde, nu),
             nu=nu,
-            vorige_ontbrekend=ontbrekend,
+            vorige_ontbrekend=namen,
             persoon_id=ronde.persoon_id,
             gebeurtenis_id=ronde.gebeurtenis_id,
         )
 
 
-def ontbrekende_namen(session: Session, ronde: Ronde) -> list[str]:
+def wacht_op_escalatie(ronde: Ronde, plan: Rondeplan) -> bool:
+    """Whether the ronde still owes the escalation its spec asks for: it does not close before it had it."""
+    return not ronde.geescaleerd and plan.escalatie is not None
+
+
+def ontbrekende_personen(session: Session, ronde: Ronde) -> list[Persoon]:
     """Who has not answered the ronde yet, by name."""
     return list(
         session.exec(
-            select(Persoon.naam)
+            select(Persoon)
             .join(Verzoek, Verzoek.persoon_id == Persoon.id)
             .where(Verzoek.ronde_id == ronde.id, Verzoek.status.in_(OPEN))
-            .order_by(Persoon.naam)
+            .order_by(Persoon.naam, Persoon.id)
         )
     )
 

@@ -277,49 +277,85 @@ def zet_escalatie_klaar(
 ) -> None:
     """Queue one escalatie to every holder of the escalation role, listing who has not answered."""
     proces, stap = _spec(catalogus, ronde)
-    context = {
-        "ontvanger": {"naam": ", ".join(p.naam for p in ontvangers) or proces.eigenaar},
-        "ontbrekend": [{"naam": p.naam, "rol": ", ".join(sorted(p.rolset))} for p in ontbrekend],
-        "totaal": totaal,
-    }
-    onderwerp = onderwerp_escalatie(proces, len(ontbrekend), totaal)
     zet_bericht_klaar(
         session,
         catalogus=catalogus,
         ronde=ronde,
         soort="escalatie",
         sjabloon=stap.sjablonen.naam("escalatie", stap),
-        context=context,
+        context=_wie_ontbreekt(proces, ontvangers, ontbrekend, totaal),
         aan=ontvangers,
-        onderwerp=onderwerp,
+        onderwerp=onderwerp_escalatie(proces, len(ontbrekend), totaal),
         sleutel=f"escalatie:{ronde.id}",
         nu=nu,
     )
 
 
-def zet_publicatietaak_klaar(
-    session: Session, *, catalogus: Catalogus, ronde: Ronde, ontvangers: list[Persoon], nu: datetime
+def zet_sluitbericht_klaar(
+    session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime, ontbrekend: list[Persoon], totaal: int
 ) -> None:
-    """The eigenaar's task once a register ronde closed: publish the register (the plan: "en publiceert het
-    overzicht op de website"), with the command and the page that show what the public will see."""
-    _, stap = _spec(catalogus, ronde)
-    website = instellingen_van(session).basis_url.rstrip("/")
+    """The eigenaar's message once a ronde closed with people missing, or a register ronde closed: who did not
+    answer, and what to do next (ask them still, within the grace period; review and publish the register, as
+    the plan has it: "en publiceert het overzicht op de website"; the next stap has started). Nothing when
+    nobody holds the eigenaar role."""
+    proces, stap = _spec(catalogus, ronde)
+    if not (ontvangers := leden(session, Doelgroep(rollen=[proces.eigenaar]))):
+        return
+    inst = instellingen_van(session)
+    website = inst.basis_url.rstrip("/")
     zet_bericht_klaar(
         session,
         catalogus=catalogus,
         ronde=ronde,
-        soort="publiceren",
-        sjabloon="standaard/publiceren",
-        context={
-            "ontvanger": {"naam": ", ".join(p.naam for p in ontvangers)},
-            "register": TITELS.get(stap.register_naam, stap.register_naam),
+        soort="gesloten",
+        sjabloon="standaard/gesloten",
+        context=_wie_ontbreekt(proces, ontvangers, ontbrekend, totaal)
+        | {
+            "bevestiging": _vraagt_bevestiging(stap),
+            "open_tot": lange_datum((nu + timedelta(days=inst.nagrace_dagen)).astimezone(TIJDZONE).date()),
+            "register": TITELS.get(stap.register_naam, stap.register_naam) if stap.register_naam else None,
+            "beoordelen": f"{website}/beoordelen",
             "registers": f"{website}/registers/",
+            "volgende_stap": _volgende_stap(proces, ronde),
         },
         aan=ontvangers,
-        onderwerp=f"Publiceer het register: {catalogus.proces(ronde.proces).titel}",
-        sleutel=f"publiceren:{ronde.id}",
+        onderwerp=onderwerp_gesloten(proces, stap, len(ontbrekend), totaal),
+        sleutel=f"gesloten:{ronde.id}",
         nu=nu,
     )
+
+
+def onderwerp_gesloten(proces: Proces, stap: Stap, ontbrekend: int, totaal: int) -> str:
+    if not ontbrekend:
+        zonder = ""
+    elif stap.voltooiing == "bevestiging":  # one confirmation would have done
+        zonder = ": niet bevestigd"
+    elif stap.bevestiging_door:
+        zonder = f": {ontbrekend} van {totaal} niet bevestigd"
+    else:
+        zonder = f": {ontbrekend} van {totaal} zonder antwoord"
+    return f"Ronde gesloten: {proces.titel}{zonder}{'; publiceer het register' if stap.register_naam else ''}"
+
+
+def _vraagt_bevestiging(stap: Stap) -> bool:
+    """Whether the stap asks a confirmation (of the eigenaar, or of a third party per person), not answers."""
+    return stap.voltooiing == "bevestiging" or stap.bevestiging_door is not None
+
+
+def _volgende_stap(proces: Proces, ronde: Ronde) -> str | None:
+    """The title of the stap that starts when the ronde closes; None after the last."""
+    stappen = proces.alle_stappen[ronde.stapnummer + 1 :]
+    return (stappen[0].titel or stappen[0].id) if stappen else None
+
+
+def _wie_ontbreekt(proces: Proces, ontvangers: list[Persoon], ontbrekend: list[Persoon], totaal: int) -> dict:
+    """Whom a message about the missing answers goes to, and who is missing of how many, by name and role: as the
+    escalation and the closing message list them."""
+    return {
+        "ontvanger": {"naam": ", ".join(p.naam for p in ontvangers) or proces.eigenaar},
+        "ontbrekend": [{"naam": p.naam, "rol": ", ".join(sorted(p.rolset))} for p in ontbrekend],
+        "totaal": totaal,
+    }
 
 
 def zet_bericht_klaar(
@@ -504,10 +540,16 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None
             "reden": "550 5.1.1 mailbox unavailable",
             "personen": ["Voorbeeld Persoon"],
         },
-        "publiceren": {  # engine.rondes, when a register ronde closes
+        "gesloten": {  # engine.rondes, when a ronde closes with people missing or a register to publish
             "ontvanger": {"naam": "Voorbeeld Eigenaar"},
-            "register": "Nevenfuncties",
+            "ontbrekend": [{"naam": "Voorbeeld Persoon", "rol": "statenlid"}],
+            "totaal": 12,
+            "bevestiging": _vraagt_bevestiging(stap),
+            "open_tot": lange_datum(ronde.deadline + timedelta(days=15)),
+            "register": TITELS.get(stap.register_naam, stap.register_naam) if stap.register_naam else None,
+            "beoordelen": "https://integriteit.voorbeeld.example/beoordelen",
             "registers": "https://integriteit.voorbeeld.example/registers/",
+            "volgende_stap": "Vaststelling",  # voorbeeldbericht puts in the real one
         },
         "teruggestuurd": {  # engine.registers, when the eigenaar sends an entry back
             "persoon": persoon,
@@ -522,8 +564,9 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None
     return _context(proces, stap, ronde, "Integriteitscoördinator", persoon) | extra[soort]
 
 
-VOORBEELDSOORTEN = ("verzoek", "herinnering", "escalatie", "taak", "ontvangst")
-"""The messages `integriteit voorbeeld` shows: taak is the verzoek of a stap its eigenaar confirms."""
+VOORBEELDSOORTEN = ("verzoek", "herinnering", "escalatie", "taak", "ontvangst", "gesloten")
+"""The messages `integriteit voorbeeld` shows: taak is the verzoek of a stap its eigenaar confirms; gesloten the
+eigenaar's message when the ronde closed with someone missing."""
 
 
 @dataclass(frozen=True)
@@ -553,6 +596,10 @@ def voorbeeldbericht(catalogus: Catalogus, proces: Proces, stap: Stap, soort: st
     elif soort == "escalatie":
         sjabloon = stap.sjablonen.naam("escalatie", stap)
         onderwerp = onderwerp_escalatie(proces, len(context["ontbrekend"]), context["totaal"])
+    elif soort == "gesloten":
+        sjabloon = "standaard/gesloten"
+        context["volgende_stap"] = _volgende_stap(proces, ronde)
+        onderwerp = onderwerp_gesloten(proces, stap, len(context["ontbrekend"]), context["totaal"])
     else:
         sjabloon = "standaard/ontvangst"
         onderwerp = f"Ontvangen: Re: {onderwerp_verzoek(proces, ronde, 0, None)} {sleutels.kenmerk(123)}"
@@ -577,6 +624,8 @@ def _aan(catalogus: Catalogus, proces: Proces, stap: Stap, soort: str) -> str:
 
     if soort == "escalatie":
         return rollen([stap.escalatie.naar or proces.eigenaar])
+    if soort == "gesloten":
+        return rollen([proces.eigenaar])
     doelgroep = rollen(proces.ontvangers(stap).rollen)
     if stap.bevestiging_door and soort != "ontvangst":
         return f"{rollen([stap.bevestiging_door])}, één bericht per persoon uit: {doelgroep}"

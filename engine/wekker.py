@@ -36,8 +36,9 @@ def volgende_werk(session: Session, catalogus: Catalogus, na: datetime) -> datet
 
 def _levens(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[datetime]:
     """Rondes for one person (engine.persoonsrondes): each per-person proces's next start from the events and
-    dates recorded; and leavers: a leaver's day, from the person or the event of their leaving. (Retention is
-    left out: it changes no ronde, and the next pass catches up.)"""
+    dates recorded; and leavers: a leaver's day, from the person (right after `na` for one still active after
+    their day: a watch that did not run) or the event of their leaving. (Retention is left out: it changes no
+    ronde, and the next pass catches up.)"""
     levenslopen = persoonsrondes.Levenslopen(session, catalogus, na)
     for proces in catalogus.processen:
         if proces.actief and proces.per_persoon:
@@ -45,11 +46,9 @@ def _levens(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[da
             if volgende is not None:
                 yield _werkmoment(catalogus, volgende)
     morgen = _dag(na) + timedelta(days=1)
-    uit_dienst = session.exec(
-        select(func.min(Persoon.uit_dienst)).where(Persoon.actief, Persoon.uit_dienst >= morgen)
-    ).one()
+    uit_dienst = session.exec(select(func.min(Persoon.uit_dienst)).where(Persoon.actief)).one()
     if uit_dienst is not None:
-        yield _middernacht(uit_dienst)
+        yield max(_middernacht(uit_dienst), na + _DIRECT)
     for vertrek, _ in levenslopen.gebeurtenissen[levensloop.UITDIENST]:
         if vertrek.datum >= morgen:
             yield _middernacht(vertrek.datum)
@@ -66,21 +65,24 @@ def _starts(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[da
 
 
 def _rondewerk(session: Session, catalogus: Catalogus, na: datetime) -> Iterator[datetime]:
-    """Per lopende ronde: its closing the day after its deadline; on working days from its start on, its
-    next reminder, its escalation and a doelgroep to bring up to date."""
+    """Per lopende ronde: its closing the day after its deadline (on a working day while it still owes its
+    escalation); on working days from its start on, its next reminder, its escalation and a doelgroep to bring
+    up to date."""
     bekend = {p.id for p in catalogus.processen}
     gewijzigd = laatste_wijziging(session)
     for ronde in session.exec(select(Ronde).where(Ronde.status == RondeStatus.LOPEND)):
         if ronde.proces not in bekend:
             continue
-        yield _middernacht(ronde.deadline + timedelta(days=1))
         vroegst = max(na + _DIRECT, ronde.start)
         plan = stapplan(catalogus, ronde.proces, ronde.stapnummer, ronde.start)
+        sluiten = _middernacht(ronde.deadline + timedelta(days=1))
+        escalatie_open = rondes.wacht_op_escalatie(ronde, plan)
+        yield _werkmoment(catalogus, max(vroegst, sluiten)) if escalatie_open else sluiten
         if gewijzigd is not None and (ronde.personen_gezien is None or gewijzigd > ronde.personen_gezien):
             yield _werkmoment(catalogus, vroegst)
         if ronde.herinnering_nr < len(plan.herinneringen):
             yield _werkmoment(catalogus, max(vroegst, _middernacht(plan.herinneringen[ronde.herinnering_nr])))
-        if not ronde.geescaleerd and plan.stap.escalatie is not None and plan.escalatie is not None:
+        if escalatie_open:
             yield _werkmoment(catalogus, max(vroegst, _middernacht(plan.escalatie)))
 
 

@@ -161,6 +161,17 @@ def test_voorbeeld_shows_a_stap_and_a_kind_of_message():
     assert "Sjabloon:  " in uitkomst.stdout and "Beste Voorbeeld Persoon," in uitkomst.stdout
 
 
+def test_voorbeeld_shows_the_eigenaars_mail_when_a_ronde_closed_with_people_missing():
+    uitkomst = runner.invoke(app, ["voorbeeld", "kwetsbare-functies", "--soort", "gesloten"])
+    assert uitkomst.exit_code == 0, uitkomst.output
+    assert uitkomst.stdout.startswith("Aan:       Integriteitscoördinator (integriteitscoordinator)\n")
+    assert "Onderwerp: Ronde gesloten: Vaststellen lijst kwetsbare functies" in uitkomst.stdout
+    tekst = " ".join(uitkomst.stdout.split("--- tekst ---")[1].split("--- html ---")[0].split())
+    assert "heeft 1 niet geantwoord: - Voorbeeld Persoon (statenlid)" in tekst
+    assert "Vraag wie niet antwoordde het alsnog te doen." in tekst
+    assert 'De volgende stap, "GS stellen de lijst vast (besluitdatum en kenmerk)", is gestart' in tekst
+
+
 @pytest.mark.parametrize(
     ("argumenten", "bericht"),
     [

@@ -1,9 +1,10 @@
 """The daily watch isolates processen: one that fails is rolled back alone, recorded, reported and shown,
-and every other proces still runs that day; on SQLite and PostgreSQL. And the sample context that `valideer`
+and every other proces still runs that day; on SQLite and PostgreSQL. A watch that missed the deadline day still
+escalates before it closes, and tells the eigenaar who did not answer. And the sample context that `valideer`
 renders templates with has exactly the keys the engine passes."""
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from sqlmodel import select
 
 from engine import bewaking as bewaking_module
 from engine import rondes
+from engine.agenda import stapplan
+from engine.antwoorden import registreer_antwoord
 from engine.bewaking import bewaking
 from engine.catalogus import laad_catalogus
 from engine.onbestelbaar import markeer_onbestelbaar
@@ -18,7 +21,8 @@ from engine.overzicht import openstaand, veilig
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
 from engine.uitgaand import voorbeeldcontext
-from models.tabellen import Bericht, Gebeurtenis, Ronde
+from models.statussen import RondeStatus, VerzoekStatus
+from models.tabellen import Bericht, Gebeurtenis, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
 PROCESSEN = ("a-eerste", "b-kapot", "c-laatste")
@@ -141,11 +145,84 @@ def test_a_proces_that_fails_to_start_does_not_keep_the_others_from_starting(org
     assert bewaking(session=org, catalogus=catalogus, nu=om("2027-03-02T08:30"))["gestart"] == 1
 
 
+def _watched_until(session, catalogus, laatste: date) -> Ronde:
+    """The ronde of nevenfuncties-statenleden of March 2027 (deadline Tuesday 30 March, after Easter Monday, and
+    its escalation the same day: `escalatie.na` equals the termijn), which Persoon 1 answered, watched every day
+    from its start up to `laatste`."""
+    proces = catalogus.proces("nevenfuncties-statenleden")
+    ronde = start_ronde(session=session, catalogus=catalogus, proces=proces, nu=om("2027-03-01T09:00")).ronde
+    assert ronde.deadline == stapplan(catalogus, ronde.proces, 0, ronde.start).escalatie == date(2027, 3, 30)
+    [token] = session.exec(
+        select(Verzoek.token)
+        .join(Persoon, Persoon.id == Verzoek.persoon_id)
+        .where(Verzoek.ronde_id == ronde.id, Persoon.naam == "Persoon 1")
+    ).all()
+    registreer_antwoord(
+        session=session,
+        catalogus=catalogus,
+        token=token,
+        nu=om("2027-03-02T10:00"),
+        kanaal="cli",
+        geen_wijzigingen=True,
+    )
+    dag = date(2027, 3, 2)
+    while dag <= laatste:
+        bewaking(session=session, catalogus=catalogus, nu=om(f"{dag}T08:00"))
+        dag += timedelta(days=1)
+    return ronde
+
+
+def _aan_de_eigenaar(session, ronde: Ronde) -> list[Bericht]:
+    return session.exec(
+        select(Bericht)
+        .where(Bericht.ronde_id == ronde.id, Bericht.soort.in_(["escalatie", "gesloten"]))
+        .order_by(Bericht.id)
+    ).all()
+
+
+def test_a_watch_that_missed_the_deadline_day_escalates_then_closes(org, catalogus):
+    ronde = _watched_until(org, catalogus, date(2027, 3, 29))
+
+    bewaking(session=org, catalogus=catalogus, nu=om("2027-03-31T08:00"))  # 30 March was missed
+
+    assert (ronde.status, ronde.geescaleerd) == (RondeStatus.VERLOPEN, True)
+    statussen = org.exec(select(Verzoek.status).where(Verzoek.ronde_id == ronde.id)).all()
+    assert sorted(statussen) == [VerzoekStatus.BEANTWOORD, *[VerzoekStatus.VERLOPEN] * 3]
+    escalatie, gesloten = _aan_de_eigenaar(org, ronde)
+    assert (escalatie.soort, escalatie.aan) == ("escalatie", "p10@demo.example")
+    assert "3 van de 4 personen nog niet geantwoord" in " ".join(escalatie.tekst.split())
+    assert (gesloten.soort, gesloten.aan) == ("gesloten", "p10@demo.example")
+    assert gesloten.onderwerp == (
+        "Ronde gesloten: Actualisatie nevenfuncties Statenleden: 3 van 4 zonder antwoord; publiceer het register"
+    )
+    tekst = " ".join(gesloten.tekst.split())
+    assert "Van de 4 gevraagde personen hebben er 3 niet geantwoord: - Persoon 2 (statenlid) - Persoon 3" in tekst
+    assert "- Persoon 1 (" not in tekst  # who answered is not listed
+    assert "Vraag wie niet antwoordde het alsnog te doen. Dat kan tot en met woensdag 14 april 2027" in tekst
+    assert "Laat daarna het register nevenfuncties publiceren" in tekst and "knop" not in tekst
+
+
+def test_a_watch_on_a_non_working_day_waits_with_the_escalation_and_the_closing(org, catalogus):
+    ronde = _watched_until(org, catalogus, date(2027, 3, 21))  # after the first reminder (P2W)
+
+    bewaking(session=org, catalogus=catalogus, nu=om("2027-04-03T08:00"))  # Saturday; 22 March - 2 April missed
+
+    assert (ronde.status, ronde.geescaleerd, _aan_de_eigenaar(org, ronde)) == (RondeStatus.LOPEND, False, [])
+    bewaking(session=org, catalogus=catalogus, nu=om("2027-04-05T08:00"))  # Monday
+    assert (ronde.status, ronde.geescaleerd) == (RondeStatus.VERLOPEN, True)
+    assert [b.soort for b in _aan_de_eigenaar(org, ronde)] == ["escalatie", "gesloten"]
+    # the second reminder (P3W, 22 March) passed along with the deadline: it is not sent late
+    herinneringen = org.exec(
+        select(Bericht.aangemaakt).where(Bericht.ronde_id == ronde.id, Bericht.soort == "herinnering")
+    )
+    assert {moment.astimezone(TIJDZONE).date() for moment in herinneringen} == {date(2027, 3, 15)}
+
+
 def test_the_sample_context_has_the_keys_the_engine_passes(org, catalogus, monkeypatch):
-    """verzoek, herinnering and escalatie of a real ronde, and the undeliverable notice: the keys a template
-    gets every time it is rendered are exactly those `valideer` renders it with. (`vorige_stap_ontbrekend`
-    comes only with the verzoeken made when a stap starts, not with those of someone who joins later, so a
-    template cannot count on it.)"""
+    """verzoek, herinnering, escalatie and the eigenaar's closing message of a real ronde, and the undeliverable
+    notice: the keys a template gets every time it is rendered are exactly those `valideer` renders it with.
+    (`vorige_stap_ontbrekend` comes only with the verzoeken made when a stap starts, not with those of someone who
+    joins later, so a template cannot count on it.)"""
     import engine.uitgaand as uitgaand
 
     gezien: dict[str, set[str]] = {}
@@ -162,7 +239,7 @@ def test_the_sample_context_has_the_keys_the_engine_passes(org, catalogus, monke
     importeer(
         org, [*(_persoon(i, "statenlid") for i in range(1, 6)), _persoon(10, "statengriffie")], om("2027-03-03T08:00")
     )
-    for dag in range(2, 31):
+    for dag in range(2, 32):  # closed on 31 March
         bewaking(session=org, catalogus=catalogus, nu=om(f"{date(2027, 3, dag)}T08:30"))
     markeer_onbestelbaar(
         session=org, catalogus=catalogus, adres="p1@demo.example", reden="550", nu=om("2027-03-30T09:00"), ronde=ronde
@@ -174,5 +251,6 @@ def test_the_sample_context_has_the_keys_the_engine_passes(org, catalogus, monke
         ("herinnering", "herinnering"),
         ("escalatie", "escalatie"),
         ("onbestelbaar", "onbestelbaar"),
+        ("gesloten", "gesloten"),
     ]:
         assert gezien[sjabloon] == set(voorbeeldcontext(soort, proces, stap)), soort

@@ -10,7 +10,7 @@ from engine.bewaking import bewaking
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
 from engine.status import rondes_status
-from models.tabellen import Bericht, Gebeurtenis, Verzoek
+from models.tabellen import Bericht, Gebeurtenis, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
 
@@ -128,11 +128,27 @@ def test_joining_and_leaving_during_a_ronde(org, catalogus):
     assert "verzoek-vervallen" in soorten and "uitdiensttreding" in soorten
 
 
+def _gesloten(session, ronde_id: int) -> list[Bericht]:
+    return session.exec(select(Bericht).where(Bericht.ronde_id == ronde_id, Bericht.soort == "gesloten")).all()
+
+
 def test_kwetsbare_functies_inventory_then_gs_decision(org, catalogus):
     ronde, tokens = start(org, catalogus, "kwetsbare-functies", "2027-03-01T09:00")
     antwoord(org, catalogus, tokens[0], "2027-03-10T09:00", tekst="Checklist team A")
     dagelijks(org, catalogus, date(2027, 4, 12), date(2027, 4, 13))
     assert status_van(org, "kwetsbare-functies", "inventarisatie")["status"] == "verlopen"
+    # the eigenaar hears who did not answer, until when they still can, and that the next stap started
+    [bericht] = _gesloten(org, ronde.id)
+    assert (bericht.aan, bericht.onderwerp) == (
+        "p11@demo.example",
+        "Ronde gesloten: Vaststellen lijst kwetsbare functies, handelingen en processen: 2 van 3 zonder antwoord",
+    )
+    tekst = " ".join(bericht.tekst.split())
+    assert "Van de 3 gevraagde personen hebben er 2 niet geantwoord: - Persoon 21 (medewerker, teamleider)" in tekst
+    assert "- Persoon 22 (medewerker, teamleider)" in tekst and "Persoon 20 (" not in tekst
+    assert "Dat kan tot en met dinsdag 27 april 2027, met de link in het verzoek" in tekst
+    assert 'De volgende stap, "GS stellen de lijst vast (besluitdatum en kenmerk)", is gestart' in tekst
+    assert "register" not in tekst  # nothing to publish
     tweede = status_van(org, "kwetsbare-functies", "vaststelling-gs")
     assert (tweede["status"], tweede["start"]) == ("lopend", "2027-04-13")
     gesloten = org.exec(select(Gebeurtenis).where(Gebeurtenis.soort == "ronde-gestart").order_by(Gebeurtenis.id)).all()[
@@ -148,6 +164,20 @@ def test_kwetsbare_functies_inventory_then_gs_decision(org, catalogus):
         kenmerk="GS-besluit 2027/123",
     )
     assert status_van(org, "kwetsbare-functies", "vaststelling-gs")["status"] == "voltooid"
+    vaststelling = org.exec(select(Ronde).where(Ronde.stap == "vaststelling-gs")).one()
+    assert _gesloten(org, vaststelling.id) == []  # done, and no register: nothing left to do
+
+
+def test_a_register_ronde_everyone_answered_asks_the_eigenaar_to_publish(org, catalogus):
+    ronde, tokens = start(org, catalogus, "geschenken-statenleden", "2027-04-01T09:00")
+    for token in tokens:
+        antwoord(org, catalogus, token, "2027-04-02T09:00")
+    [bericht] = _gesloten(org, ronde.id)
+    assert bericht.onderwerp == "Ronde gesloten: Opgave ontvangen geschenken Statenleden; publiceer het register"
+    tekst = " ".join(bericht.tekst.split())
+    assert "Iedereen heeft op tijd geantwoord." in tekst and "Vraag wie" not in tekst
+    assert "Beoordeel de opgaven die op u wachten: http://127.0.0.1:8000/beoordelen" in tekst
+    assert "Laat daarna het register geschenken publiceren" in tekst and "knop" not in tekst
 
 
 def test_confirming_without_a_waiting_step_is_refused(org, catalogus):
@@ -176,9 +206,10 @@ def test_the_audit_trail_accounts_for_every_message_and_answer(org, catalogus):
     verantwoord = {g.bericht_id for g in org.exec(select(Gebeurtenis).where(Gebeurtenis.bericht_id.is_not(None)))}
     assert berichten == verantwoord
     eigen = org.exec(select(Bericht).where(Bericht.ronde_id == ronde.id)).all()
-    # verzoeken, two reminders to three people, one escalation, and at closing the eigenaar's task to publish
+    # verzoeken, two reminders to three people, one escalation, and at closing the eigenaar's message: who is
+    # missing, and publish the register
     assert len(eigen) == 4 + 6 + 1 + 1
-    assert [b.onderwerp for b in eigen if b.soort == "publiceren"] == [
-        "Publiceer het register: Actualisatie nevenfuncties Statenleden"
+    assert [b.onderwerp for b in eigen if b.soort == "gesloten"] == [
+        "Ronde gesloten: Actualisatie nevenfuncties Statenleden: 3 van 4 zonder antwoord; publiceer het register"
     ]
     assert len(org.exec(select(Gebeurtenis).where(Gebeurtenis.soort == "antwoord")).all()) == 1

@@ -358,4 +358,5 @@ def test_a_reminder_after_the_escalation_keeps_the_verzoek_escalated(session, ca
     assert tot(date(2027, 4, 6)) == (V.GEESCALEERD, 2)  # P5W: reminded, and still escalated
     assert tot(date(2027, 4, 14)) == (V.VERLOPEN, 2)  # the deadline (P6W) passed
     soorten = session.exec(select(Bericht.soort).where(Bericht.ronde_id == ronde.ronde.id)).all()
-    assert sorted(soorten) == ["escalatie", "herinnering", "herinnering", "publiceren", "verzoek"]  # closed: publish
+    # closed: the eigenaar hears who is missing
+    assert sorted(soorten) == ["escalatie", "gesloten", "herinnering", "herinnering", "verzoek"]
