@@ -8,7 +8,7 @@ from sqlmodel import select
 from engine.antwoorden import OnbekendVerzoek, bevestig, registreer_antwoord
 from engine.bewaking import bewaking
 from engine.personen import PersoonInvoer, importeer
-from engine.rondes import start_ronde
+from engine.rondes import Gemist, start_ronde
 from engine.status import rondes_status
 from models.tabellen import Bericht, Gebeurtenis, Verzoek
 from models.werkdagen import TIJDZONE
@@ -72,9 +72,11 @@ def test_starting_twice_makes_one_ronde_with_one_verzoek_per_person(org, catalog
     assert len(org.exec(select(Bericht).where(Bericht.soort == "verzoek")).all()) == 4
 
 
-def test_nothing_is_due_between_rounds(org, catalogus):
+def test_between_rounds_a_ronde_that_never_ran_is_missed_and_not_started(org, catalogus):
     proces = catalogus.proces("nevenfuncties-statenleden")
-    assert start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-06-01T09:00")) is None
+    gemist = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-06-01T09:00"))
+    assert gemist == Gemist("nevenfuncties-statenleden", om("2027-03-01T09:00"), date(2027, 3, 30))
+    assert rondes_status(org) == []
 
 
 def test_reminders_on_working_days_then_escalation_then_verlopen(org, catalogus):
@@ -107,8 +109,8 @@ def test_a_gift_reminder_comes_two_weeks_after_the_start_on_a_working_day(org, c
     assert {b.aangemaakt.astimezone(TIJDZONE).date() for b in berichten} == {date(2027, 4, 15)}
 
 
-def test_catch_up_after_ten_days_of_downtime_starts_and_reminds_once(org, catalogus):
-    bewaking(session=org, catalogus=catalogus, nu=om("2027-03-16T08:00"))  # down from 1 to 15 March
+def test_catch_up_after_two_weeks_of_downtime_starts_and_reminds_once(org, catalogus):
+    bewaking(session=org, catalogus=catalogus, nu=om("2027-03-15T08:00"))  # down from 1 to 14 March: half is left
     s = status_van(org, "nevenfuncties-statenleden")
     assert (s["status"], s["verzoeken"], s["herinneringen"]) == ("lopend", 4, 0)  # the verzoek was the contact
     bewaking(session=org, catalogus=catalogus, nu=om("2027-03-22T08:00"))
