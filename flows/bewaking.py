@@ -29,7 +29,10 @@ def bewaking_flow(nu: datetime | None = None) -> dict:
             persoonsronde_flow(proces=g.proces, betreft=g.betreft, ronde_id=g.ronde_id)
     gedeeld.verstuur(moment)
     gedeeld.toon_lopende_rondes()
-    gedeeld.toon_openstaand(moment)
+    for g in verslag.gebeurtenissen:  # a closed ronde's table shows who never answered; the overview links to it
+        if g.soort == "gesloten":
+            gedeeld.toon_ronde(g.ronde_id)
     zorg_voor_bevestigingen()
     ruim_bevestigingen_op()
+    gedeeld.toon_openstaand(moment)
     return telling

@@ -15,6 +15,7 @@ from prefect.runtime import flow_run
 
 from engine import diensten
 from engine.controle import STORING
+from flows.overzicht import Links, als_markdown, sleutel
 from models.instellingen import instellingen
 from models.tabellen import Ronde
 from models.werkdagen import TIJDZONE
@@ -72,13 +73,6 @@ BEWAAKT = {"on_failure": [meld_mislukt], "on_crashed": [meld_mislukt]}
 """Flow options of every flow whose failure the coordinator must hear of."""
 
 
-def sleutel(ronde: Ronde) -> str:
-    """A stable artifact key per ronde (lowercase and dashes, as Prefect requires); a ronde for one person adds
-    its id (never anything of the person)."""
-    persoonlijk = str(ronde.id) if ronde.persoon_id is not None else None
-    return "-".join(filter(None, ["ronde", ronde.proces, ronde.stap, ronde.startdatum.isoformat(), persoonlijk]))
-
-
 def toon_ronde(ronde_id: int) -> None:
     """The ronde's table (who, status, last contact, reminders) and progress, under stable keys."""
     ronde, rijen, beantwoord, totaal = diensten.ronde_overzicht(omgeving(), ronde_id)
@@ -110,8 +104,16 @@ def toon_lopende_rondes() -> None:
 
 
 def toon_openstaand(nu: datetime) -> None:
-    tekst = diensten.openstaand(omgeving(), nu)
-    create_markdown_artifact(tekst, key="openstaand", description="Wat er loopt en wat uw aandacht vraagt")
+    """The coordinator's overview as the artifact `openstaand`, its links relative to the UI that shows it."""
+    from flows.bevestiging import formulieren  # that module starts runs through this one
+
+    omg = omgeving()
+    links = Links(ui="", web=omg.inst.basis_url, formulieren=formulieren())
+    create_markdown_artifact(
+        als_markdown(diensten.openstaand(omg, nu), links),
+        key="openstaand",
+        description="Wat er loopt, wat te laat is en wat uw aandacht vraagt",
+    )
 
 
 def meld(gebeurtenissen: list[diensten.Domeingebeurtenis]) -> None:
