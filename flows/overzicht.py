@@ -71,7 +71,7 @@ def als_markdown(overzicht: Openstaand, links: Links) -> str:
 
 def _wat(rij: Lopend | Bevestiging | Onbeantwoord | Inhaalronde) -> str:
     """The proces by its title, and for a ronde for one person whom it is about (their function: HR typed it)."""
-    return veilig(f"{rij.titel} ({rij.betreft})" if rij.betreft else rij.titel)
+    return f"{veilig(rij.titel)} ({veilig(rij.betreft)})" if rij.betreft else veilig(rij.titel)
 
 
 def _lopend(lopend: list[Lopend]) -> list[str]:
