@@ -137,13 +137,19 @@ def toon_gemist(omg, moment: datetime) -> None:
         f"{len(gemist)} gemiste {'ronde' if len(gemist) == 1 else 'rondes'} niet gestart: minder dan de helft van de "
         "termijn over, of geen. Start er een met een volle termijn met de opdracht erachter."
     )
-    for g in gemist:
-        stand = "verstreken" if g.termijn.te_laat else f"nog {g.termijn.dagen} van de {g.dagen} dagen"
-        betreft = f" ({g.betreft})" if g.betreft else ""
-        typer.echo(
-            f"  - {g.titel}{betreft}: gepland {g.gepland}, deadline {g.termijn.deadline} ({stand}): "
-            f"integriteit ronde start {g.proces}"
-        )
+    typer.echo("\n".join(inhaalregels(gemist, opdracht=True)))
+
+
+def inhaalregels(rondes: list, *, opdracht: bool) -> list[str]:
+    """Per ronde whose planned start passed without it (engine.overzicht.Inhaalronde): its title, planned start,
+    deadline and what is left of its termijn; with `opdracht`, the command that starts it with a full termijn."""
+    regels = []
+    for r in rondes:
+        stand = "verstreken" if r.termijn.te_laat else f"nog {r.termijn.dagen} van de {r.dagen} dagen"
+        betreft = f" ({r.betreft})" if r.betreft else ""
+        start = f": integriteit ronde start {r.proces}" if opdracht else ""
+        regels.append(f"  - {r.titel}{betreft}: gepland {r.gepland}, deadline {r.termijn.deadline} ({stand}){start}")
+    return regels
 
 
 def verzend(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
