@@ -92,12 +92,21 @@ class Termijn:
     def te_laat(self) -> bool:
         return self.dagen < 0
 
-    def __str__(self) -> str:
-        """`vrijdag 26 maart 2027, nog 3 dagen`; `..., vandaag`; `..., 2 dagen te laat`."""
+    @property
+    def datum(self) -> str:
+        """`vrijdag 26 maart 2027`."""
+        return lange_datum(self.deadline)
+
+    @property
+    def stand(self) -> str:
+        """`nog 3 dagen`, `vandaag`, `2 dagen te laat`."""
         dagen = abs(self.dagen)
         hoeveel = f"{dagen} {'dag' if dagen == 1 else 'dagen'}"
-        stand = "vandaag" if self.dagen == 0 else f"{hoeveel} te laat" if self.te_laat else f"nog {hoeveel}"
-        return f"{lange_datum(self.deadline)}, {stand}"
+        return "vandaag" if self.dagen == 0 else f"{hoeveel} te laat" if self.te_laat else f"nog {hoeveel}"
+
+    def __str__(self) -> str:
+        """`vrijdag 26 maart 2027, nog 3 dagen`."""
+        return f"{self.datum}, {self.stand}"
 
 
 @dataclass(frozen=True)
