@@ -50,7 +50,7 @@ def test_a_late_ronde_comes_first_marked_and_a_waiting_confirmation_names_who_gi
 
     [eerste, *_] = re.findall(r"<tr class=\"te-laat\">\s*<td data-kop=\"Proces\">(.*?)</td>", pagina, re.DOTALL)
     assert eerste == '<strong class="markering">Te laat</strong> Integriteit op de agenda van het werkoverleg'
-    assert "dinsdag 1 juni 2027</span>, <span class=\"heel\">1 dag te laat" in pagina
+    assert 'dinsdag 1 juni 2027</span>, <span class="heel">1 dag te laat' in pagina
     cvdk = met_rol(omg, "cvdk").naam
     assert f"Te bevestigen door Commissaris van de Koning: {cvdk}. Deadline dinsdag 15 juni 2027, nog 13 dagen." in (
         pagina
