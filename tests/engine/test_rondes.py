@@ -184,3 +184,16 @@ def test_the_audit_trail_accounts_for_every_message_and_answer(org, catalogus):
         "Publiceer het register: Actualisatie nevenfuncties Statenleden"
     ]
     assert len(org.exec(select(Gebeurtenis).where(Gebeurtenis.soort == "antwoord")).all()) == 1
+
+
+def test_a_missed_ronde_started_alsnog_on_a_saturday_starts_monday_with_a_full_termijn(org, catalogus):
+    proces = catalogus.proces("nevenfuncties-statenleden")
+    zaterdag = om("2027-03-20T11:00")  # 10 of the 29 days left
+    assert isinstance(start_ronde(session=org, catalogus=catalogus, proces=proces, nu=zaterdag), Gemist)
+
+    start = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=zaterdag, alsnog=True)
+
+    assert start.nieuw and start.ronde.startdatum == date(2027, 3, 1)  # the period it belongs to
+    assert (start.ronde.start, start.ronde.deadline) == (om("2027-03-22T09:00"), date(2027, 4, 19))  # Monday + P4W
+    again = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-03-23T10:00"), alsnog=True)
+    assert not again.nieuw and again.ronde.id == start.ronde.id
