@@ -41,17 +41,19 @@ class Start:
 
 @dataclass(frozen=True)
 class Gemist:
-    """A ronde that was due but that the watch did not start: it came so late (the engine was down, its database
-    new) that its recipients would have had less than half their termijn, or none. The coordinator starts it with
-    a full termijn (`alsnog`) or lets it pass; the proces's next planned start takes its place."""
+    """A dated ronde that was due but that the watch did not start: it came so late (the engine was down, its
+    database new) that its recipients would have had less than half their termijn, or none. The coordinator starts
+    it with a full termijn (`alsnog`) or lets it pass; the proces's next planned start takes its place. (For one
+    person: `engine.persoonsrondes.Levenslopen.gemist`.)"""
 
     proces: str
     gepland: datetime
     deadline: date
     """The deadline it would have had, started on its day."""
-    persoon_id: int | None = None
-    """A ronde for one person: whom it is about."""
-    gebeurtenis_id: int | None = None
+
+    @classmethod
+    def van(cls, catalogus: Catalogus, proces: Proces, gepland: datetime) -> Gemist:
+        return cls(proces.id, gepland, stapplan(catalogus, proces.id, 0, gepland).deadline)
 
 
 def laatste_start(catalogus: Catalogus, proces: Proces, nu: datetime) -> datetime | None:
@@ -119,7 +121,7 @@ def gemist(catalogus: Catalogus, proces: Proces, nu: datetime, gestart: set) -> 
     start = laatste_start(catalogus, proces, nu)
     if start is None or (proces.id, _dag(start)) in gestart or op_tijd(catalogus, proces.id, start, nu):
         return None
-    return Gemist(proces.id, start, stapplan(catalogus, proces.id, 0, start).deadline)
+    return Gemist.van(catalogus, proces, start)
 
 
 def start_ronde(
@@ -147,7 +149,7 @@ def start_ronde(
     begin = start
     if not op_tijd(catalogus, proces.id, start, nu):
         if not alsnog:
-            return Gemist(proces.id, start, stapplan(catalogus, proces.id, 0, start).deadline)
+            return Gemist.van(catalogus, proces, start)
         begin = op_een_werkdag(catalogus, nu, start)
     try:
         with session.begin_nested():
