@@ -10,6 +10,8 @@ from datetime import datetime
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactCollectionFilter, ArtifactCollectionFilterKey
 from prefect.events import emit_event
 from prefect.runtime import flow_run
 
@@ -108,12 +110,25 @@ def toon_openstaand(nu: datetime) -> None:
     from flows.bevestiging import formulieren  # that module starts runs through this one
 
     omg = omgeving()
-    links = Links(ui="", web=omg.inst.basis_url, formulieren=formulieren())
+    overzicht = diensten.openstaand(omg, nu)
+    tabellen = _laatste_versies([sleutel(o.ronde) for o in overzicht.onbeantwoord])
+    links = Links(ui="", web=omg.inst.basis_url, formulieren=formulieren(), tabellen=tabellen)
     create_markdown_artifact(
-        als_markdown(diensten.openstaand(omg, nu), links),
+        als_markdown(overzicht, links),
         key="openstaand",
         description="Wat er loopt, wat te laat is en wat uw aandacht vraagt",
     )
+
+
+def _laatste_versies(sleutels: list[str]) -> dict[str, str]:
+    """Artifact key -> the id of its latest version, for these keys."""
+    if not sleutels:
+        return {}
+    with get_client(sync_client=True) as client:
+        laatste = client.read_latest_artifacts(
+            artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=sleutels))
+        )
+    return {a.key: str(a.latest_id) for a in laatste}
 
 
 def meld(gebeurtenissen: list[diensten.Domeingebeurtenis]) -> None:

@@ -25,12 +25,16 @@ class Links:
     ui: str
     web: str
     formulieren: dict[int, str] = field(default_factory=dict)
+    tabellen: dict[str, str] = field(default_factory=dict)
+    """Artifact key -> the id of its latest version (without: the key's page, one click further)."""
 
     def run(self, run_id: str) -> str:
         return f"{self.ui.rstrip('/')}{UI_V2}/runs/flow-run/{run_id}"
 
     def tabel(self, ronde: Rondeverwijzing) -> str:
         """The ronde's table artifact: everyone asked, with their status."""
+        if artefact := self.tabellen.get(sleutel(ronde)):
+            return f"{self.ui.rstrip('/')}{UI_V2}/artifacts/artifact/{artefact}"
         return f"{self.ui.rstrip('/')}{UI_V2}/artifacts/key/{sleutel(ronde)}"
 
 

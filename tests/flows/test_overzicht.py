@@ -4,6 +4,7 @@ review page, and whatever people typed escaped so that a name never becomes a li
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 
 from markdown_it import MarkdownIt
@@ -103,12 +104,15 @@ def test_the_artifact_links_a_ronde_closed_with_people_who_never_answered_to_its
     start(session, catalogus, "geschenken-statenleden", "2027-04-01T09:00")  # deadline 22 April
     bewaking(session=session, catalogus=catalogus, nu=om("2027-04-23T08:00"))
 
-    tekst = als_markdown(openstaand(session, catalogus=catalogus, nu=om("2027-04-23T09:00")), LINKS)
+    overzicht = openstaand(session, catalogus=catalogus, nu=om("2027-04-23T09:00"))
+    tekst = als_markdown(overzicht, LINKS)
+    met_tabel = als_markdown(overzicht, replace(LINKS, tabellen={"ronde-geschenken-statenleden-2027-04-01": "a-1"}))
 
     assert (
         "- Opgave ontvangen geschenken Statenleden, gesloten op vrijdag 23 april 2027: 2 van 2 niet geantwoord "
         "([wie](/v2/artifacts/key/ronde-geschenken-statenleden-2027-04-01))" in tekst
     )
+    assert "([wie](/v2/artifacts/artifact/a-1))" in met_tabel  # its latest version, when Prefect told which
 
 
 def leeg(**velden) -> Openstaand:
