@@ -8,7 +8,6 @@ logging in.
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -64,11 +63,11 @@ async def niet_geantwoord(request: Request, ronde_id: int, aanmelding: Aangemeld
 def formulieren_in_prefect() -> dict[int, str]:
     """Ronde id -> the address of its waiting confirmation form in the Prefect UI. Nothing when no Prefect server
     is set or it does not answer within seconds: the page then says how else to confirm."""
-    if not os.environ.get("PREFECT_API_URL"):
-        return {}
-    try:
-        from prefect.settings import PREFECT_UI_URL
+    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL  # only here: the page needs no Prefect otherwise
 
+    if not PREFECT_API_URL.value():
+        return {}  # asking would start a temporary Prefect server of its own
+    try:
         from flows.bevestiging import formulieren
         from flows.overzicht import Links
 

@@ -260,6 +260,7 @@ def test_a_confirmation_through_the_api_completes_the_stap_and_starts_the_next(s
     from prefect.flow_runs import resume_flow_run
 
     from flows.bevestiging import formulieren
+    from web.overzicht import formulieren_in_prefect
 
     specs = tmp_path / "processen"
     specs.mkdir()
@@ -302,7 +303,9 @@ def test_a_confirmation_through_the_api_completes_the_stap_and_starts_the_next(s
             return next((r for r in runs if r.state and r.state.name == "Suspended"), None)
 
         run = wacht(wachtend)
-        assert formulieren() == {int(run.parameters["ronde_id"]): str(run.id)}  # what the overviews link to
+        ronde_id = int(run.parameters["ronde_id"])
+        assert formulieren() == {ronde_id: str(run.id)}  # what the artifact links to, and the web page:
+        assert formulieren_in_prefect() == {ronde_id: f"{server.removesuffix('/api')}/v2/runs/flow-run/{run.id}"}
         resume_flow_run(run.id, run_input={"datum": "2027-03-10", "kenmerk": "GS 2027/123"})
 
         def stap_twee():
