@@ -85,21 +85,23 @@ def ronde_start(proces: str, processen: ProcessenOptie = None, nu: NuOptie = Non
     if not starts:
         typer.echo(f"Voor {proces} is op {moment:%Y-%m-%d %H:%M} geen ronde aan de beurt.", err=True)
         raise typer.Exit(1)
+    betreft = {g.ronde_id: g.betreft for g in verslag.gebeurtenissen if g.betreft}
     for start in starts:
         r = start.ronde
         if start.nieuw:
-            typer.echo(_gestart(proces, r))
+            typer.echo(_gestart(proces, r, betreft.get(r.id)))
         else:
             gestart = r.start.astimezone(TIJDZONE)
             typer.echo(f"Ronde {proces} {r.startdatum} liep al (gestart {gestart:%Y-%m-%d %H:%M}); niets gedaan.")
     _meld_verzending(verslag.verzending)
 
 
-def _gestart(proces: str, ronde) -> str:
-    """`Ronde <proces> <period> gestart: deadline <date>.`, saying so when a missed one got a full termijn."""
+def _gestart(proces: str, ronde, betreft: str | None) -> str:
+    """`Ronde <proces> <period> gestart: deadline <date>.`, saying whom a ronde for one person is about (their
+    function) and when a missed one got a full termijn."""
     from models.werkdagen import TIJDZONE
 
-    wie = " voor één persoon" if ronde.persoon_id is not None else ""
+    wie = f" ({betreft})" if betreft else ""
     if ronde.start.astimezone(TIJDZONE).date() > ronde.startdatum:
         return (
             f"Ronde {proces} {ronde.startdatum}{wie} alsnog gestart, met een volle termijn vanaf nu: "

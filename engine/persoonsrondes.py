@@ -4,9 +4,10 @@ for, started by the daily watch, or at once for a melding.
 A ronde for an event starts on the first working day after the event's date (a melding: when it is made); one
 for a person's own date on that date moved by the planning, before the end of each term. A watch that missed
 days catches up with what still leaves at least half the termijn (engine.rondes.op_tijd); what would leave less
-waits for the coordinator (`Levenslopen.gemist`), who starts it with a full termijn or lets it pass. One whose
-deadline has passed is neither (a first import would make that every joiner of the past years). A ronde is unique
-on proces, planned start and person, so starting twice changes nothing.
+waits for the coordinator (`Levenslopen.gemist`), who starts it with a full termijn or lets it pass; one whose
+deadline passed stays listed for 30 days after it (HR told the engine of a joiner late, or the watch was down
+longer than the termijn). A ronde is unique on proces, planned start and person, so starting twice changes
+nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from models.werkdagen import TIJDZONE
 
 TERUGBLIK = timedelta(days=400)
 """How far back the watch looks for events whose ronde it has not started (as for calendar rondes)."""
+NA_DE_DEADLINE = timedelta(days=30)
+"""How long a missed ronde for one person stays listed for the coordinator after its deadline passed."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ class Levenslopen:
 
     def gemist(self, proces: Proces) -> list[Aanleiding]:
         """The aanleidingen due at `nu` whose ronde is not started yet and that the watch leaves to the
-        coordinator: less than half the termijn left, though its deadline has not passed."""
+        coordinator: less than half the termijn left, or its deadline passed (less than `NA_DE_DEADLINE` ago)."""
         return [a for a in self._wachtend(proces) if not op_tijd(self.catalogus, proces.id, a.start, self.nu)]
 
     def _wachtend(self, proces: Proces) -> list[Aanleiding]:
@@ -131,7 +134,7 @@ class Levenslopen:
         return min((a.start for a in komend), default=None)
 
     def _kandidaten(self, proces: Proces) -> list[Aanleiding]:
-        """What calls for a ronde of `proces` and can still be asked in time (its first deadline not passed)."""
+        """What calls for a ronde of `proces` and is still of concern (`_in_beeld`)."""
         gelezen = self._lezing.per_proces
         if proces.id not in gelezen:
             gelezen[proces.id] = self._lees(proces)
@@ -146,7 +149,7 @@ class Levenslopen:
         return [
             Aanleiding(g.persoon_id, start, g.id)
             for g, start in self.gebeurtenissen[planning.gebeurtenis]
-            if (planning.rol is None or g.rol == planning.rol) and self._niet_verlopen(proces, start)
+            if (planning.rol is None or g.rol == planning.rol) and self._in_beeld(proces, start)
         ]
 
     def _betreffend(self, proces: Proces, aanleidingen: list[Aanleiding]) -> list[Aanleiding]:
@@ -183,7 +186,7 @@ class Levenslopen:
             verstreken = [s for s in starts if s <= self.nu]
             komend = [s for s in starts if s > self.nu]
             aanleidingen += [
-                Aanleiding(persoon.id, s) for s in [*verstreken[-1:], *komend[:1]] if self._niet_verlopen(proces, s)
+                Aanleiding(persoon.id, s) for s in [*verstreken[-1:], *komend[:1]] if self._in_beeld(proces, s)
             ]
         return aanleidingen
 
@@ -193,9 +196,10 @@ class Levenslopen:
             self._gelezen.update(_personen(self.session, nieuw))
         return self._gelezen
 
-    def _niet_verlopen(self, proces: Proces, start: datetime) -> bool:
-        """Whether a ronde starting at `start` can still be asked: asking after its deadline would be too late."""
-        return stapplan(self.catalogus, proces.id, 0, start).deadline >= self.vandaag
+    def _in_beeld(self, proces: Proces, start: datetime) -> bool:
+        """Whether a ronde starting at `start` is still of concern: its deadline has not passed, or passed less than
+        `NA_DE_DEADLINE` ago (then only to list it as missed)."""
+        return stapplan(self.catalogus, proces.id, 0, start).deadline >= self.vandaag - NA_DE_DEADLINE
 
 
 def start_persoonsrondes(

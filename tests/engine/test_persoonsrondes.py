@@ -122,29 +122,40 @@ def test_a_watch_that_missed_days_starts_what_leaves_half_the_termijn_and_the_co
     session, catalogus, importeer_csv
 ):
     importeer_csv(STAF, "2027-01-04T08:00")
-    importeer_csv(
-        STAF + NIEUW + "L1,Lars Laat,lars@demo.example,medewerker,Jurist,nee,nee,2027-01-04,,\n", "2027-03-01T10:00"
+    laat = (
+        "L1,Lars Laat,lars@demo.example,medewerker,Jurist,nee,nee,2027-01-04,,\n"
+        "V1,Vera Vorige,vera@demo.example,medewerker,Archivaris,nee,nee,2027-02-08,,\n"
     )
-    # Lars joined in January: the termijn of his nevenwerkzaamheden (P4W) ran out long ago, of his ambtseed (P3M,
-    # to 5 April) less than half is left; Noor joined today.
+    importeer_csv(STAF + NIEUW + laat, "2027-03-01T10:00")
+    # Noor joined today. Lars in January: his nevenwerkzaamheden (P4W) ended 2 February, long ago; of his ambtseed
+    # (P3M, to 5 April) less than half is left. Vera in February: her nevenwerkzaamheden ended 9 March, days ago.
     nu = om("2027-03-12T09:30")
     bewaking(session=session, catalogus=catalogus, nu=nu)  # down for a week and a half
 
     assert rondes(session, "nevenwerkzaamheden-indiensttreding") == [("N1", date(2027, 3, 2), ["N1"])]
-    assert rondes(session, "ambtseed") == [("N1", date(2027, 3, 2), ["N1"])]
-    ambtseed = catalogus.proces("ambtseed")
-    [gemist] = Levenslopen(session, catalogus, nu).gemist(ambtseed)
-    lars = session.exec(select(Persoon).where(Persoon.extern_id == "L1")).one()
-    assert (gemist.persoon_id, gemist.start) == (lars.id, om("2027-01-05T09:00"))
+    assert rondes(session, "ambtseed") == [("N1", date(2027, 3, 2), ["N1"]), ("V1", date(2027, 2, 9), ["V1"])]
+    gemist = {
+        proces: [(persoon(session, a.persoon_id), a.start) for a in Levenslopen(session, catalogus, nu).gemist(spec)]
+        for proces, spec in ((p, catalogus.proces(p)) for p in ("ambtseed", "nevenwerkzaamheden-indiensttreding"))
+    }
+    assert gemist == {
+        "ambtseed": [("L1", om("2027-01-05T09:00"))],
+        "nevenwerkzaamheden-indiensttreding": [("V1", om("2027-02-09T09:00"))],  # listed for 30 days after
+    }
 
+    ambtseed = catalogus.proces("ambtseed")
     [alsnog] = start_persoonsrondes(session, catalogus=catalogus, proces=ambtseed, nu=nu, alsnog=True)
-    assert (alsnog.ronde.persoon_id, alsnog.ronde.startdatum, alsnog.ronde.deadline) == (
-        lars.id,
+    assert (persoon(session, alsnog.ronde.persoon_id), alsnog.ronde.startdatum, alsnog.ronde.deadline) == (
+        "L1",
         date(2027, 1, 5),  # its period: started once, whenever
         date(2027, 6, 14),  # a full termijn from now (12 June is a Saturday)
     )
     assert start_persoonsrondes(session, catalogus=catalogus, proces=ambtseed, nu=nu, alsnog=True) == []
     assert Levenslopen(session, catalogus, nu).gemist(ambtseed) == []
+
+
+def persoon(session, persoon_id: int) -> str:
+    return session.get(Persoon, persoon_id).extern_id
 
 
 def test_the_election_replaces_statenleden_newcomers_asked_within_the_termijn_leavers_entries_end(
