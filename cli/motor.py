@@ -26,9 +26,9 @@ def registreer(app: typer.Typer) -> None:
     personen_app.command("importeer", help="Importeer personen; wie ontbreekt wordt inactief (geschiedenis blijft).")(
         afgehandeld(personen_importeer)
     )
-    ronde_app.command("start", help="Start de ronde die nu aan de beurt is (een tweede keer doet niets).")(
-        afgehandeld(ronde_start)
-    )
+    ronde_app.command(
+        "start", help="Start de ronde die nu aan de beurt is; een gemiste alsnog, met een volle termijn vanaf nu."
+    )(afgehandeld(ronde_start))
     for opdracht, uitleg in (
         (bewaking, "De dagelijkse bewaking: starten, herinneren, escaleren, afsluiten."),
         (antwoord, "Leg een antwoord vast voor het verzoek met dit token."),
@@ -71,30 +71,54 @@ def personen_importeer(
 
 
 def ronde_start(proces: str, processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
-    from engine.diensten import start_ronde
+    from engine.diensten import start_persoonsrondes, start_ronde
     from models.werkdagen import TIJDZONE
 
-    moment = lees_nu(nu)
-    verslag = start_ronde(omgeving(processen, verzendt=True), proces=proces, nu=moment)
-    start = verslag.uitkomst
-    if start is None:
+    moment, omg = lees_nu(nu), omgeving(processen, verzendt=True)
+    # asked for by a person: a missed ronde starts too, with a full termijn (alsnog)
+    if omg.catalogus.proces(proces).per_persoon:
+        verslag = start_persoonsrondes(omg, proces=proces, nu=moment, alsnog=True)
+        starts = verslag.uitkomst
+    else:
+        verslag = start_ronde(omg, proces=proces, nu=moment, alsnog=True)
+        starts = [verslag.uitkomst] if verslag.uitkomst else []
+    if not starts:
         typer.echo(f"Voor {proces} is op {moment:%Y-%m-%d %H:%M} geen ronde aan de beurt.", err=True)
         raise typer.Exit(1)
-    r = start.ronde
-    if start.nieuw:
-        typer.echo(f"Ronde {proces} {r.startdatum} gestart: deadline {r.deadline}.")
-    else:
-        gestart = r.start.astimezone(TIJDZONE)
-        typer.echo(f"Ronde {proces} {r.startdatum} liep al (gestart {gestart:%Y-%m-%d %H:%M}); niets gedaan.")
+    betreft = {g.ronde_id: g.betreft for g in verslag.gebeurtenissen if g.betreft}
+    for start in starts:
+        r = start.ronde
+        if start.nieuw:
+            typer.echo(_gestart(proces, r, betreft.get(r.id)))
+        else:
+            gestart = r.start.astimezone(TIJDZONE)
+            typer.echo(f"Ronde {proces} {r.startdatum} liep al (gestart {gestart:%Y-%m-%d %H:%M}); niets gedaan.")
     _meld_verzending(verslag.verzending)
+
+
+def _gestart(proces: str, ronde, betreft: str | None) -> str:
+    """`Ronde <proces> <period> gestart: deadline <date>.`, saying whom a ronde for one person is about (their
+    function) and when a missed one got a full termijn."""
+    from models.werkdagen import TIJDZONE
+
+    wie = f" ({betreft})" if betreft else ""
+    if ronde.start.astimezone(TIJDZONE).date() > ronde.startdatum:
+        return (
+            f"Ronde {proces} {ronde.startdatum}{wie} alsnog gestart, met een volle termijn vanaf nu: "
+            f"deadline {ronde.deadline}."
+        )
+    return f"Ronde {proces} {ronde.startdatum}{wie} gestart: deadline {ronde.deadline}."
 
 
 def bewaking(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
     from engine.diensten import bewaak
 
-    verslag = bewaak(omgeving(processen, verzendt=True), nu=lees_nu(nu))
+    omg, moment = omgeving(processen, verzendt=True), lees_nu(nu)
+    verslag = bewaak(omg, nu=moment)
     telling = verslag.uitkomst
     typer.echo(", ".join(f"{telling[k]} {k}" for k in ("gestart", "herinneringen", "escalaties", "gesloten")))
+    if telling["gemist"]:
+        toon_gemist(omg, moment)
     if telling["fouten"]:
         typer.echo(
             f"{telling['fouten']} {'proces' if telling['fouten'] == 1 else 'processen'} met een fout: de rest liep "
@@ -104,6 +128,30 @@ def bewaking(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
     _meld_verzending(verslag.verzending)
     if telling["fouten"]:
         raise typer.Exit(1)
+
+
+def toon_gemist(omg, moment: datetime) -> None:
+    """The missed rondes the watch did not start, each with the command that starts it with a full termijn."""
+    from engine.diensten import inhaalrondes
+
+    gemist = inhaalrondes(omg, moment)[1]
+    typer.echo(
+        f"{len(gemist)} gemiste {'ronde' if len(gemist) == 1 else 'rondes'} niet gestart: minder dan de helft van de "
+        "termijn over, of geen. Start er een met een volle termijn met de opdracht erachter."
+    )
+    typer.echo("\n".join(inhaalregels(gemist, opdracht=True)))
+
+
+def inhaalregels(rondes: list, *, opdracht: bool) -> list[str]:
+    """Per ronde whose planned start passed without it (engine.overzicht.Inhaalronde): its title, planned start,
+    deadline and what is left of its termijn; with `opdracht`, the command that starts it with a full termijn."""
+    regels = []
+    for r in rondes:
+        stand = "verstreken" if r.termijn.te_laat else f"nog {r.termijn.dagen} van de {r.dagen} dagen"
+        betreft = f" ({r.betreft})" if r.betreft else ""
+        start = f": integriteit ronde start {r.proces}" if opdracht else ""
+        regels.append(f"  - {r.titel}{betreft}: gepland {r.gepland}, deadline {r.termijn.deadline} ({stand}){start}")
+    return regels
 
 
 def verzend(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:

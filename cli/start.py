@@ -127,7 +127,28 @@ def _database_klaar(processen):
         laad_demoregisters(omg, nu=datetime.now(TIJDZONE))
         typer.echo(f"Lege database: de synthetische demo-organisatie is geladen ({verslag.nieuw} personen).")
     typer.echo(f"Database: {omg.inst.database_url}")
+    _inhalen(omg, datetime.now(TIJDZONE))
     return omg.catalogus
+
+
+def _inhalen(omg, nu: datetime) -> None:
+    """What the first watch will do with the rondes whose planned start passed while the engine was not running
+    (or before its database existed): start those with at least half their termijn left, and leave the others to
+    the coordinator, who hears of them here and in the overview."""
+    from cli.motor import inhaalregels
+    from engine.diensten import inhaalrondes
+
+    laat, gemist = inhaalrondes(omg, nu)
+    if laat:
+        typer.echo(f"Inhalen: de eerstvolgende bewaking (werkdagen 08:00) start {len(laat)} gemiste ronde(s) alsnog:")
+        typer.echo("\n".join(inhaalregels(laat, opdracht=False)))
+    if gemist:
+        typer.echo(
+            f"{len(gemist)} gemiste ronde(s) start de bewaking niet: minder dan de helft van de termijn over, of geen. "
+            "Start er een met een volle termijn met de opdracht erachter, of in de Prefect UI (deployment van het "
+            "proces, Run > Custom run, alsnog aan); ze staan ook in het overzicht 'openstaand' en op /overzicht."
+        )
+        typer.echo("\n".join(inhaalregels(gemist, opdracht=True)))
 
 
 @contextmanager

@@ -77,8 +77,9 @@ def bewaking(*, session: Session, catalogus: Catalogus, nu: datetime) -> Counter
 
 
 def _start(session: Session, catalogus: Catalogus, nu: datetime, apart: _Apart, verslag: Counter) -> None:
-    """Start what is due of every proces. Finding that out only reads, so a proces with nothing to start
-    costs no savepoint."""
+    """Start what is due of every proces, if it still leaves at least half its termijn; count the missed rondes
+    that would not (`gemist`: left to the coordinator, listed in the overview). Finding that out only reads, so a
+    proces with nothing to start costs no savepoint."""
     gestart = rondes.gestarte_periodes(session, nu)
     levenslopen = persoonsrondes.Levenslopen(session, catalogus, nu)
     for proces in filter(lambda p: p.actief, catalogus.processen):
@@ -86,8 +87,10 @@ def _start(session: Session, catalogus: Catalogus, nu: datetime, apart: _Apart, 
         with apart(proces.id, None, lezen=True):
             if proces.per_persoon:
                 te_doen = levenslopen.te_starten(proces)
+                verslag["gemist"] += len(levenslopen.gemist(proces))
             else:
                 te_doen = rondes.nog_te_starten(catalogus, proces, nu, gestart)
+                verslag["gemist"] += rondes.gemist(catalogus, proces, nu, gestart) is not None
         if not te_doen:
             continue
         with apart(proces.id, None):

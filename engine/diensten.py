@@ -124,13 +124,28 @@ def _vingerafdruk(map: Path) -> tuple:
     )
 
 
-def start_ronde(omg: Omgeving, *, proces: str, nu: datetime, verzenden: bool = True) -> Verslag[rondes.Start | None]:
-    """Start the ronde of `proces` that is due at `nu`; a second start finds it and changes nothing.
-    Raises OnbekendProces."""
+def start_ronde(
+    omg: Omgeving, *, proces: str, nu: datetime, verzenden: bool = True, alsnog: bool = False
+) -> Verslag[rondes.Start | rondes.Gemist | None]:
+    """Start the ronde of `proces`'s current period at `nu`; a second start finds it and changes nothing. A missed
+    ronde that would leave less than half its termijn is only reported (`Gemist`), unless `alsnog`: then it starts
+    now with a full termijn. Raises OnbekendProces."""
     spec = omg.catalogus.proces(proces)
     with omg.werk() as s:
-        start = rondes.start_ronde(session=s, catalogus=omg.catalogus, proces=spec, nu=nu)
+        start = rondes.start_ronde(session=s, catalogus=omg.catalogus, proces=spec, nu=nu, alsnog=alsnog)
     return _verslag(omg, s, start, nu, verzenden)
+
+
+def start_persoonsrondes(
+    omg: Omgeving, *, proces: str, nu: datetime, verzenden: bool = True, alsnog: bool = False
+) -> Verslag[list[rondes.Start]]:
+    """Start the rondes of a proces that starts with a person (an event, a date of theirs) that are due at `nu`;
+    with `alsnog` also the missed ones the watch left to the coordinator, each now with a full termijn. Raises
+    OnbekendProces."""
+    spec = omg.catalogus.proces(proces)
+    with omg.werk() as s:
+        starts = persoonsrondes.start_persoonsrondes(s, catalogus=omg.catalogus, proces=spec, nu=nu, alsnog=alsnog)
+    return _verslag(omg, s, starts, nu, verzenden)
 
 
 def bewaak(omg: Omgeving, *, nu: datetime, verzenden: bool = True) -> Verslag[Counter]:
@@ -263,10 +278,24 @@ def ronde_voortgang(omg: Omgeving, ronde_id: int) -> tuple[int, int]:
         return overzicht.voortgang(s, s.get(Ronde, ronde_id))
 
 
-def openstaand(omg: Omgeving, nu: datetime) -> str:
-    """The coordinator's list of what runs and what needs attention, as Markdown."""
+def openstaand(omg: Omgeving, nu: datetime) -> overzicht.Openstaand:
+    """The coordinator's overview of what runs and what needs them: late rondes first, confirmations that wait,
+    rondes closed with people who never answered, missed rondes, proposals per eigenaar."""
     with omg.werk() as s:
-        return overzicht.openstaand(s, nu)
+        return overzicht.openstaand(s, catalogus=omg.catalogus, nu=nu)
+
+
+def inhaalrondes(omg: Omgeving, nu: datetime) -> tuple[list[overzicht.Inhaalronde], list[overzicht.Inhaalronde]]:
+    """The rondes whose planned start passed without them: (those the next watch starts, with at least half their
+    termijn; the missed ones it leaves to the coordinator)."""
+    with omg.werk() as s:
+        return overzicht.inhaalrondes(s, catalogus=omg.catalogus, nu=nu)
+
+
+def niet_geantwoord(omg: Omgeving, *, ronde_id: int) -> overzicht.NietGeantwoord | None:
+    """Who never answered a closed ronde; None when there is no such ronde."""
+    with omg.werk() as s:
+        return overzicht.niet_geantwoord(s, catalogus=omg.catalogus, ronde_id=ronde_id)
 
 
 def lopende_rondes(omg: Omgeving) -> list[Ronde]:

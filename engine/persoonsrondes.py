@@ -3,8 +3,11 @@ for, started by the daily watch, or at once for a melding.
 
 A ronde for an event starts on the first working day after the event's date (a melding: when it is made); one
 for a person's own date on that date moved by the planning, before the end of each term. A watch that missed
-days catches up with everything whose first deadline has not passed; a ronde is unique on proces, start and
-person, so starting twice changes nothing.
+days catches up with what still leaves at least half the termijn (engine.rondes.op_tijd); what would leave less
+waits for the coordinator (`Levenslopen.gemist`), who starts it with a full termijn or lets it pass; one whose
+deadline passed stays listed for 30 days after it (HR told the engine of a joiner late, or the watch was down
+longer than the termijn). A ronde is unique on proces, planned start and person, so starting twice changes
+nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sqlmodel import Session, func, select
 from engine import levensloop
 from engine.agenda import stapplan
 from engine.catalogus import Catalogus
-from engine.rondes import Start, begin_stap
+from engine.rondes import Start, begin_stap, op_een_werkdag, op_tijd
 from models.doelgroep import Doelgroep
 from models.planning import STANDAARD_TIJD, GebeurtenisPlanning, PersoonsdatumPlanning
 from models.proces import Proces
@@ -31,6 +34,8 @@ from models.werkdagen import TIJDZONE
 
 TERUGBLIK = timedelta(days=400)
 """How far back the watch looks for events whose ronde it has not started (as for calendar rondes)."""
+NA_DE_DEADLINE = timedelta(days=30)
+"""How long a missed ronde for one person stays listed for the coordinator after its deadline passed."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,17 @@ class Levenslopen:
         return gestart
 
     def te_starten(self, proces: Proces) -> list[Aanleiding]:
-        """The aanleidingen due at `nu` whose ronde is not started yet and can still be asked in time."""
+        """The aanleidingen due at `nu` whose ronde is not started yet and still leaves at least half its termijn:
+        what the watch starts."""
+        return [a for a in self._wachtend(proces) if op_tijd(self.catalogus, proces.id, a.start, self.nu)]
+
+    def gemist(self, proces: Proces) -> list[Aanleiding]:
+        """The aanleidingen due at `nu` whose ronde is not started yet and that the watch leaves to the
+        coordinator: less than half the termijn left, or its deadline passed (less than `NA_DE_DEADLINE` ago)."""
+        return [a for a in self._wachtend(proces) if not op_tijd(self.catalogus, proces.id, a.start, self.nu)]
+
+    def _wachtend(self, proces: Proces) -> list[Aanleiding]:
+        """The aanleidingen due at `nu` whose ronde is not started yet, once each."""
         gestart = set(self._gestart[proces.id])
         wachtend = [
             a for a in self._kandidaten(proces) if a.start <= self.nu and (a.persoon_id, a.start.date()) not in gestart
@@ -119,7 +134,7 @@ class Levenslopen:
         return min((a.start for a in komend), default=None)
 
     def _kandidaten(self, proces: Proces) -> list[Aanleiding]:
-        """What calls for a ronde of `proces` and can still be asked in time (its first deadline not passed)."""
+        """What calls for a ronde of `proces` and is still of concern (`_in_beeld`)."""
         gelezen = self._lezing.per_proces
         if proces.id not in gelezen:
             gelezen[proces.id] = self._lees(proces)
@@ -134,7 +149,7 @@ class Levenslopen:
         return [
             Aanleiding(g.persoon_id, start, g.id)
             for g, start in self.gebeurtenissen[planning.gebeurtenis]
-            if (planning.rol is None or g.rol == planning.rol) and self._op_tijd(proces, start)
+            if (planning.rol is None or g.rol == planning.rol) and self._in_beeld(proces, start)
         ]
 
     def _betreffend(self, proces: Proces, aanleidingen: list[Aanleiding]) -> list[Aanleiding]:
@@ -171,7 +186,7 @@ class Levenslopen:
             verstreken = [s for s in starts if s <= self.nu]
             komend = [s for s in starts if s > self.nu]
             aanleidingen += [
-                Aanleiding(persoon.id, s) for s in [*verstreken[-1:], *komend[:1]] if self._op_tijd(proces, s)
+                Aanleiding(persoon.id, s) for s in [*verstreken[-1:], *komend[:1]] if self._in_beeld(proces, s)
             ]
         return aanleidingen
 
@@ -181,28 +196,43 @@ class Levenslopen:
             self._gelezen.update(_personen(self.session, nieuw))
         return self._gelezen
 
-    def _op_tijd(self, proces: Proces, start: datetime) -> bool:
-        """Whether a ronde starting at `start` can still be asked: asking after its deadline would be too late."""
-        return stapplan(self.catalogus, proces.id, 0, start).deadline >= self.vandaag
+    def _in_beeld(self, proces: Proces, start: datetime) -> bool:
+        """Whether a ronde starting at `start` is still of concern: its deadline has not passed, or passed less than
+        `NA_DE_DEADLINE` ago (then only to list it as missed)."""
+        return stapplan(self.catalogus, proces.id, 0, start).deadline >= self.vandaag - NA_DE_DEADLINE
 
 
 def start_persoonsrondes(
-    session: Session, *, catalogus: Catalogus, proces: Proces, nu: datetime, levenslopen: Levenslopen | None = None
+    session: Session,
+    *,
+    catalogus: Catalogus,
+    proces: Proces,
+    nu: datetime,
+    levenslopen: Levenslopen | None = None,
+    alsnog: bool = False,
 ) -> list[Start]:
-    """Start every ronde of `proces` that is due for a person at `nu` and not started yet. `levenslopen` (read
-    at `nu`) lets a watch read the events once for all its processen."""
+    """Start every ronde of `proces` that is due for a person at `nu`, not started yet, and leaves at least half
+    its termijn; with `alsnog` (the coordinator asks for it) also those that do not (`Levenslopen.gemist`), now,
+    each with a full termijn. `levenslopen` (read at `nu`) lets a watch read the events once for all its processen."""
     levenslopen = levenslopen or Levenslopen(session, catalogus, nu)
-    starts = []
-    for aanleiding in levenslopen.te_starten(proces):
-        if (start := begin(session, catalogus=catalogus, proces=proces, aanleiding=aanleiding, nu=nu)) is not None:
-            starts.append(start)
-    return starts
+    te_doen = [(a, None) for a in levenslopen.te_starten(proces)]
+    if alsnog:
+        te_doen += [(a, op_een_werkdag(catalogus, nu, a.start)) for a in levenslopen.gemist(proces)]
+    starts = [begin(session, catalogus=catalogus, proces=proces, aanleiding=a, nu=nu, vanaf=v) for a, v in te_doen]
+    return [s for s in starts if s is not None]
 
 
 def begin(
-    session: Session, *, catalogus: Catalogus, proces: Proces, aanleiding: Aanleiding, nu: datetime
+    session: Session,
+    *,
+    catalogus: Catalogus,
+    proces: Proces,
+    aanleiding: Aanleiding,
+    nu: datetime,
+    vanaf: datetime | None = None,
 ) -> Start | None:
-    """Start the person's ronde; None when another worker started it a moment ago."""
+    """Start the person's ronde, at its planned start or `vanaf` (a missed one started late with a full termijn;
+    it keeps its planned start date as its key); None when another worker started it a moment ago."""
     try:
         with session.begin_nested():
             ronde = begin_stap(
@@ -211,7 +241,7 @@ def begin(
                 proces=proces,
                 stapnummer=0,
                 startdatum=aanleiding.start.date(),
-                start=aanleiding.start,
+                start=vanaf or aanleiding.start,
                 nu=nu,
                 persoon_id=aanleiding.persoon_id,
                 gebeurtenis_id=aanleiding.gebeurtenis_id,

@@ -23,7 +23,6 @@ from engine.catalogus import Catalogus
 from engine.gebeurtenissen import registreer
 from engine.uitgaand import zet_sluitbericht_klaar, zet_verzoeken_klaar
 from models import statussen
-from models.doelgroep import Doelgroep
 from models.proces import Proces, Stap
 from models.statussen import RondeStatus, VerzoekStatus, voorgangers, zet_status
 from models.tabellen import Persoon, Ronde, Verzoek
@@ -39,14 +38,36 @@ class Start:
     nieuw: bool
 
 
-def te_starten(catalogus: Catalogus, proces: Proces, nu: datetime) -> datetime | None:
-    """The latest planned start at or before `nu` whose first stap's deadline has not passed."""
+@dataclass(frozen=True)
+class Gemist:
+    """A dated ronde that was due but that the watch did not start: it came so late (the engine was down, its
+    database new) that its recipients would have had less than half their termijn, or none. The coordinator starts
+    it with a full termijn (`alsnog`) or lets it pass; the proces's next planned start takes its place. (For one
+    person: `engine.persoonsrondes.Levenslopen.gemist`.)"""
+
+    proces: str
+    gepland: datetime
+    deadline: date
+    """The deadline it would have had, started on its day."""
+
+    @classmethod
+    def van(cls, catalogus: Catalogus, proces: Proces, gepland: datetime) -> Gemist:
+        return cls(proces.id, gepland, stapplan(catalogus, proces.id, 0, gepland).deadline)
+
+
+def laatste_start(catalogus: Catalogus, proces: Proces, nu: datetime) -> datetime | None:
+    """The latest planned start at or before `nu` in the look-back window: the period that is current at `nu`."""
     jaren = range((nu - _TERUGBLIK).year, nu.year + 1)
-    starts = [s for jaar in jaren for s in _starts_in_jaar(catalogus, proces.id, jaar)]
-    for start in reversed([s for s in starts if nu - _TERUGBLIK <= s <= nu]):
-        if stapplan(catalogus, proces.id, 0, start).deadline >= _dag(nu):
-            return start
-    return None
+    starts = [s for jaar in jaren for s in _starts_in_jaar(catalogus, proces.id, jaar) if nu - _TERUGBLIK <= s <= nu]
+    return starts[-1] if starts else None
+
+
+def op_tijd(catalogus: Catalogus, proces_id: str, gepland: datetime, nu: datetime) -> bool:
+    """Whether a ronde planned at `gepland` and started at `nu` leaves its recipients at least half the termijn of
+    its first stap. One started on its day has all of it; one started later, because the engine was down or its
+    database new, may not: the watch leaves that one to the coordinator (`Gemist`)."""
+    deadline = stapplan(catalogus, proces_id, 0, gepland).deadline
+    return 2 * (deadline - _dag(nu)).days >= (deadline - _dag(gepland)).days
 
 
 @lru_cache(maxsize=4096)
@@ -85,28 +106,54 @@ def gestarte_periodes(session: Session, nu: datetime) -> set[tuple[str, date]]:
 
 
 def nog_te_starten(catalogus: Catalogus, proces: Proces, nu: datetime, gestart: set) -> datetime | None:
-    """The start due at `nu` (`te_starten`) when it is not among `gestart` (from `gestarte_periodes`)."""
-    start = te_starten(catalogus, proces, nu)
-    return None if start is None or (proces.id, _dag(start)) in gestart else start
+    """The current period's start (`laatste_start`) when it is not among `gestart` (from `gestarte_periodes`) and
+    still leaves at least half the termijn: what the watch starts."""
+    start = laatste_start(catalogus, proces, nu)
+    if start is None or (proces.id, _dag(start)) in gestart or not op_tijd(catalogus, proces.id, start, nu):
+        return None
+    return start
+
+
+def gemist(catalogus: Catalogus, proces: Proces, nu: datetime, gestart: set) -> Gemist | None:
+    """The current period's ronde when it is not among `gestart` and the watch leaves it to the coordinator:
+    less than half its termijn left, or its deadline passed."""
+    start = laatste_start(catalogus, proces, nu)
+    if start is None or (proces.id, _dag(start)) in gestart or op_tijd(catalogus, proces.id, start, nu):
+        return None
+    return Gemist.van(catalogus, proces, start)
 
 
 def start_ronde(
-    *, session: Session, catalogus: Catalogus, proces: Proces, nu: datetime, gestart: set | None = None
-) -> Start | None:
-    """Start the ronde that is due; a second start finds the first and changes nothing. None: nothing due.
+    *,
+    session: Session,
+    catalogus: Catalogus,
+    proces: Proces,
+    nu: datetime,
+    gestart: set | None = None,
+    alsnog: bool = False,
+) -> Start | Gemist | None:
+    """Start the ronde of the current period (`laatste_start`); a second start finds the first and changes nothing.
+    None: nothing planned in the look-back window. A ronde that would leave less than half its termijn is not
+    started but returned as `Gemist`, unless `alsnog` (the coordinator asks for it): then it starts now with a
+    full termijn, its deadline counted from now.
 
     `gestart` (from `gestarte_periodes`) lets the daily watch skip a lookup per proces."""
-    start = te_starten(catalogus, proces, nu) if gestart is None else nog_te_starten(catalogus, proces, nu, gestart)
+    start = laatste_start(catalogus, proces, nu) if gestart is None else nog_te_starten(catalogus, proces, nu, gestart)
     if start is None:
         return None
     eerste = proces.alle_stappen[0].id or ""
     bestaand = _ronde(session, proces.id, eerste, start)
     if bestaand is not None:
         return Start(bestaand, nieuw=False)
+    begin = start
+    if not op_tijd(catalogus, proces.id, start, nu):
+        if not alsnog:
+            return Gemist.van(catalogus, proces, start)
+        begin = op_een_werkdag(catalogus, nu, start)
     try:
         with session.begin_nested():
             ronde = begin_stap(
-                session, catalogus=catalogus, proces=proces, stapnummer=0, startdatum=_dag(start), start=start, nu=nu
+                session, catalogus=catalogus, proces=proces, stapnummer=0, startdatum=_dag(start), start=begin, nu=nu
             )
     except IntegrityError:  # another worker started it a moment ago
         return Start(_ronde(session, proces.id, eerste, start), nieuw=False)
@@ -295,7 +342,7 @@ def sluit(session: Session, *, catalogus: Catalogus, ronde: Ronde, nu: datetime)
             proces=proces,
             stapnummer=ronde.stapnummer + 1,
             startdatum=ronde.startdatum,
-            start=_volgende_start(catalogus, ronde, nu),
+            start=op_een_werkdag(catalogus, nu, ronde.start),
             nu=nu,
             vorige_ontbrekend=namen,
             persoon_id=ronde.persoon_id,
@@ -325,13 +372,13 @@ def spec(catalogus: Catalogus, ronde: Ronde) -> tuple[Proces, Stap]:
     return proces, proces.alle_stappen[ronde.stapnummer]
 
 
-def _volgende_start(catalogus: Catalogus, ronde: Ronde, nu: datetime) -> datetime:
-    """Now on a working day; otherwise the next working day at the ronde's start time."""
+def op_een_werkdag(catalogus: Catalogus, nu: datetime, tijdstip: datetime) -> datetime:
+    """Now on a working day; otherwise the next working day at the time of day of `tijdstip`."""
     lokaal = nu.astimezone(TIJDZONE)
     if catalogus.werkdagen.is_werkdag(lokaal.date()):
         return nu
     dag = catalogus.werkdagen.eerstvolgende(lokaal.date())
-    return datetime.combine(dag, ronde.start.astimezone(TIJDZONE).timetz())
+    return datetime.combine(dag, tijdstip.astimezone(TIJDZONE).timetz())
 
 
 def _ronde(session: Session, proces: str, stap: str, start: datetime) -> Ronde | None:

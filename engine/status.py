@@ -24,19 +24,28 @@ def rondes_status(session: Session) -> list[dict]:
         select(Bericht.ronde_id, Bericht.soort, func.count()).group_by(Bericht.ronde_id, Bericht.soort)
     ):
         per_soort[ronde_id][soort] = aantal
-    bevestigd: dict[int, list[dict]] = defaultdict(list)
-    for ronde_id, naam, datum in session.exec(
+    bevestigd = bevestigingen(session)
+    rondes = session.exec(select(Ronde).order_by(Ronde.startdatum, Ronde.proces, Ronde.stapnummer, Ronde.id)).all()
+    functies = betreft(session, rondes)
+    return [_als_dict(r, per_status[r.id], per_soort[r.id], bevestigd[r.id], functies.get(r.id)) for r in rondes]
+
+
+def bevestigingen(session: Session, ronde_ids: Iterable[int] | None = None) -> dict[int, list[dict]]:
+    """Ronde id -> who was confirmed on which date ({persoon, datum}), by name; of these rondes, or of all."""
+    vraag = (
         select(Verzoek.ronde_id, Persoon.naam, func.min(Antwoord.datum))
         .join(Antwoord, Antwoord.verzoek_id == Verzoek.id)
         .join(Persoon, Persoon.id == Verzoek.persoon_id)
         .where(Verzoek.status == VerzoekStatus.BEANTWOORD, Antwoord.datum.is_not(None), Antwoord.te_laat.is_(False))
-        .group_by(Verzoek.ronde_id, Verzoek.id, Persoon.naam)
-        .order_by(Persoon.naam)
+    )
+    if ronde_ids is not None:
+        vraag = vraag.where(Verzoek.ronde_id.in_(list(ronde_ids)))
+    bevestigd: dict[int, list[dict]] = defaultdict(list)
+    for ronde_id, naam, datum in session.exec(
+        vraag.group_by(Verzoek.ronde_id, Verzoek.id, Persoon.naam).order_by(Persoon.naam)
     ):
         bevestigd[ronde_id].append({"persoon": naam, "datum": datum.isoformat()})
-    rondes = session.exec(select(Ronde).order_by(Ronde.startdatum, Ronde.proces, Ronde.stapnummer, Ronde.id)).all()
-    functies = betreft(session, rondes)
-    return [_als_dict(r, per_status[r.id], per_soort[r.id], bevestigd[r.id], functies.get(r.id)) for r in rondes]
+    return bevestigd
 
 
 def betreft(session: Session, rondes: Iterable[Ronde]) -> dict[int, str]:
@@ -46,10 +55,12 @@ def betreft(session: Session, rondes: Iterable[Ronde]) -> dict[int, str]:
     if not per_persoon:
         return {}
     personen = {p.id: p for p in session.exec(select(Persoon).where(Persoon.id.in_(set(per_persoon.values()))))}
-    return {
-        ronde_id: personen[persoon_id].functie or ", ".join(sorted(personen[persoon_id].rolset)) or "persoon"
-        for ronde_id, persoon_id in per_persoon.items()
-    }
+    return {ronde_id: functie(personen[persoon_id]) for ronde_id, persoon_id in per_persoon.items()}
+
+
+def functie(persoon: Persoon) -> str:
+    """Whom a ronde for one person is about, as the coordinator's views may show it: their function (or role)."""
+    return persoon.functie or ", ".join(sorted(persoon.rolset)) or "persoon"
 
 
 def _als_dict(ronde: Ronde, statussen: Counter, berichten: Counter, bevestigd: list[dict], betreft: str | None) -> dict:

@@ -89,15 +89,27 @@ def zorg_voor_bevestigingen() -> None:
 def ruim_bevestigingen_op() -> None:
     """Cancel waiting confirmation runs whose ronde was confirmed or closed meanwhile."""
     with get_client(sync_client=True) as client:
-        wachtend = client.read_flow_runs(
-            deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["bevestiging"])),
-            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(name=FlowRunFilterStateName(any_=["Suspended"]))),
-        )
-        for run in wachtend:
+        for run in _runs(client, ["Suspended"]):
             if not _lopend(int(run.parameters["ronde_id"])):
                 client.set_flow_run_state(
                     run.id, Cancelled(message="Al bevestigd of afgesloten; formulier vervalt."), force=True
                 )
+
+
+def formulieren(**client_opties) -> dict[int, str]:
+    """Ronde id -> the id of its confirmation run that waits for the form or is about to (for the overviews'
+    links; the run suspends moments after it is made)."""
+    with get_client(sync_client=True, **client_opties) as client:
+        runs = _runs(client, ["Suspended", "Scheduled", "Pending", "Running"])
+    return {int(run.parameters["ronde_id"]): str(run.id) for run in runs}
+
+
+def _runs(client, toestanden: list[str]) -> list:
+    """The runs of the confirmation deployment in one of these states."""
+    return client.read_flow_runs(
+        deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["bevestiging"])),
+        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(name=FlowRunFilterStateName(any_=toestanden))),
+    )
 
 
 def _lopend(ronde_id: int) -> bool:

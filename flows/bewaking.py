@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger, task
 from engine import diensten
 from flows import gedeeld
 from flows.bevestiging import ruim_bevestigingen_op, zorg_voor_bevestigingen
-from flows.ronde import persoonsronde_flow
+from flows.ronde import toon_persoonsrondes
 
 
 @task(name="bewaking", retries=2, retry_delay_seconds=30)
@@ -24,12 +24,13 @@ def bewaking_flow(nu: datetime | None = None) -> dict:
     telling = dict(verslag.uitkomst)
     get_run_logger().info("bewaking: %s", ", ".join(f"{v} {k}" for k, v in telling.items()) or "niets te doen")
     gedeeld.meld(verslag.gebeurtenissen)
-    for g in verslag.gebeurtenissen:
-        if g.soort == "gestart" and g.betreft is not None:
-            persoonsronde_flow(proces=g.proces, betreft=g.betreft, ronde_id=g.ronde_id)
+    toon_persoonsrondes(verslag.gebeurtenissen)
     gedeeld.verstuur(moment)
     gedeeld.toon_lopende_rondes()
-    gedeeld.toon_openstaand(moment)
+    for g in verslag.gebeurtenissen:  # a closed ronde's table shows who never answered; the overview links to it
+        if g.soort == "gesloten":
+            gedeeld.toon_ronde(g.ronde_id)
     zorg_voor_bevestigingen()
     ruim_bevestigingen_op()
+    gedeeld.toon_openstaand(moment)
     return telling

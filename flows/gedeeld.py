@@ -10,11 +10,14 @@ from datetime import datetime
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactCollectionFilter, ArtifactCollectionFilterKey
 from prefect.events import emit_event
 from prefect.runtime import flow_run
 
 from engine import diensten
 from engine.controle import STORING
+from flows.overzicht import Links, als_markdown, sleutel
 from models.instellingen import instellingen
 from models.tabellen import Ronde
 from models.werkdagen import TIJDZONE
@@ -72,13 +75,6 @@ BEWAAKT = {"on_failure": [meld_mislukt], "on_crashed": [meld_mislukt]}
 """Flow options of every flow whose failure the coordinator must hear of."""
 
 
-def sleutel(ronde: Ronde) -> str:
-    """A stable artifact key per ronde (lowercase and dashes, as Prefect requires); a ronde for one person adds
-    its id (never anything of the person)."""
-    persoonlijk = str(ronde.id) if ronde.persoon_id is not None else None
-    return "-".join(filter(None, ["ronde", ronde.proces, ronde.stap, ronde.startdatum.isoformat(), persoonlijk]))
-
-
 def toon_ronde(ronde_id: int) -> None:
     """The ronde's table (who, status, last contact, reminders) and progress, under stable keys."""
     ronde, rijen, beantwoord, totaal = diensten.ronde_overzicht(omgeving(), ronde_id)
@@ -110,8 +106,29 @@ def toon_lopende_rondes() -> None:
 
 
 def toon_openstaand(nu: datetime) -> None:
-    tekst = diensten.openstaand(omgeving(), nu)
-    create_markdown_artifact(tekst, key="openstaand", description="Wat er loopt en wat uw aandacht vraagt")
+    """The coordinator's overview as the artifact `openstaand`, its links relative to the UI that shows it."""
+    from flows.bevestiging import formulieren  # that module starts runs through this one
+
+    omg = omgeving()
+    overzicht = diensten.openstaand(omg, nu)
+    tabellen = _laatste_versies([sleutel(o.ronde) for o in overzicht.onbeantwoord])
+    links = Links(ui="", web=omg.inst.basis_url, formulieren=formulieren(), tabellen=tabellen)
+    create_markdown_artifact(
+        als_markdown(overzicht, links),
+        key="openstaand",
+        description="Wat er loopt, wat te laat is en wat uw aandacht vraagt",
+    )
+
+
+def _laatste_versies(sleutels: list[str]) -> dict[str, str]:
+    """Artifact key -> the id of its latest version, for these keys."""
+    if not sleutels:
+        return {}
+    with get_client(sync_client=True) as client:
+        laatste = client.read_latest_artifacts(
+            artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=sleutels))
+        )
+    return {a.key: str(a.latest_id) for a in laatste}
 
 
 def meld(gebeurtenissen: list[diensten.Domeingebeurtenis]) -> None:

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from engine import diensten
+from engine.registers import COORDINATOR
 from models.tabellen import Persoon
 from web import invoer
 from web.beveiliging import AANMELDLINK_GELDIG, SESSIE_GELDIG, log
@@ -51,6 +52,16 @@ async def huidige_persoon(request: Request) -> Aanmelding | None:
     if persoon is None or not diensten.mag_beoordelen(omg, persoon):
         return None
     return Aanmelding(persoon, inhoud["sessie"])
+
+
+def alleen_voor_coordinator(request: Request, aanmelding: Aanmelding | None) -> Response | None:
+    """The answer to anyone but a logged-in integriteitscoordinator on the coordinator's pages: to the login
+    page, or 403; None for the coordinator."""
+    if aanmelding is None:
+        return RedirectResponse("/aanmelden", status_code=303)
+    if COORDINATOR not in aanmelding.persoon.rolset:
+        return fout(request, 403, "Geen toegang", "Alleen de integriteitscoördinator ziet deze pagina.")
+    return None
 
 
 @router.get("/aanmelden", response_class=HTMLResponse)
@@ -152,7 +163,10 @@ async def gebruik_aanmeldlink(request: Request, link: str) -> Response:
     if not eerste:
         return _ongeldige_link(request)
     sessie = staat(request).ondertekenaar.teken("sessie", {"email": inhoud["e"], "sessie": secrets.token_hex(16)})
-    antwoord = RedirectResponse("/beoordelen", status_code=303)
+    persoon = await run_in_threadpool(lambda: diensten.persoon_met_email(omgeving(request), email=inhoud["e"]))
+    # the coordinator starts at the overview of what is late; an eigenaar at what waits for their review
+    start = "/overzicht" if persoon is not None and COORDINATOR in persoon.rolset else "/beoordelen"
+    antwoord = RedirectResponse(start, status_code=303)
     antwoord.set_cookie(
         KOEKJE,
         sessie,

@@ -12,27 +12,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from engine import diensten
-from engine.registers import COORDINATOR
 from models.jaarcijfers import CATEGORIEEN, OMSCHRIJVING_MAX
 from web import invoer
-from web.aanmelden import Aanmelding, huidige_persoon
+from web.aanmelden import Aanmelding, alleen_voor_coordinator, huidige_persoon
 from web.weergave import formulier, fout, nu, omgeving, toon
 
 router = APIRouter()
 Aangemeld = Annotated[Aanmelding | None, Depends(huidige_persoon)]
 
 
-def _geweigerd(request: Request, aanmelding: Aanmelding | None) -> Response | None:
-    if aanmelding is None:
-        return RedirectResponse("/aanmelden", status_code=303)
-    if COORDINATOR not in aanmelding.persoon.rolset:
-        return fout(request, 403, "Geen toegang", "Alleen de integriteitscoördinator ziet deze pagina.")
-    return None
-
-
 @router.get("/jaarcijfers", response_class=HTMLResponse)
 async def jaarcijfers(request: Request, aanmelding: Aangemeld) -> Response:
-    if (weigering := _geweigerd(request, aanmelding)) is not None:
+    if (weigering := alleen_voor_coordinator(request, aanmelding)) is not None:
         return weigering
     jaar = request.query_params.get("jaar", "")
     return await _toon(request, aanmelding, int(jaar) if jaar.isdigit() else nu(request).year, {}, {}, status=200)
@@ -60,7 +51,7 @@ async def _toon(request, aanmelding, jaar: int, waarden: dict, fouten: dict, sta
 
 @router.post("/jaarcijfers", response_class=HTMLResponse)
 async def leg_vast(request: Request, aanmelding: Aangemeld) -> Response:
-    if (weigering := _geweigerd(request, aanmelding)) is not None:
+    if (weigering := alleen_voor_coordinator(request, aanmelding)) is not None:
         return weigering
     gegevens = await formulier(request, aanmelding.sessie)
     fouten: invoer.Fouten = {}
@@ -96,7 +87,7 @@ def _getal(gegevens: dict, veld: str, fouten: invoer.Fouten) -> int | None:
 @router.get("/jaarverslag/{jaar}/{bestand}")
 async def jaarverslag(request: Request, jaar: int, bestand: str, aanmelding: Aangemeld) -> Response:
     """The draft report of `jaar` (jaarverslag-<jaar>.html, .md) and its stylesheet, made on request."""
-    if (weigering := _geweigerd(request, aanmelding)) is not None:
+    if (weigering := alleen_voor_coordinator(request, aanmelding)) is not None:
         return weigering
     omg, moment = omgeving(request), nu(request)
     bestanden = await run_in_threadpool(lambda: diensten.jaarverslag_bestanden(omg, jaar=jaar, nu=moment))

@@ -108,7 +108,8 @@ def test_when_every_person_is_confirmed_the_ronde_is_done_and_status_shows_the_d
         session.flush()
 
     bevestig("Anna Fractie", date(2026, 5, 12))
-    assert "- kieslijsten-gesprek : Anna Fractie op 2026-05-12" in openstaand(session, LATER)
+    [lopend] = openstaand(session, catalogus=catalogus, nu=LATER).lopend
+    assert lopend.bevestigd == [{"persoon": "Anna Fractie", "datum": "2026-05-12"}]
     bevestig("Bert Fractie", date(2026, 6, 2))
     assert ronde.status == RondeStatus.VOLTOOID
     status = next(r for r in rondes_status(session) if r["proces"] == "kieslijsten-gesprek")

@@ -13,6 +13,7 @@ from engine.antwoorden import Invoer, OnbekendVerzoek
 from engine.bewaking import bewaking
 from engine.diensten import Omgeving
 from engine.personen import importeer, lees_bestand
+from engine.persoonsrondes import Levenslopen, start_persoonsrondes
 from models.instellingen import Instellingen
 from models.statussen import RondeStatus, VerzoekStatus
 from models.tabellen import Bericht, Persoon, Ronde, Verzoek
@@ -117,17 +118,44 @@ def test_a_hired_joiner_signs_the_confidentiality_declaration_instead_of_the_oat
     assert rondes(session, "nevenwerkzaamheden-indiensttreding") == [("I1", date(2027, 3, 4), ["I1"])]
 
 
-def test_a_watch_that_missed_days_catches_up_but_not_what_is_too_late_already(session, catalogus, importeer_csv):
+def test_a_watch_that_missed_days_starts_what_leaves_half_the_termijn_and_the_coordinator_starts_the_rest(
+    session, catalogus, importeer_csv
+):
     importeer_csv(STAF, "2027-01-04T08:00")
-    importeer_csv(
-        STAF + NIEUW + "L1,Lars Laat,lars@demo.example,medewerker,Jurist,nee,nee,2027-01-04,,\n", "2027-03-01T10:00"
+    laat = (
+        "L1,Lars Laat,lars@demo.example,medewerker,Jurist,nee,nee,2027-01-04,,\n"
+        "V1,Vera Vorige,vera@demo.example,medewerker,Archivaris,nee,nee,2027-02-08,,\n"
     )
-    # Lars joined in January: the termijn of nevenwerkzaamheden (P4W) ran out long ago, the ambtseed's (P3M) has
-    # not; Noor joined today.
-    bewaking(session=session, catalogus=catalogus, nu=om("2027-03-12T09:30"))  # down for a week and a half
+    importeer_csv(STAF + NIEUW + laat, "2027-03-01T10:00")
+    # Noor joined today. Lars in January: his nevenwerkzaamheden (P4W) ended 2 February, long ago; of his ambtseed
+    # (P3M, to 5 April) less than half is left. Vera in February: her nevenwerkzaamheden ended 9 March, days ago.
+    nu = om("2027-03-12T09:30")
+    bewaking(session=session, catalogus=catalogus, nu=nu)  # down for a week and a half
 
     assert rondes(session, "nevenwerkzaamheden-indiensttreding") == [("N1", date(2027, 3, 2), ["N1"])]
-    assert sorted(rondes(session, "ambtseed")) == [("L1", date(2027, 1, 5), ["L1"]), ("N1", date(2027, 3, 2), ["N1"])]
+    assert rondes(session, "ambtseed") == [("N1", date(2027, 3, 2), ["N1"]), ("V1", date(2027, 2, 9), ["V1"])]
+    gemist = {
+        proces: [(persoon(session, a.persoon_id), a.start) for a in Levenslopen(session, catalogus, nu).gemist(spec)]
+        for proces, spec in ((p, catalogus.proces(p)) for p in ("ambtseed", "nevenwerkzaamheden-indiensttreding"))
+    }
+    assert gemist == {
+        "ambtseed": [("L1", om("2027-01-05T09:00"))],
+        "nevenwerkzaamheden-indiensttreding": [("V1", om("2027-02-09T09:00"))],  # listed for 30 days after
+    }
+
+    ambtseed = catalogus.proces("ambtseed")
+    [alsnog] = start_persoonsrondes(session, catalogus=catalogus, proces=ambtseed, nu=nu, alsnog=True)
+    assert (persoon(session, alsnog.ronde.persoon_id), alsnog.ronde.startdatum, alsnog.ronde.deadline) == (
+        "L1",
+        date(2027, 1, 5),  # its period: started once, whenever
+        date(2027, 6, 14),  # a full termijn from now (12 June is a Saturday)
+    )
+    assert start_persoonsrondes(session, catalogus=catalogus, proces=ambtseed, nu=nu, alsnog=True) == []
+    assert Levenslopen(session, catalogus, nu).gemist(ambtseed) == []
+
+
+def persoon(session, persoon_id: int) -> str:
+    return session.get(Persoon, persoon_id).extern_id
 
 
 def test_the_election_replaces_statenleden_newcomers_asked_within_the_termijn_leavers_entries_end(

@@ -8,7 +8,7 @@ from sqlmodel import select
 from engine.antwoorden import OnbekendVerzoek, bevestig, registreer_antwoord
 from engine.bewaking import bewaking
 from engine.personen import PersoonInvoer, importeer
-from engine.rondes import start_ronde
+from engine.rondes import Gemist, start_ronde
 from engine.status import rondes_status
 from models.tabellen import Bericht, Gebeurtenis, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
@@ -72,9 +72,11 @@ def test_starting_twice_makes_one_ronde_with_one_verzoek_per_person(org, catalog
     assert len(org.exec(select(Bericht).where(Bericht.soort == "verzoek")).all()) == 4
 
 
-def test_nothing_is_due_between_rounds(org, catalogus):
+def test_between_rounds_a_ronde_that_never_ran_is_missed_and_not_started(org, catalogus):
     proces = catalogus.proces("nevenfuncties-statenleden")
-    assert start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-06-01T09:00")) is None
+    gemist = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-06-01T09:00"))
+    assert gemist == Gemist("nevenfuncties-statenleden", om("2027-03-01T09:00"), date(2027, 3, 30))
+    assert rondes_status(org) == []
 
 
 def test_reminders_on_working_days_then_escalation_then_verlopen(org, catalogus):
@@ -107,8 +109,8 @@ def test_a_gift_reminder_comes_two_weeks_after_the_start_on_a_working_day(org, c
     assert {b.aangemaakt.astimezone(TIJDZONE).date() for b in berichten} == {date(2027, 4, 15)}
 
 
-def test_catch_up_after_ten_days_of_downtime_starts_and_reminds_once(org, catalogus):
-    bewaking(session=org, catalogus=catalogus, nu=om("2027-03-16T08:00"))  # down from 1 to 15 March
+def test_catch_up_after_two_weeks_of_downtime_starts_and_reminds_once(org, catalogus):
+    bewaking(session=org, catalogus=catalogus, nu=om("2027-03-15T08:00"))  # down from 1 to 14 March: half is left
     s = status_van(org, "nevenfuncties-statenleden")
     assert (s["status"], s["verzoeken"], s["herinneringen"]) == ("lopend", 4, 0)  # the verzoek was the contact
     bewaking(session=org, catalogus=catalogus, nu=om("2027-03-22T08:00"))
@@ -213,3 +215,16 @@ def test_the_audit_trail_accounts_for_every_message_and_answer(org, catalogus):
         "Ronde gesloten: Actualisatie nevenfuncties Statenleden: 3 van 4 zonder antwoord; publiceer het register"
     ]
     assert len(org.exec(select(Gebeurtenis).where(Gebeurtenis.soort == "antwoord")).all()) == 1
+
+
+def test_a_missed_ronde_started_alsnog_on_a_saturday_starts_monday_with_a_full_termijn(org, catalogus):
+    proces = catalogus.proces("nevenfuncties-statenleden")
+    zaterdag = om("2027-03-20T11:00")  # 10 of the 29 days left
+    assert isinstance(start_ronde(session=org, catalogus=catalogus, proces=proces, nu=zaterdag), Gemist)
+
+    start = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=zaterdag, alsnog=True)
+
+    assert start.nieuw and start.ronde.startdatum == date(2027, 3, 1)  # the period it belongs to
+    assert (start.ronde.start, start.ronde.deadline) == (om("2027-03-22T09:00"), date(2027, 4, 19))  # Monday + P4W
+    again = start_ronde(session=org, catalogus=catalogus, proces=proces, nu=om("2027-03-23T10:00"), alsnog=True)
+    assert not again.nieuw and again.ronde.id == start.ronde.id

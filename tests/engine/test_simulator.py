@@ -148,3 +148,13 @@ def test_the_election_and_the_turnover_start_rondes_for_each_newcomer(catalogus)
     nieuw = [r for r in uitkomst["rondes"] if r["proces"] == "nevenwerkzaamheden-indiensttreding"]
     assert nieuw and {r["start"] for r in nieuw} == {"2027-04-02"}  # joined on 1 April, asked the day after
     assert all(r["status"] == "voltooid" for r in aantreden + nieuw if r["status"] != "lopend")
+
+
+def test_a_simulation_from_mid_march_starts_every_ronde_it_reaches_on_time_and_not_the_missed_march_one(catalogus):
+    van, tot = date(2027, 3, 20), date(2027, 7, 31)
+    uitkomst = simuleer(catalogus=catalogus, van=van, tot=tot, antwoordkans=1.0, zaad=3)
+    gestart = {(r["proces"], r["stap"], r["start"]) for r in uitkomst["rondes"]}
+    eerste_stappen = [p for p in agenda(catalogus, van, tot) if p.stap is p.proces.alle_stappen[0]]
+    assert eerste_stappen and {(p.proces.id, p.stap_id, p.start.date().isoformat()) for p in eerste_stappen} <= gestart
+    # nevenfuncties-statenleden of 1 March: 10 of its 29 days left on 20 March, less than half
+    assert not any(r["proces"] == "nevenfuncties-statenleden" for r in uitkomst["rondes"])

@@ -59,3 +59,14 @@ def test_work_that_falls_on_a_weekend_waits_for_the_next_working_day(session, ca
         volgende_werk(session, catalogus, om("2027-02-27T12:00")).astimezone(TIJDZONE).date().isoformat()
         == "2027-03-01"
     )
+
+
+def test_a_missed_ronde_the_watch_leaves_to_the_coordinator_is_no_work_for_the_next_watch(session, catalogus):
+    importeer(
+        session,
+        [PersoonInvoer(extern_id="T1", naam="P", email="p@demo.example", rollen=["statenlid"])],
+        om("2027-01-04T12:00"),
+    )
+    # the engine first runs on 22 March: 8 of the ronde's 29 days left, so the watch does not start it
+    assert bewaking(session=session, catalogus=catalogus, nu=om("2027-03-22T12:00"))["gemist"] == 1
+    assert volgende_werk(session, catalogus, om("2027-03-22T12:00")) is None  # a one-off: nothing ever again

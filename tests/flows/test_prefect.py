@@ -250,7 +250,7 @@ def test_a_ronde_run_shows_its_table_progress_and_the_open_list(server, eigen_da
     rijen = json.loads(tabel.data) if isinstance(tabel.data, str) else tabel.data
     assert sorted(r["persoon"] for r in rijen) == ["Lid 0", "Lid 1", "Lid 2"]
     assert "@" not in json.dumps(rijen)  # no email addresses in what every UI user sees
-    assert "nevenfuncties-statenleden" in Artifact.get("openstaand").data
+    assert "Actualisatie nevenfuncties Statenleden" in Artifact.get("openstaand").data
 
     def gestart():
         """the start of the ronde is in Prefect's event feed"""
@@ -270,12 +270,31 @@ def test_a_ronde_run_shows_its_table_progress_and_the_open_list(server, eigen_da
     assert {"nevenfuncties-statenleden 2027-03-01", "bewaking 2027-03-02 08:00"} <= namen
 
 
+def test_a_missed_ronde_is_not_started_by_its_run_but_by_one_with_alsnog_with_a_full_termijn(server, eigen_database):
+    from flows.ronde import ronde_flow
+
+    _drie_statenleden(eigen_database)
+    laat = datetime(2027, 3, 25, 10, 0, tzinfo=TIJDZONE)  # 5 of its 29 days left
+
+    gemist = ronde_flow(proces="nevenfuncties-statenleden", nu=laat, return_state=True)
+    ronde_id = ronde_flow(proces="nevenfuncties-statenleden", nu=laat, alsnog=True)
+
+    assert gemist.name == "GEMIST" and "start deze deployment met 'alsnog' aan" in gemist.message
+    with sessie(maak_engine(eigen_database)) as s:
+        ronde = s.get(Ronde, ronde_id)
+        assert (ronde.startdatum, ronde.deadline) == (date(2027, 3, 1), date(2027, 4, 22))  # four weeks from now
+    assert "volle termijn" in ronde_flow.parameters.properties["alsnog"]["description"]  # the run form says it
+
+
 def test_a_confirmation_through_the_api_completes_the_stap_and_starts_the_next(server, tmp_path):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
     from prefect.deployments import run_deployment
     from prefect.exceptions import ObjectNotFound
     from prefect.flow_runs import resume_flow_run
+
+    from flows.bevestiging import formulieren
+    from web.overzicht import formulieren_in_prefect
 
     specs = tmp_path / "processen"
     specs.mkdir()
@@ -318,6 +337,9 @@ def test_a_confirmation_through_the_api_completes_the_stap_and_starts_the_next(s
             return next((r for r in runs if r.state and r.state.name == "Suspended"), None)
 
         run = wacht(wachtend)
+        ronde_id = int(run.parameters["ronde_id"])
+        assert formulieren() == {ronde_id: str(run.id)}  # what the artifact links to, and the web page:
+        assert formulieren_in_prefect() == {ronde_id: f"{server.removesuffix('/api')}/v2/runs/flow-run/{run.id}"}
         resume_flow_run(run.id, run_input={"datum": "2027-03-10", "kenmerk": "GS 2027/123"})
 
         def stap_twee():
@@ -437,5 +459,5 @@ def test_a_joiners_rondes_are_runs_named_after_the_proces_and_their_function(ser
             r.name for r in client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["persoonsronde"])))
         }
     assert namen == {"ambtseed Beleidsmedewerker", "nevenwerkzaamheden-indiensttreding Beleidsmedewerker"}
-    assert "ambtseed (Beleidsmedewerker)" in Artifact.get("openstaand").data
+    assert "Ambtseed of -belofte bij indiensttreding (Beleidsmedewerker)" in Artifact.get("openstaand").data
     assert "noor" not in json.dumps(sorted(namen)) + Artifact.get("openstaand").data.lower()

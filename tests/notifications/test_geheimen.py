@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from engine import diensten
 from engine.diensten import Omgeving
 from engine.personen import PersoonInvoer, importeer
+from flows.overzicht import Links, als_markdown
 from models.instellingen import Instellingen
 from models.tabellen import Bericht, Gebeurtenis
 from models.werkdagen import TIJDZONE
@@ -98,7 +99,8 @@ def test_no_secret_in_events_messages_artifacts_or_logs(session, db_engine, cata
         gebeurtenissen = [f"{g.soort} {g.details}" for g in s.exec(select(Gebeurtenis))]
         berichten = [f"{b.onderwerp} {b.tekst} {b.html} {b.fout}" for b in s.exec(select(Bericht))]
     ronde = diensten.lopende_rondes(omg)[0]
-    artefacten = [diensten.openstaand(omg, START + timedelta(days=14)), str(diensten.ronde_overzicht(omg, ronde.id))]
+    overzicht = als_markdown(diensten.openstaand(omg, START + timedelta(days=14)), Links(ui="", web=""))
+    artefacten = [overzicht, str(diensten.ronde_overzicht(omg, ronde.id))]
     gezien = "\n".join(
         [
             *gebeurtenissen,

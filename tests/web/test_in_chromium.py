@@ -12,6 +12,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -221,24 +222,8 @@ def wereld(db_engine, session, tmp_path) -> Iterator[Wereld]:
     (specs / f"{PROCES}.yaml").write_text(spec, encoding="utf-8")
     personen = tmp_path / "personen.yaml"
     personen.write_text(json.dumps([*STATENLEDEN, GRIFFIER]), encoding="utf-8")
-    catalogus = laad_catalogus(specs)
-    postbode = Postbode()
-    gemaakt: dict[str, Omgeving] = {}
-
-    def maak(basis_url: str):
-        inst = Instellingen(
-            processen=specs,
-            basis_url=basis_url,
-            smtp_host="127.0.0.1",
-            smtp_port=smtp.port,
-            smtp_tls="geen",
-            geheim="een-geheim-alleen-voor-deze-test-" + "x" * 16,
-        )
-        gemaakt["omg"] = Omgeving(db_engine, catalogus, inst)
-        return maak_app(lambda: gemaakt["omg"])
-
-    with start_smtp(postbode) as smtp, serveer(maak) as url:
-        omg = gemaakt["omg"]
+    with gediend(db_engine, laad_catalogus(specs), processen=specs) as gezien:
+        omg, postbode = gezien.omg, gezien.postbode
         moment = nu()
         diensten.importeer_personen(omg, bestand=personen, nu=moment - timedelta(days=200))
         griffier = persoon(omg, GRIFFIER["email"])
@@ -257,7 +242,30 @@ def wereld(db_engine, session, tmp_path) -> Iterator[Wereld]:
         start = diensten.start_ronde(omg, proces=PROCES, nu=moment)  # sends, as SMTP is set
         assert start.uitkomst is not None and start.uitkomst.nieuw
         assert start.verzending is not None and postbode.aantal == len(STATENLEDEN)
-        yield Wereld(url, omg, postbode)
+        yield gezien
+
+
+@contextmanager
+def gediend(db_engine, catalogus, *, processen: Path | None = None, klok=None) -> Iterator[Wereld]:
+    """The app served over `db_engine` with `catalogus` (on the clock `klok`, default now), mailing through a test
+    SMTP server."""
+    postbode = Postbode()
+    gemaakt: dict[str, Omgeving] = {}
+
+    def maak(basis_url: str):
+        inst = Instellingen(
+            **({"processen": processen} if processen else {}),
+            basis_url=basis_url,
+            smtp_host="127.0.0.1",
+            smtp_port=smtp.port,
+            smtp_tls="geen",
+            geheim="een-geheim-alleen-voor-deze-test-" + "x" * 16,
+        )
+        gemaakt["omg"] = Omgeving(db_engine, catalogus, inst)
+        return maak_app(lambda: gemaakt["omg"], klok=klok)
+
+    with start_smtp(postbode) as smtp, serveer(maak) as url:
+        yield Wereld(url, gemaakt["omg"], postbode)
 
 
 def bewaar_schermafdruk(driver, naam: str) -> None:
@@ -381,3 +389,60 @@ def test_the_griffie_logs_in_by_mail_and_accepts_and_the_register_keeps_the_hist
         wereld.omg, persoon_id=bert.id, register="nevenfuncties", peildatum=nu() - timedelta(days=1)
     )
     assert [r.velden["organisatie"] for r in eerder] == ["Woningcorporatie Heuvelrug"]
+
+
+# --- issue 21: the coordinator's overview ------------------------------------------------------------------------
+
+COORDINATOR = {
+    "extern_id": "C1",
+    "naam": "Ida Coördinator",
+    "email": "ida.coordinator@test.example",
+    "rollen": ["integriteitscoordinator", "medewerker"],
+}
+OVERIG = [
+    COORDINATOR,
+    {"extern_id": "K1", "naam": "Karel Koning", "email": "karel.koning@test.example", "rollen": ["cvdk"]},
+    {
+        "extern_id": "T1",
+        "naam": "Tara Teamleider",
+        "email": "tara@test.example",
+        "rollen": ["teamleider", "medewerker"],
+    },
+]
+
+
+def om(tekst: str) -> datetime:
+    return datetime.fromisoformat(tekst).replace(tzinfo=TIJDZONE)
+
+
+def test_the_coordinator_reads_the_overview_and_who_never_answered_with_a_browser(
+    browser, db_engine, session, catalogus, tmp_path
+):
+    moment = om("2027-06-02T07:00")  # the day after the werkoverleg deadline, before the day's watch
+    personen = tmp_path / "personen.yaml"
+    personen.write_text(json.dumps([*STATENLEDEN, GRIFFIER, *OVERIG]), encoding="utf-8")
+    with gediend(db_engine, catalogus, klok=lambda: moment) as wereld:
+        url, omg = wereld.url, wereld.omg
+        diensten.importeer_personen(omg, bestand=personen, nu=om("2027-01-04T08:00"))
+        diensten.start_ronde(omg, proces="integriteit-in-werkoverleg", nu=om("2027-02-01T10:00"))
+        diensten.start_ronde(omg, proces="geschenken-statenleden", nu=om("2027-05-03T10:00"), alsnog=True)
+        diensten.bewaak(omg, nu=om("2027-05-25T08:00"))  # closes the gifts ronde; starts the agenda item's
+
+        browser.get(url + "/aanmelden")
+        vul_in_met_toetsenbord(browser, {"email": COORDINATOR["email"]}, knop="stuur-aanmeldlink")
+        WebDriverWait(browser, 10).until(lambda d: "Controleer uw e-mail" in d.title)
+        browser.get(wereld.link(COORDINATOR["email"], "/aanmelden/"))
+        browser.find_element(By.ID, "meld-aan").click()
+
+        WebDriverWait(browser, 10).until(lambda d: d.current_url == url + "/overzicht")
+        pagina = tekst(browser)
+        assert "Te laat Integriteit op de agenda van het werkoverleg" in pagina
+        assert "Te bevestigen door Commissaris van de Koning: Karel Koning." in pagina
+        assert "Opgave ontvangen geschenken Statenleden" in pagina
+        controleer_toegankelijkheid(browser, "overzicht")
+        bewaar_schermafdruk(browser, "overzicht.png")
+
+        browser.find_element(By.PARTIAL_LINK_TEXT, "Bekijk wie").click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "niet-geantwoord"))
+        assert all(lid["naam"] in tekst(browser) for lid in STATENLEDEN)
+        controleer_toegankelijkheid(browser, "niet geantwoord")

@@ -48,7 +48,7 @@ def test_a_login_link_works_once_and_only_for_reviewers(omg, post):
     for _ in range(2):  # a mail scanner opening the link does not spend it
         assert c.get(link).status_code == 200
     binnen = c.post(link, data={"csrf": csrf(c.get(link).text)})
-    assert binnen.status_code == 303 and binnen.headers["location"] == "/beoordelen"
+    assert binnen.status_code == 303 and binnen.headers["location"] == "/overzicht"  # the coordinator's start
     koekje = binnen.headers["set-cookie"].lower()
     assert "httponly" in koekje and "samesite=lax" in koekje
     assert c.get("/beoordelen").status_code == 200
