@@ -239,6 +239,7 @@ def bevestig(
         nu=lees_nu(nu),
         datum=datum.date(),
         kenmerk=kenmerk,
+        kanaal="cli",
     )
     typer.echo(f"Bevestiging voor {proces} vastgelegd ({datum:%Y-%m-%d}).")
     _meld_verzending(verslag.verzending)

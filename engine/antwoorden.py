@@ -27,6 +27,10 @@ class OnbekendVerzoek(Gebruikersfout):
     """No verzoek has this token, or no lopende ronde waits for this confirmation."""
 
 
+class AlBevestigd(Gebruikersfout):
+    """The stap was confirmed (or closed) another way first."""
+
+
 @dataclass(frozen=True)
 class Vastgelegd:
     """What recording an answer did."""
@@ -36,14 +40,28 @@ class Vastgelegd:
 
 
 @dataclass(frozen=True)
+class Door:
+    """Who made a confirmation: a logged-in person, by name, or the asked role through a channel that says
+    nothing about who (the Prefect form, the CLI): then no person is named, in the answer nor in the audit trail."""
+
+    naam: str
+    persoon_id: int | None = None
+
+
+KANALEN = {"prefect": "Prefect", "cli": "de CLI"}
+"""The channels that confirm without knowing who (`Door` is then the role), as a sentence names them."""
+
+
+@dataclass(frozen=True)
 class Invoer:
-    """One answer to record: the verzoek's token and what the person said."""
+    """One answer to record: the verzoek's token and what the person said (`door`: who, when not that person)."""
 
     token: str
     geen_wijzigingen: bool = False
     tekst: str | None = None
     datum: date | None = None
     kenmerk: str | None = None
+    door: Door | None = None
 
 
 def registreer_antwoord(
@@ -87,6 +105,7 @@ def registreer_antwoorden(
                     "tekst": a.tekst,
                     "datum": a.datum,
                     "kenmerk": a.kenmerk,
+                    "door": a.door.naam if a.door else None,
                 }
                 for a in antwoorden
             ],
@@ -102,9 +121,10 @@ def registreer_antwoorden(
                 nu=nu,
                 ronde=rondes_per_id[verzoeken[a.token].ronde_id],
                 verzoek_id=verzoeken[a.token].id,
-                persoon_id=verzoeken[a.token].persoon_id,
+                persoon_id=a.door.persoon_id if a.door else verzoeken[a.token].persoon_id,
                 kanaal=kanaal,
                 antwoord_id=antwoord_id,
+                **({"door": a.door.naam} if a.door else {}),
             )
             for a, antwoord_id in zip(antwoorden, ids, strict=True)
         ],
@@ -155,6 +175,8 @@ def bevestig(
     proces: str,
     nu: datetime,
     datum: date,
+    kanaal: str,
+    door: Door | None = None,
     kenmerk: str | None = None,
     stap: str | None = None,
 ) -> Vastgelegd:
@@ -173,20 +195,55 @@ def bevestig(
             f"{len(lopend)} rondes van '{proces}' wachten op een bevestiging, elk voor één persoon: bevestig elk "
             "via de link in de mail of met `integriteit antwoord TOKEN --datum ...`"
         )
-    ronde = lopend[0] if lopend else None
-    if ronde is None:
+    if not lopend:
         raise OnbekendVerzoek(
             f"geen lopende ronde van '{proces}' wacht op een bevestiging" + (f" in stap '{stap}'" if stap else "")
         )
-    verzoek = session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id).order_by(Verzoek.id)).first()
-    if verzoek is None:
-        raise OnbekendVerzoek(f"de ronde van '{proces}' heeft niemand met de rol '{spec.eigenaar}' om te bevestigen")
-    return registreer_antwoord(
+    return bevestig_ronde(
         session=session,
         catalogus=catalogus,
-        token=verzoek.token,
+        ronde_id=lopend[0].id,
         nu=nu,
-        kanaal="bevestiging",
         datum=datum,
+        door=door,
+        kanaal=kanaal,
         kenmerk=kenmerk,
     )
+
+
+def bevestig_ronde(
+    *,
+    session: Session,
+    catalogus: Catalogus,
+    ronde_id: int,
+    nu: datetime,
+    datum: date,
+    kanaal: str,
+    door: Door | None = None,
+    kenmerk: str | None = None,
+) -> Vastgelegd:
+    """Confirm this ronde's stap, made by `door` (None: the asked role, through `kanaal`). The answer is kept on
+    the confirmer's own verzoek when they have one in the ronde, else on the ronde's first (an answer belongs to a
+    verzoek; `door` says who made it). Raises AlBevestigd when the ronde is no longer lopend: whichever channel
+    confirms first wins."""
+    ronde = session.exec(select(Ronde).where(Ronde.id == ronde_id).with_for_update()).one_or_none()
+    if ronde is None:
+        raise OnbekendVerzoek(f"geen ronde met nummer {ronde_id}")
+    if ronde.status != RondeStatus.LOPEND:
+        raise AlBevestigd("Deze stap is al bevestigd of afgesloten; er is niets vastgelegd.")
+    verzoeken = session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id).order_by(Verzoek.id)).all()
+    if not verzoeken:
+        eigenaar = catalogus.proces(ronde.proces).eigenaar
+        raise OnbekendVerzoek(f"de ronde van '{ronde.proces}' heeft niemand met de rol '{eigenaar}' om te bevestigen")
+    door = door or _rol(catalogus, ronde, kanaal)
+    verzoek = next((v for v in verzoeken if door.persoon_id is not None and v.persoon_id == door.persoon_id), None)
+    invoer = Invoer((verzoek or verzoeken[0]).token, datum=datum, kenmerk=kenmerk, door=door)
+    return registreer_antwoorden(session=session, catalogus=catalogus, nu=nu, kanaal=kanaal, antwoorden=[invoer])[0]
+
+
+def _rol(catalogus: Catalogus, ronde: Ronde, kanaal: str) -> Door:
+    """The role asked to confirm this ronde (the stap's doelgroep, or the eigenaar), through a channel that knows
+    no person: "statengriffie, via Prefect"."""
+    proces, stap = rondes.spec(catalogus, ronde)
+    rollen = proces.aangeschreven(stap).rollen or [proces.eigenaar]
+    return Door(f"{', '.join(rollen)}, via {KANALEN.get(kanaal, kanaal)}")

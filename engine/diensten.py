@@ -27,6 +27,7 @@ from engine import (
     antwoorden,
     auditketen,
     backup,
+    bevestigingen,
     bewaking,
     controle,
     inzage,
@@ -185,19 +186,26 @@ def beantwoord(
 def bevestig(
     omg: Omgeving,
     *,
-    proces: str,
     nu: datetime,
     datum: date,
+    kanaal: str,
+    proces: str | None = None,
+    ronde_id: int | None = None,
     kenmerk: str | None = None,
     stap: str | None = None,
     verzenden: bool = True,
 ) -> Verslag[antwoorden.Vastgelegd]:
-    """The eigenaar confirms the stap that waits for it, with the date and reference of the decision."""
-    omg.catalogus.proces(proces)
+    """The stap of `proces` (or the ronde `ronde_id`) that waits for its eigenaar is confirmed, with the date and
+    reference of the decision, by the asked role through `kanaal` (prefect, cli: channels that do not say who).
+    Raises OnbekendVerzoek, AlBevestigd (confirmed another way first)."""
+    bevestiging = {"catalogus": omg.catalogus, "nu": nu, "datum": datum, "kenmerk": kenmerk, "kanaal": kanaal}
+    if ronde_id is None:
+        omg.catalogus.proces(proces)
     with omg.werk() as s:
-        vastgelegd = antwoorden.bevestig(
-            session=s, catalogus=omg.catalogus, proces=proces, stap=stap, nu=nu, datum=datum, kenmerk=kenmerk
-        )
+        if ronde_id is None:
+            vastgelegd = antwoorden.bevestig(session=s, proces=proces, stap=stap, **bevestiging)
+        else:
+            vastgelegd = antwoorden.bevestig_ronde(session=s, ronde_id=ronde_id, **bevestiging)
     return _verslag(omg, s, vastgelegd, nu, verzenden)
 
 
@@ -746,3 +754,27 @@ def controleer_audit(omg: Omgeving) -> auditketen.Ketencontrole:
 def maak_backup(omg: Omgeving, *, doel: Path) -> Path:
     """A consistent copy of the SQLite database at `doel`, while the engine runs. Raises GeenBackup."""
     return backup.maak_backup(omg.engine, doel)
+
+
+def wachtende_bevestigingen_voor(omg: Omgeving, *, persoon_id: int) -> list[bevestigingen.Wachtend]:
+    """The stappen waiting for a confirmation this person may give (the eigenaar's web page)."""
+    with omg.werk() as s:
+        return bevestigingen.wachtend(s, catalogus=omg.catalogus, persoon=s.get(Persoon, persoon_id))
+
+
+def bevestig_als(
+    omg: Omgeving, *, ronde_id: int, persoon_id: int, nu: datetime, datum: date, kenmerk: str = ""
+) -> Verslag[antwoorden.Vastgelegd]:
+    """The logged-in person confirms a stap, recorded with their name. Raises GeenBevoegdheid, AlBevestigd
+    (confirmed another way first), OnbekendVerzoek."""
+    with omg.werk() as s:
+        vastgelegd = bevestigingen.bevestig(
+            s,
+            catalogus=omg.catalogus,
+            ronde_id=ronde_id,
+            persoon=s.get(Persoon, persoon_id),
+            nu=nu,
+            datum=datum,
+            kenmerk=kenmerk,
+        )
+    return _verslag(omg, s, vastgelegd, nu, False)

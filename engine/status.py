@@ -31,9 +31,11 @@ def rondes_status(session: Session) -> list[dict]:
 
 
 def bevestigingen(session: Session, ronde_ids: Iterable[int] | None = None) -> dict[int, list[dict]]:
-    """Ronde id -> who was confirmed on which date ({persoon, datum}), by name; of these rondes, or of all."""
+    """Ronde id -> who confirmed, or was confirmed, on which date ({persoon, datum}); of these rondes, or of all.
+    `persoon` is who made the confirmation when that was not the verzoek's own person (the eigenaar logged in on
+    the web, or the role through Prefect or the CLI: "statengriffie, via Prefect"), else the verzoek's person."""
     vraag = (
-        select(Verzoek.ronde_id, Persoon.naam, func.min(Antwoord.datum))
+        select(Verzoek.ronde_id, Persoon.naam, func.min(Antwoord.datum), func.min(Antwoord.door))
         .join(Antwoord, Antwoord.verzoek_id == Verzoek.id)
         .join(Persoon, Persoon.id == Verzoek.persoon_id)
         .where(Verzoek.status == VerzoekStatus.BEANTWOORD, Antwoord.datum.is_not(None), Antwoord.te_laat.is_(False))
@@ -41,10 +43,10 @@ def bevestigingen(session: Session, ronde_ids: Iterable[int] | None = None) -> d
     if ronde_ids is not None:
         vraag = vraag.where(Verzoek.ronde_id.in_(list(ronde_ids)))
     bevestigd: dict[int, list[dict]] = defaultdict(list)
-    for ronde_id, naam, datum in session.exec(
+    for ronde_id, naam, datum, door in session.exec(
         vraag.group_by(Verzoek.ronde_id, Verzoek.id, Persoon.naam).order_by(Persoon.naam)
     ):
-        bevestigd[ronde_id].append({"persoon": naam, "datum": datum.isoformat()})
+        bevestigd[ronde_id].append({"persoon": door or naam, "datum": datum.isoformat()})
     return bevestigd
 
 

@@ -28,6 +28,7 @@ from prefect.states import Cancelled, Completed
 from pydantic import Field
 
 from engine import diensten
+from engine.antwoorden import AlBevestigd
 from flows import gedeeld
 
 DEPLOYMENT = "bevestiging/bevestiging"
@@ -51,18 +52,19 @@ def bevestiging_flow(ronde_id: int, proces: str, stap: str = ""):
     if not _lopend(ronde_id):
         return Completed(name="OVERGESLAGEN", message="Deze stap is al afgerond.")
     invoer = suspend_flow_run(wait_for_input=Bevestiging, timeout=None, key=f"bevestiging-{ronde_id}")
-    if not _lopend(ronde_id):  # confirmed another way while this run waited
-        return Completed(name="OVERGESLAGEN", message="Deze stap was al op een andere manier bevestigd.")
     moment = gedeeld.nu_of(None)
-    verslag = diensten.bevestig(
-        gedeeld.omgeving(),
-        proces=proces,
-        stap=stap or None,
-        nu=moment,
-        datum=invoer.datum,
-        kenmerk=invoer.kenmerk or None,
-        verzenden=False,
-    )
+    try:
+        verslag = diensten.bevestig(
+            gedeeld.omgeving(),
+            ronde_id=ronde_id,
+            nu=moment,
+            datum=invoer.datum,
+            kenmerk=invoer.kenmerk or None,
+            kanaal="prefect",  # the Prefect login says nothing about who: recorded as the asked role, via Prefect
+            verzenden=False,
+        )
+    except AlBevestigd:  # confirmed another way (the web page, the CLI) while this run waited
+        return Completed(name="OVERGESLAGEN", message="Deze stap was al op een andere manier bevestigd.")
     gedeeld.meld(verslag.gebeurtenissen)
     gedeeld.toon_ronde(ronde_id)
     gedeeld.verstuur(moment)

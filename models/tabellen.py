@@ -158,6 +158,9 @@ class Antwoord(SQLModel, table=True):
     datum: date | None = None
     kenmerk: str | None = Field(default=None, max_length=200)
     te_laat: bool = False
+    door: str | None = Field(
+        default=None, max_length=200, description="who confirmed, when not the verzoek's person: a name or a role"
+    )
 
 
 class Bericht(SQLModel, table=True):

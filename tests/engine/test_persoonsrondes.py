@@ -268,4 +268,6 @@ def test_confirming_by_proces_refuses_to_guess_between_rondes_for_different_pers
     omg = Omgeving(db_engine, catalogus, Instellingen(smtp_host=None))
 
     with pytest.raises(OnbekendVerzoek, match="2 rondes van 'vertrouwenspersonen-termijn' wachten op een bevestiging"):
-        diensten.bevestig(omg, proces="vertrouwenspersonen-termijn", nu=om("2028-03-02T10:00"), datum=date(2028, 3, 2))
+        diensten.bevestig(
+            omg, proces="vertrouwenspersonen-termijn", nu=om("2028-03-02T10:00"), datum=date(2028, 3, 2), kanaal="cli"
+        )

@@ -168,7 +168,7 @@ def eigenaarstaak(session, catalogus) -> Verzoek:
         proces=catalogus.proces("agendering-integriteit-ps"),
         nu=datetime(2027, 5, 18, 9, 30, tzinfo=TIJDZONE),
     ).ronde
-    bevestig(session=session, catalogus=catalogus, proces=overleg.proces, nu=JUNI, datum=date(2027, 6, 1))
+    bevestig(session=session, catalogus=catalogus, proces=overleg.proces, nu=JUNI, datum=date(2027, 6, 1), kanaal="cli")
     session.flush()
     return session.exec(select(Verzoek).join(Persoon).where(Persoon.email == "griffie@example.org")).one()
 

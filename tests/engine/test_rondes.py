@@ -164,6 +164,7 @@ def test_kwetsbare_functies_inventory_then_gs_decision(org, catalogus):
         nu=om("2027-05-20T10:00"),
         datum=date(2027, 5, 18),
         kenmerk="GS-besluit 2027/123",
+        kanaal="cli",
     )
     assert status_van(org, "kwetsbare-functies", "vaststelling-gs")["status"] == "voltooid"
     vaststelling = org.exec(select(Ronde).where(Ronde.stap == "vaststelling-gs")).one()
@@ -190,6 +191,7 @@ def test_confirming_without_a_waiting_step_is_refused(org, catalogus):
             proces="kwetsbare-functies",
             nu=om("2027-05-20T10:00"),
             datum=date(2027, 5, 18),
+            kanaal="cli",
         )
 
 
