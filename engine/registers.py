@@ -28,9 +28,11 @@ from engine.antwoorden import OnbekendVerzoek
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van
 from engine.gebeurtenissen import registreer, registreer_veel
+from engine.levensloop import MELDING
 from engine.rondes import spec
 from engine.uitgaand import COORDINATOR, zet_bericht_klaar
 from models.gebruikersfouten import Gebruikersfout
+from models.planning import GebeurtenisPlanning
 from models.proces import Proces
 from models.registers import REGISTERS, TITELS, alleen_eigenaar, fouten_nl
 from models.statussen import Regelstatus, RondeStatus, VerzoekStatus, overgang
@@ -735,7 +737,51 @@ def aanvaard(
         bewerkt=aanvaarde.id != rij.id,
         door=door_persoon_id,
     )
+    if rij.verzoek_id is None:
+        _rond_melding_af(session, catalogus, rij, door_persoon_id, nu)
     return versie(aanvaarde)
+
+
+def _rond_melding_af(
+    session: Session, catalogus: Catalogus, rij: Registerregel, door_persoon_id: int, nu: datetime
+) -> None:
+    """A melding is one decision: accepting it completes the ronde(s) it started for the person, confirmed in the
+    reviewer's name, once none of the person's other reported entries in this register waits for a decision. A
+    melding sent back keeps its ronde open: the resubmission, when accepted, completes it."""
+    wacht = session.exec(
+        select(func.count())
+        .select_from(Registerregel)
+        .where(
+            Registerregel.persoon_id == rij.persoon_id,
+            Registerregel.register_naam == rij.register_naam,
+            Registerregel.verzoek_id.is_(None),
+            Registerregel.status == Regelstatus.VOORGESTELD,
+        )
+    ).one()
+    processen = [
+        p.id
+        for p in catalogus.processen
+        if isinstance(p.planning, GebeurtenisPlanning)
+        and p.planning.gebeurtenis == MELDING
+        and p.planning.register_naam == rij.register_naam
+    ]
+    if wacht or not processen:
+        return
+    door = session.get(Persoon, door_persoon_id)
+    for ronde in session.exec(
+        select(Ronde).where(
+            Ronde.persoon_id == rij.persoon_id, Ronde.proces.in_(processen), Ronde.status == RondeStatus.LOPEND
+        )
+    ).all():
+        antwoorden.bevestig_ronde(
+            session=session,
+            catalogus=catalogus,
+            ronde_id=ronde.id,
+            nu=nu,
+            datum=nu.astimezone(TIJDZONE).date(),
+            kanaal="eigenaar",
+            door=antwoorden.Door(door.naam, door.id),
+        )
 
 
 def verwerk_tekst(

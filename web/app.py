@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from engine.diensten import Omgeving
-from web import aanmelden, antwoord, beoordelen, jaarverslag, links, overzicht, registers
+from web import aanmelden, antwoord, beoordelen, bevestigen, jaarverslag, links, overzicht, registers
 from web.beveiliging import Ondertekenaar, OngeldigFormulier, Pogingenteller, geheim
 from web.weergave import STATISCH, Staat, fout, toon
 
@@ -58,7 +58,7 @@ def maak_app(
     if klok is not None:
         app.state.integriteit.klok = klok
     app.mount("/statisch", StaticFiles(directory=STATISCH), name="statisch")
-    for module in (antwoord, links, aanmelden, beoordelen, registers, jaarverslag, overzicht):
+    for module in (antwoord, links, aanmelden, beoordelen, bevestigen, registers, jaarverslag, overzicht):
         app.include_router(module.router)
     app.add_api_route("/", startpagina, methods=["GET"], response_class=HTMLResponse)
     _foutafhandeling(app)
