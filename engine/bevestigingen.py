@@ -20,6 +20,14 @@ from engine.uitgaand import COORDINATOR
 from models.statussen import RondeStatus
 from models.tabellen import Persoon, Ronde, Verzoek
 
+PAD = "/bevestigen"
+"""The web page of the confirmations; `PAD/<ronde id>` is one stap's form."""
+
+
+def link(basis_url: str, ronde_id: int) -> str:
+    """The web form that confirms this ronde's stap (the Prefect run's form links to it)."""
+    return f"{basis_url.rstrip('/')}{PAD}/{ronde_id}"
+
 
 @dataclass(frozen=True)
 class Wachtend:

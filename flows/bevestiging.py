@@ -27,7 +27,7 @@ from prefect.runtime import flow_run
 from prefect.states import Cancelled, Completed
 from pydantic import Field
 
-from engine import diensten
+from engine import bevestigingen, diensten
 from engine.antwoorden import AlBevestigd
 from flows import gedeeld
 
@@ -51,7 +51,8 @@ def bevestiging_flow(ronde_id: int, proces: str, stap: str = ""):
     """Wait for the eigenaar's confirmation of this ronde; record it through the core."""
     if not _lopend(ronde_id):
         return Completed(name="OVERGESLAGEN", message="Deze stap is al afgerond.")
-    invoer = suspend_flow_run(wait_for_input=Bevestiging, timeout=None, key=f"bevestiging-{ronde_id}")
+    formulier = Bevestiging.with_initial_data(description=_uitleg(ronde_id))
+    invoer = suspend_flow_run(wait_for_input=formulier, timeout=None, key=f"bevestiging-{ronde_id}")
     moment = gedeeld.nu_of(None)
     try:
         verslag = diensten.bevestig(
@@ -70,6 +71,17 @@ def bevestiging_flow(ronde_id: int, proces: str, stap: str = ""):
     gedeeld.verstuur(moment)
     zorg_voor_bevestigingen()  # the confirmation may have started a next stap that waits too
     return f"bevestigd op {invoer.datum}"
+
+
+def _uitleg(ronde_id: int) -> str:
+    """Above the form: a confirmation here is recorded as the role, via Prefect (its login says nothing about
+    who); the web page records it in the eigenaar's own name."""
+    link = bevestigingen.link(gedeeld.omgeving().inst.basis_url, ronde_id)
+    return (
+        "Een bevestiging hier wordt vastgelegd als de rol van de eigenaar, via Prefect: de Prefect-login zegt niet "
+        f"wie u bent. Wilt u met uw eigen naam bevestigen? Doe het dan op de webpagina: [{link}]({link}). "
+        "Wat het eerst komt, telt; dit formulier vervalt dan."
+    )
 
 
 def zorg_voor_bevestigingen() -> None:

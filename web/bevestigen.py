@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from engine import diensten
+from engine import bevestigingen, diensten
 from engine.antwoorden import AlBevestigd, OnbekendVerzoek
 from engine.registers import GeenBevoegdheid
 from web import invoer
@@ -20,8 +20,7 @@ from web.weergave import formulier, fout, nu, omgeving, toon
 
 router = APIRouter()
 Aangemeld = Annotated[Aanmelding | None, Depends(huidige_persoon)]
-PAD = "/bevestigen"
-"""The page the Prefect confirmation run links to (with the ronde's id)."""
+PAD = bevestigingen.PAD
 
 
 @router.get(PAD, response_class=HTMLResponse)

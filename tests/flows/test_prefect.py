@@ -22,9 +22,10 @@ from cli.start import prefect_server
 from engine.catalogus import STANDAARD_MAP, laad_catalogus
 from engine.database import maak_engine, sessie
 from engine.personen import PersoonInvoer, importeer
+from engine.status import rondes_status
 from flows.plan import plannen
 from models.instellingen import Instellingen, instellingen
-from models.tabellen import Bericht, Ronde, Verzoek
+from models.tabellen import Bericht, Gebeurtenis, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 from testservers.smtp import Postbode, vrije_poort
 from testservers.smtp import smtp_server as start_smtp
@@ -349,6 +350,11 @@ def test_a_confirmation_through_the_api_completes_the_stap_and_starts_the_next(s
             return rondes if rondes.get("uitvoering") == "lopend" else None
 
         assert wacht(stap_twee) == {"besluit": "voltooid", "uitvoering": "lopend"}
+        with sessie(maak_engine(database)) as s:  # in the role's name: the Prefect login says nothing about who
+            [besluit] = [r for r in rondes_status(s) if r["stap"] == "besluit"]
+            antwoord = s.exec(select(Gebeurtenis).where(Gebeurtenis.soort == "antwoord")).one()
+        assert besluit["bevestigd"] == [{"persoon": "integriteitscoordinator, via Prefect", "datum": "2027-03-10"}]
+        assert antwoord.persoon_id is None and "integriteitscoordinator, via Prefect" in antwoord.details
         # without an SMTP server, what would have been sent is kept for a newcomer to read
         assert wacht(lambda: list((tmp_path / "data" / "mail").glob("*.eml")))
     finally:
