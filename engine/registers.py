@@ -164,6 +164,9 @@ class Voorstel:
     naam: str
     register_titel: str
     proces_titel: str | None
+    eerder: Versie | None = None
+    """The version of this entry the eigenaar sent back before this one was submitted, with its remark: what
+    changed since is `nieuw` beside it."""
 
 
 @dataclass(frozen=True)
@@ -646,6 +649,13 @@ def voorstellen(session: Session, *, catalogus: Catalogus, rollen: set[str]) -> 
             select(Registerregel).where(Registerregel.regel.in_(regels), Registerregel.status == Regelstatus.AANVAARD)
         )
     }
+    terug: dict[str, Registerregel] = {}
+    for r in session.exec(
+        select(Registerregel)
+        .where(Registerregel.regel.in_(regels), Registerregel.status == Regelstatus.TERUGGESTUURD)
+        .order_by(Registerregel.versie)
+    ):
+        terug[r.regel] = r  # the latest one sent back
     titels = {p.id: p.titel for p in catalogus.processen}
     return [
         Voorstel(
@@ -654,9 +664,15 @@ def voorstellen(session: Session, *, catalogus: Catalogus, rollen: set[str]) -> 
             naam=persoon.naam,
             register_titel=TITELS.get(r.register_naam, r.register_naam),
             proces_titel=titels.get(r.proces) if r.proces else None,
+            eerder=versie(t) if (t := terug.get(r.regel)) and _na(t, geldend.get(r.regel)) else None,
         )
         for r, persoon in rijen
     ]
+
+
+def _na(teruggestuurd: Registerregel, geldend: Registerregel | None) -> bool:
+    """Whether a version sent back came after the accepted one: a remark on what is settled is no longer news."""
+    return geldend is None or teruggestuurd.versie > geldend.versie
 
 
 def _te_beoordelen(session: Session, catalogus: Catalogus, versie_id: int, door_persoon_id: int) -> Registerregel:

@@ -173,7 +173,13 @@ class _Aanschrijving:
         )
 
     def context(self, persoon: Persoon, token: str) -> dict[str, Any]:
-        return self.basis | {"persoon": persoon, "link": f"{self.formulieren}/{token}", "website": self.website}
+        link = f"{self.formulieren}/{token}"
+        return self.basis | {
+            "persoon": persoon,
+            "link": link,
+            "geen_wijzigingen_link": f"{link}/geen-wijzigingen",
+            "website": self.website,
+        }
 
     def over(self, naam: str) -> str | None:
         """Whom the subject names: the person, when a third party confirms for them."""
@@ -514,6 +520,7 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None
     aan_persoon = {
         "persoon": persoon,
         "link": "https://integriteit.voorbeeld.example/antwoord/0123456789abcdef",
+        "geen_wijzigingen_link": "https://integriteit.voorbeeld.example/antwoord/0123456789abcdef/geen-wijzigingen",
         "website": "https://integriteit.voorbeeld.example",
     }
     if stap.bevestiging_door:

@@ -34,7 +34,39 @@ def openbaar(uitleg: str, **extra: object) -> dict[str, object]:
 GRENS_GESCHENK = Decimal(50)
 """A gift worth more than this is reported and handed in (Integriteitsplan actie 10; gedragscode art. 4.1)."""
 
-_DATUM_NL = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
+_DATUM_NL = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_DATUM_WOORDEN = re.compile(r"^(\d{1,2})\.?\s+([a-z]+)\.?\s+(\d{4})$")
+_MAANDEN = ("jan", "feb", "maa", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+"""The first three letters of each Dutch month: "1 maart 2027", "1 mrt 2027" and "1 mrt. 2027" alike."""
+_AFKORTINGEN = {"mrt": 3, "mar": 3, "oct": 10}
+_DUIZENDTALLEN = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def datum_nl(waarde: str) -> str:
+    """A date as Dutch people write it ("1 maart 2027", "1-3-2027", "01-03-2027") as ISO; anything else as it
+    came (ISO passes through; pydantic reports the rest)."""
+    tekst = " ".join(waarde.strip().lower().split())
+    if m := _DATUM_NL.match(tekst):
+        return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
+    if (m := _DATUM_WOORDEN.match(tekst)) and (maand := _maand(m[2])):
+        return f"{m[3]}-{maand:02d}-{int(m[1]):02d}"
+    return waarde
+
+
+def _maand(woord: str) -> int | None:
+    if woord[:3] in _AFKORTINGEN:
+        return _AFKORTINGEN[woord[:3]]
+    return _MAANDEN.index(woord[:3]) + 1 if woord[:3] in _MAANDEN else None
+
+
+def bedrag_nl(waarde: str) -> str:
+    """An amount as Dutch people write it ("€ 75,-", "75,50", "€75", "1.250,00", "1.250") as a plain decimal
+    ("75", "75.50", "1250.00"); anything else as it came, for pydantic to report."""
+    bedrag = re.sub(r"(?i)€|eur(o)?|\s", "", waarde)
+    bedrag = re.sub(r",[-=]$", "", bedrag)  # "75,-" and "75,=": whole euros
+    if "," in bedrag:
+        return bedrag.replace(".", "").replace(",", ".")
+    return bedrag.replace(".", "") if _DUIZENDTALLEN.match(bedrag) else bedrag
 
 
 class Registerregel(BaseModel):
@@ -57,11 +89,10 @@ class Registerregel(BaseModel):
             return False if "bool" in soort else (waarde if veld.is_required() else None)
         if "bool" in soort:
             return {"ja": True, "nee": False}.get(waarde.strip().lower(), waarde)
-        if "date" in soort and (m := _DATUM_NL.match(waarde)):
-            return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
+        if "date" in soort:
+            return datum_nl(waarde)
         if "Decimal" in soort:
-            bedrag = waarde.replace("€", "").replace("EUR", "").replace(" ", "")
-            return bedrag.replace(".", "").replace(",", ".") if "," in bedrag else bedrag
+            return bedrag_nl(waarde)
         return waarde
 
 
@@ -208,8 +239,8 @@ class Geschenk(Registerregel):
         max_length=300,
         validate_default=True,
         title="Ingeleverd bij",
-        description="Verplicht bij een waarde boven € 50: bij wie u het geschenk heeft ingeleverd.",
-        json_schema_extra=openbaar("Bij wie het geschenk is ingeleverd."),
+        description="Bij wie u het geschenk heeft ingeleverd.",
+        json_schema_extra=openbaar("Bij wie het geschenk is ingeleverd.", verplicht_als="bij een waarde boven € 50"),
     )
     bestemming: str | None = Field(
         None,
@@ -253,10 +284,23 @@ TITELS: dict[str, str] = {
 }
 """How a register is called in pages and messages."""
 
+ENKELVOUD: dict[str, str] = {
+    "nevenfuncties": "de nevenfunctie",
+    "financiele-belangen": "het financiële belang",
+    "geschenken": "het geschenk",
+}
+"""One entry of a register, as a sentence names it ("Aanvaard: de nevenfunctie ...")."""
+
 
 def alleen_eigenaar(model: type[BaseModel]) -> set[str]:
     """The fields of `model` only the eigenaar fills."""
     return {naam for naam in model.model_fields if _extra(model, naam).get("alleen_eigenaar")}
+
+
+def verplicht_als(model: type[BaseModel], naam: str) -> str | None:
+    """When an optional field of `model` must be filled after all (e.g. "bij een waarde boven € 50"), if ever."""
+    voorwaarde = _extra(model, naam).get("verplicht_als")
+    return str(voorwaarde) if voorwaarde else None
 
 
 def openbare_omschrijving(model: type[BaseModel], naam: str) -> str:
@@ -275,10 +319,10 @@ _BERICHTEN = {
     "string_type": "Vul hier tekst in.",
     "bool_parsing": "Kies ja of nee.",
     "bool_type": "Kies ja of nee.",
-    "date_parsing": "Geen geldige datum; schrijf bijvoorbeeld 1-3-2027 of 2027-03-01.",
-    "date_from_datetime_parsing": "Geen geldige datum; schrijf bijvoorbeeld 1-3-2027 of 2027-03-01.",
+    "date_parsing": "Geen geldige datum; schrijf bijvoorbeeld 1 maart 2027 of 1-3-2027.",
+    "date_from_datetime_parsing": "Geen geldige datum; schrijf bijvoorbeeld 1 maart 2027 of 1-3-2027.",
     "date_from_datetime_inexact": "Vul alleen een datum in, zonder tijd.",
-    "date_type": "Geen geldige datum; schrijf bijvoorbeeld 1-3-2027 of 2027-03-01.",
+    "date_type": "Geen geldige datum; schrijf bijvoorbeeld 1 maart 2027 of 1-3-2027.",
     "decimal_parsing": "Geen geldig bedrag; schrijf bijvoorbeeld 75 of 75,50.",
     "decimal_type": "Geen geldig bedrag; schrijf bijvoorbeeld 75 of 75,50.",
     "decimal_max_places": "Hoogstens twee cijfers achter de komma.",

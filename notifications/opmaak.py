@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -81,8 +82,22 @@ def _heeft_html(env: SandboxedEnvironment, naam: str) -> bool:
     return True
 
 
+_WEBADRES = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
+
+
 def html_uit_tekst(tekst: str) -> str:
-    """The text, escaped, in paragraphs."""
+    """The text, escaped, in paragraphs; every web address a link (a mail's one-click answer is one click)."""
     alineas = [a.strip() for a in tekst.strip().split("\n\n") if a.strip()]
-    inhoud = "\n".join(f"<p>{Markup('<br>').join(escape(a).splitlines())}</p>" for a in alineas)
+    inhoud = "\n".join(
+        f"<p>{Markup('<br>').join(_met_links(a) for a in alinea.splitlines())}</p>" for alinea in alineas
+    )
     return f'<!doctype html>\n<html lang="nl"><body style="font-family: sans-serif">\n{inhoud}\n</body></html>\n'
+
+
+def _met_links(regel: str) -> Markup:
+    """One line, escaped, its web addresses as `<a href>`."""
+    delen, begin = [], 0
+    for adres in _WEBADRES.finditer(regel):
+        delen += [escape(regel[begin : adres.start()]), Markup('<a href="{0}">{0}</a>').format(adres[0])]
+        begin = adres.end()
+    return Markup("").join([*delen, escape(regel[begin:])])

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from engine import diensten
 from engine.antwoorden import Invoer, OnbekendVerzoek
-from engine.registers import OngeldigeInvoer, Persoonlijkepagina, VerzoekGesloten
+from engine.registers import OngeldigeInvoer, Persoonlijkepagina, Versie, VerzoekGesloten
 from web import gebeurtenissen, invoer, registerformulier
 from web.weergave import formulier, fout, klant, nu, omgeving, staat, te_veel, toon
 
@@ -67,21 +67,45 @@ async def pagina(request: Request, token: str) -> Response:
     return _toon(request, p, waarden=_huidige_waarden(p), nieuw=1 if p.register else 0)
 
 
+def _formregels(p: Persoonlijkepagina) -> list[Versie]:
+    """The entries the form shows, in a stable order: the accepted ones, then new ones the eigenaar sent back
+    (to correct and send again, not to retype)."""
+    bestaand = {v.regel for v in p.regels}
+    return [*p.regels, *(v for v in p.teruggestuurd if v.velden and v.regel not in bestaand)]
+
+
 def _huidige_waarden(p: Persoonlijkepagina) -> dict[str, str]:
-    """The form's values from the register: each entry as it stands, or as proposed when a proposal waits."""
-    hangend = {v.regel: v for v in p.voorstellen if v.velden}
+    """The form's values: each entry as proposed when a proposal waits, as sent back when the eigenaar returned
+    it, else as it stands."""
+    laatste = {v.regel: v for v in [*p.teruggestuurd, *p.voorstellen] if v.velden}
     waarden: dict[str, str] = {}
-    for i, regel in enumerate(p.regels):
-        bron = hangend.get(regel.regel, regel)
+    for i, regel in enumerate(_formregels(p)):
         waarden[registerformulier.veld_id(i, "regel")] = regel.regel
-        for naam, waarde in (bron.velden or {}).items():
+        for naam, waarde in (laatste.get(regel.regel, regel).velden or {}).items():
             waarden[registerformulier.veld_id(i, naam)] = registerformulier.als_tekst(waarde)
     return waarden
 
 
+def _wachtend(p: Persoonlijkepagina) -> list[tuple[str, Versie]]:
+    """Every proposal waiting for the eigenaar, with what kind of change it is."""
+    geldend = {v.regel: v for v in p.regels}
+    soorten = []
+    for v in p.voorstellen:
+        oud = geldend.get(v.regel)
+        if v.velden is None:
+            soort = "Uw tekst"
+        elif oud is None:
+            soort = "Nieuw"
+        elif v.tot and v.tot != oud.tot:
+            soort = f"Beëindigd per {registerformulier.als_tekst(v.tot)}"
+        else:
+            soort = "Gewijzigd"
+        soorten.append((soort, v))
+    return soorten
+
+
 def _toon(request, p, *, waarden=None, nieuw=0, fouten=None, status=200) -> HTMLResponse:
     """The personal page; for a register its entries and `nieuw` empty ones to add."""
-    bestaand = {v.regel for v in p.regels}
     return toon(
         request,
         "antwoord.html",
@@ -91,9 +115,10 @@ def _toon(request, p, *, waarden=None, nieuw=0, fouten=None, status=200) -> HTML
         fouten=fouten or {},
         waarden=waarden or {},
         velden=registerformulier.velden(p.register) if p.register else [],
-        regels=list(p.regels),
+        regels=_formregels(p),
+        terug={v.regel: v for v in p.teruggestuurd if v.velden},
         nieuw=nieuw,
-        wachtend=[v for v in p.voorstellen if v.regel not in bestaand],
+        wachtend=_wachtend(p),
         datum=invoer.datumvelden("datum", None, waarden if fouten else None),
         melding=request.query_params.get("ontvangen"),
     )
@@ -148,15 +173,28 @@ async def _register(request: Request, p: Persoonlijkepagina, gegevens: dict[str,
         except VerzoekGesloten:
             return gesloten(request, p)
         except OngeldigeInvoer as ongeldig:
-            fouten = {
-                registerformulier.veld_id(plek[i], veld) if veld and veld != "regel" else f"regels-{plek[i]}": bericht
-                for (i, veld), bericht in sorted(ongeldig.fouten.items())
-            }
+            fouten = _per_veld(p, plek, ongeldig)
         else:
             gebeurtenissen.meld(verslag.gebeurtenissen)
             uitkomst = "al" if verslag.uitkomst.al_beantwoord else "ja"
             return RedirectResponse(f"/antwoord/{p.token}?ontvangen={uitkomst}", status_code=303)
     return _toon(request, p, waarden=gegevens, nieuw=_nieuw(gegevens), fouten=fouten, status=400)
+
+
+def _per_veld(p: Persoonlijkepagina, plek: list[int], ongeldig: OngeldigeInvoer) -> invoer.Fouten:
+    """Each problem under the id of its field, the message naming the entry and the field."""
+    titels = {v.naam: v.titel for v in registerformulier.velden(p.register)}
+    fouten: invoer.Fouten = {}
+    for (i, veld), bericht in sorted(ongeldig.fouten.items()):
+        if veld in titels:
+            fouten[registerformulier.veld_id(plek[i], veld)] = f"{titels[veld]} ({_regelnaam(p, plek[i])}): {bericht}"
+        else:
+            fouten[f"regels-{plek[i]}"] = f"{_regelnaam(p, plek[i])}: {bericht}"
+    return fouten
+
+
+def _regelnaam(p: Persoonlijkepagina, index: int) -> str:
+    return f"{(p.register_titel or '').lower()} {index + 1}"
 
 
 def _nieuw(gegevens: dict[str, Any]) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from models.registers import REGISTERS, alleen_eigenaar
+from models.registers import REGISTERS, alleen_eigenaar, verplicht_als
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,17 @@ class Veld:
     uitleg: str
     soort: str  # tekst, lang, ja-nee, datum, bedrag
     verplicht: bool
+    voorwaarde: str | None = None
+    """When an optional field must be filled after all, said beside its label."""
+    maximum: int | None = None
+    """The most characters a text takes (the input's `maxlength`, and said in the hint)."""
+
+    @property
+    def hint(self) -> str:
+        """The description, with how to write a date or amount and the limit, before anyone types."""
+        extra = {"datum": "Bijvoorbeeld 1 maart 2027.", "bedrag": "Bijvoorbeeld 75 of 75,50."}.get(self.soort, "")
+        limiet = f"Hoogstens {self.maximum} tekens." if self.maximum else ""
+        return " ".join(d for d in (self.uitleg, extra, limiet) if d)
 
 
 def velden(register: str, *, eigenaar: bool = False) -> list[Veld]:
@@ -25,10 +36,16 @@ def velden(register: str, *, eigenaar: bool = False) -> list[Veld]:
     model = REGISTERS[register]
     verborgen = set() if eigenaar else alleen_eigenaar(model)
     return [
-        Veld(naam, v.title or naam, v.description or "", _soort(v), v.is_required())
+        Veld(
+            naam, v.title or naam, v.description or "", _soort(v), v.is_required(), verplicht_als(model, naam), _max(v)
+        )
         for naam, v in model.model_fields.items()
         if naam not in verborgen
     ]
+
+
+def _max(veld) -> int | None:
+    return next((m.max_length for m in veld.metadata if getattr(m, "max_length", None)), None)
 
 
 def _soort(veld) -> str:
@@ -39,8 +56,7 @@ def _soort(veld) -> str:
         return "datum"
     if "Decimal" in soort:
         return "bedrag"
-    lengte = next((m.max_length for m in veld.metadata if getattr(m, "max_length", None)), 0)
-    return "lang" if lengte > 500 else "tekst"
+    return "lang" if (_max(veld) or 0) > 500 else "tekst"
 
 
 def veld_id(index: int, veld: str) -> str:
@@ -52,10 +68,11 @@ def lees_regels(gegevens: dict[str, Any], register: str) -> list[dict[str, str]]
     `regel` key of an existing entry."""
     indexen = sorted({int(k.split("-")[1]) for k in gegevens if k.startswith("regels-") and k.split("-")[1].isdigit()})
     namen = [v.naam for v in velden(register)] + ["regel"]
-    return [{naam: _een(gegevens.get(veld_id(i, naam), "")) for naam in namen} for i in indexen]
+    return [{naam: een(gegevens.get(veld_id(i, naam), "")) for naam in namen} for i in indexen]
 
 
-def _een(waarde: Any) -> str:
+def een(waarde: Any) -> str:
+    """One posted value as text (the last of several)."""
     if isinstance(waarde, list):
         waarde = waarde[-1] if waarde else ""
     return str(waarde)

@@ -89,8 +89,8 @@ OOK = {
 
 SJABLOONFOUTEN = {
     "onbekende-variabele": "9: sjablonen.verzoek: sjabloon fout/onbekende-variabele.txt.j2, regel 3: onbekende "
-    "variabele 'jaar' (beschikbaar: afzender, betreft, deadline, link, persoon, proces, stap, start, startjaar, "
-    "website)",
+    "variabele 'jaar' (beschikbaar: afzender, betreft, deadline, geen_wijzigingen_link, link, persoon, proces, stap, "
+    "start, startjaar, website)",
     "onbekend-veld": "9: sjablonen.verzoek: sjabloon fout/onbekend-veld.txt.j2, regel 3: onbekend veld "
     "'proces.jaar' (beschikbaar: proces.bron, proces.id, proces.titel)",
     "sandbox": "9: sjablonen.verzoek: sjabloon fout/sandbox.txt.j2, regel 2: niet toegestaan in een sjabloon: "
@@ -102,7 +102,8 @@ SJABLOONFOUTEN = {
     "een herhaling van 1000000000 keer is te groot (hoogstens 100000 tekens)",
     # found on the reminder or escalation day before; the unknown name sits in a branch the sample skips
     "herinnering": "10: sjablonen.herinnering: sjabloon fout/herinnering.txt.j2, regel 3: onbekende variabele "
-    "'jaartal' (beschikbaar: afzender, betreft, deadline, link, persoon, proces, stap, start, startjaar, website)",
+    "'jaartal' (beschikbaar: afzender, betreft, deadline, geen_wijzigingen_link, link, persoon, proces, stap, start, "
+    "startjaar, website)",
     "escalatie": "10: sjablonen.escalatie: sjabloon fout/escalatie.txt.j2, regel 3: onbekend veld 'p.email'",
     "latin1": "9: sjablonen.verzoek: sjabloon fout/latin1.txt.j2 kan niet worden gelezen: "
     "ongeldig-sjablonen/sjablonen/fout/latin1.txt.j2 is geen UTF-8-tekst (byte 45, 0xf3); "
@@ -183,7 +184,7 @@ def test_a_template_shared_by_many_processen_is_told_once(tmp_path):
         laad_catalogus(tmp_path)
     assert [p.bericht for p in fout.value.problemen] == [
         "sjabloon standaard/herinnering.txt.j2, regel 1: onbekende variabele 'jaar' (beschikbaar: afzender, "
-        "betreft, deadline, link, persoon, proces, stap, start, startjaar, website)"
+        "betreft, deadline, geen_wijzigingen_link, link, persoon, proces, stap, start, startjaar, website)"
     ]
 
 

@@ -54,5 +54,12 @@ def met_rol(omg: Omgeving, rol: str, *, alleen: bool = False) -> Persoon:
         return next(p for p in personen if (p.rolset == {rol} if alleen else rol in p.rolset))
 
 
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html)[1]
+def csrf(html: str, actie: str | None = None) -> str:
+    """The CSRF token of the form that posts to `actie`; without it, of the page's last form (its main one: a
+    personal page offers "Er is niets veranderd" in a form above it)."""
+    formulieren = re.findall(
+        r'<form[^>]*action="([^"]+)"[^>]*>\s*<input type="hidden" name="csrf" value="([^"]+)"', html
+    )
+    if actie is not None:
+        return dict(formulieren)[actie]
+    return formulieren[-1][1] if formulieren else re.search(r'name="csrf" value="([^"]+)"', html)[1]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlmodel import select
 from starlette.applications import Starlette
@@ -193,6 +194,11 @@ class Wereld:
                     return gevonden[-1]
         raise AssertionError(f"no mail to {email} with a link {self.url}{pad}...")
 
+    def html(self, email: str) -> str:
+        """The HTML part of the last mail to `email`."""
+        bericht = next(b for b in reversed(self.postbode.berichten) if email in b["To"])
+        return bericht.get_body(preferencelist=("html",)).get_content()
+
     def persoon(self, email: str) -> Persoon:
         return persoon(self.omg, email)
 
@@ -273,22 +279,34 @@ def bewaar_schermafdruk(driver, naam: str) -> None:
         schermafdruk(driver, Path(SCHERMAFDRUKKEN) / naam)
 
 
-def test_a_statenlid_with_nothing_changed_answers_with_one_click(browser, wereld):
-    browser.get(wereld.link(ANNA, "/antwoord/"))
-    assert "Anna de Wit" in tekst(browser)
-    # last round's entry, as the register has it (pre-filled in the form, or shown)
-    assert "Stichting Het Utrechts Landschap" in browser.page_source
-    controleer_toegankelijkheid(browser, "persoonlijke pagina")
-    bewaar_schermafdruk(browser, "persoonlijke-pagina.png")
-
-    browser.find_element(By.ID, "naar-geen-wijzigingen").click()
+def test_a_statenlid_with_nothing_changed_answers_with_one_click_from_the_mail(browser, wereld, tmp_path):
+    # the mail as her mail program shows it: its HTML part, whose link she follows with the keyboard
+    mail = tmp_path / "verzoek.html"
+    mail.write_text(wereld.html(ANNA), encoding="utf-8")
+    browser.get(mail.as_uri())
+    link = browser.find_element(By.CSS_SELECTOR, "a[href$='/geen-wijzigingen']")
+    assert link.get_attribute("href").startswith(wereld.link(ANNA, "/antwoord/"))
+    link.send_keys(Keys.ENTER)
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "bevestig-geen-wijzigingen"))
+    assert "Voorzitter" in tekst(browser)  # what the register says, to check
     controleer_toegankelijkheid(browser, "geen wijzigingen")
-    assert wereld.status()["beantwoord"] == 0  # opening the page records nothing
-    browser.find_element(By.ID, "bevestig-geen-wijzigingen").click()
+    assert wereld.status()["beantwoord"] == 0  # opening the link records nothing
+    vul_in_met_toetsenbord(browser, {}, knop="bevestig-geen-wijzigingen")
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "vastgelegd"))
     controleer_toegankelijkheid(browser, "vastgelegd")
     assert (wereld.status()["beantwoord"], wereld.status()["open"]) == (1, len(STATENLEDEN) - 1)
+
+
+def test_nothing_changed_is_the_first_choice_on_the_personal_page(browser, wereld):
+    browser.get(wereld.link(BERT, "/antwoord/"))
+    assert "Bert Koster" in tekst(browser)
+    assert "Woningcorporatie Heuvelrug" in browser.page_source
+    controleer_toegankelijkheid(browser, "persoonlijke pagina")
+    bewaar_schermafdruk(browser, "persoonlijke-pagina.png")
+    pad = vul_in_met_toetsenbord(browser, {}, knop="niets-veranderd")
+    assert len(pad) <= 3, pad  # after "Direct naar de inhoud" and the header's link
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "vastgelegd"))
+    assert wereld.status()["beantwoord"] == 1
 
 
 NIEUWE_FUNCTIE = {"omschrijving": "Penningmeester", "organisatie": "Historische Vereniging Amerongen"}
@@ -336,6 +354,91 @@ def test_a_statenlid_edits_one_nevenfunctie_and_adds_one_with_the_keyboard_only(
     assert {v.nieuw.status for v in voorstellen} == {Regelstatus.VOORGESTELD}
 
 
+def meld_de_griffier_aan(browser, wereld) -> None:
+    """The griffier asks for a login link; the mail brings it; the link shows a button; then /beoordelen."""
+    browser.get(wereld.url + "/beoordelen")
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "aanmeldformulier"))
+    controleer_toegankelijkheid(browser, "aanmelden")
+    vul_in_met_toetsenbord(browser, {"email": GRIFFIER["email"]}, knop="stuur-aanmeldlink")
+    WebDriverWait(browser, 10).until(lambda d: "Controleer uw e-mail" in d.title)
+    controleer_toegankelijkheid(browser, "aanmeldlink verstuurd")
+    browser.get(wereld.link(GRIFFIER["email"], "/aanmelden/"))
+    controleer_toegankelijkheid(browser, "aanmeldlink")
+    vul_in_met_toetsenbord(browser, {}, knop="meld-aan")
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.startswith(wereld.url + "/beoordelen"))
+
+
+def test_enter_in_a_field_sends_the_form(browser, wereld):
+    browser.get(wereld.link(BERT, "/antwoord/"))
+    # Bert types a new organisation name, moves on to the next field and presses Enter there
+    vul_in_met_toetsenbord(
+        browser, {"regels-0-organisatie": "Woningcorporatie Utrechtse Heuvelrug"}, knop="regels-0-functie"
+    )
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "ontvangen"))
+    (voorstel,) = diensten.voorstellen(wereld.omg, rollen={"statengriffie"})
+    assert voorstel.nieuw.velden["organisatie"] == "Woningcorporatie Utrechtse Heuvelrug"
+    assert "Gewijzigd: Lid raad van toezicht" in tekst(browser)  # an edit, too, is listed as waiting
+
+
+def test_an_error_keeps_what_was_typed_and_a_dutch_date_is_taken(browser, wereld):
+    browser.get(wereld.link(BERT, "/antwoord/"))
+    vul_in_met_toetsenbord(
+        browser,
+        {"regels-1-organisatie": "Historische Vereniging Amerongen", "regels-1-sinds": "1 maart 2027"},
+        knop=VERSTUUR,
+    )
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "foutsamenvatting"))
+    controleer_toegankelijkheid(browser, "fout op de persoonlijke pagina")
+    samenvatting = browser.find_element(By.ID, "foutsamenvatting")
+    assert "Omschrijving (nevenfuncties 2): Vul dit veld in." in samenvatting.text
+    assert browser.find_element(By.ID, "regels-1-omschrijving-fout").text.endswith("Vul dit veld in.")
+    assert (
+        browser.find_element(By.ID, "regels-1-organisatie").get_attribute("value") == "Historische Vereniging Amerongen"
+    )
+    assert browser.find_element(By.ID, "regels-1-sinds").get_attribute("value") == "1 maart 2027"
+    vul_in_met_toetsenbord(browser, {"regels-1-omschrijving": "Penningmeester"}, knop=VERSTUUR)
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "ontvangen"))
+    (nieuw,) = [v for v in diensten.voorstellen(wereld.omg, rollen={"statengriffie"}) if v.oud is None]
+    assert nieuw.nieuw.velden["sinds"].isoformat() == "2027-03-01"
+
+
+def test_a_returned_entry_comes_back_prefilled_with_its_remark_and_its_resubmission_shows_it(browser, wereld):
+    token = wereld.link(BERT, "/antwoord/").rpartition("/antwoord/")[2]
+    diensten.dien_in(
+        wereld.omg, token=token, wijzigingen=[{"omschrijving": "Lid raad van advies"}], nu=nu(), kanaal="web"
+    )
+    meld_de_griffier_aan(browser, wereld)
+    (voorstel,) = diensten.voorstellen(wereld.omg, rollen={"statengriffie"})
+    opmerking = "Bij welke organisatie is dit?"
+    vul_in_met_toetsenbord(browser, {f"opmerking-{voorstel.nieuw.id}": opmerking}, knop=f"terug-{voorstel.nieuw.id}")
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "beoordeeld"))
+    assert "Teruggestuurd: de nevenfunctie 'Lid raad van advies' van Bert Koster" in tekst(browser)
+
+    browser.get(wereld.link(BERT, "/antwoord/"))
+    melding = browser.find_element(By.ID, f"teruggestuurd-{voorstel.nieuw.id}")
+    assert opmerking in melding.text
+    (veld,) = [
+        v
+        for v in browser.find_elements(By.CSS_SELECTOR, "input[id$='-omschrijving']")
+        if v.get_attribute("value") == "Lid raad van advies"
+    ]
+    index = veld.get_attribute("id").split("-")[1]
+    assert melding.find_element(By.XPATH, "ancestor::fieldset").get_attribute("id") == f"regels-{index}"
+    controleer_toegankelijkheid(browser, "persoonlijke pagina met een teruggestuurde opgave")
+    vul_in_met_toetsenbord(browser, {f"regels-{index}-organisatie": "Stichting Utrechts Landschap"}, knop=VERSTUUR)
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "ontvangen"))
+
+    browser.get(wereld.url + "/beoordelen")
+    (opnieuw,) = diensten.voorstellen(wereld.omg, rollen={"statengriffie"})
+    assert opnieuw.eerder is not None and opnieuw.eerder.opmerking == opmerking
+    assert opmerking in browser.find_element(By.ID, f"voorstel-{opnieuw.nieuw.id}-eerder").text
+    assert browser.find_element(By.ID, f"voorstel-{opnieuw.nieuw.id}-organisatie-sinds-terug").text == (
+        "gewijzigd sinds het terugsturen"
+    )
+    controleer_toegankelijkheid(browser, "beoordelen na terugsturen")
+    bewaar_schermafdruk(browser, "beoordelen.png")
+
+
 def test_the_griffie_logs_in_by_mail_and_accepts_and_the_register_keeps_the_history(browser, wereld):
     # Bert's changes, submitted through the use case (the test above does it in the browser)
     bert = wereld.persoon(BERT)
@@ -347,25 +450,14 @@ def test_the_griffie_logs_in_by_mail_and_accepts_and_the_register_keeps_the_hist
     )
     assert len(ingediend.uitkomst.voorstellen) == 2
 
-    # the griffier asks for a login link; the mail brings it; the link shows a button
-    browser.get(wereld.url + "/beoordelen")
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "aanmeldformulier"))
-    controleer_toegankelijkheid(browser, "aanmelden")
-    vul_in_met_toetsenbord(browser, {"email": GRIFFIER["email"]}, knop="stuur-aanmeldlink")
-    WebDriverWait(browser, 10).until(lambda d: "Controleer uw e-mail" in d.title)
-    controleer_toegankelijkheid(browser, "aanmeldlink verstuurd")
-    browser.get(wereld.link(GRIFFIER["email"], "/aanmelden/"))
-    controleer_toegankelijkheid(browser, "aanmeldlink")
-    browser.find_element(By.ID, "meld-aan").click()
+    meld_de_griffier_aan(browser, wereld)
 
     # the review: both proposals of Bert, old and new side by side
-    WebDriverWait(browser, 10).until(lambda d: d.current_url.startswith(wereld.url + "/beoordelen"))
     voorstellen = diensten.voorstellen(wereld.omg, rollen={"statengriffie"})
     assert len(voorstellen) == 2
     assert "Woningcorporatie Utrechtse Heuvelrug" in browser.page_source
     assert "Historische Vereniging Amerongen" in browser.page_source
     controleer_toegankelijkheid(browser, "beoordelen")
-    bewaar_schermafdruk(browser, "beoordelen.png")
     for voorstel in voorstellen:
         browser.find_element(By.ID, f"aanvaard-{voorstel.nieuw.id}").click()
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "beoordeeld"))

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, func, select
 
+from engine import diensten
 from models.tabellen import Persoon, Registerregel
 from models.werkdagen import TIJDZONE
 from tests.web.hulp import SCRIPT, csrf, klant, met_rol, token
@@ -149,3 +150,122 @@ def test_the_standing_link_reports_a_gift_and_a_forged_one_is_refused(omg, post)
     assert gemeld.status_code == 200 and 'id="gemeld"' in gemeld.text and versies(omg) == 1
     assert c.get(link[:-3] + "abc").status_code == 404
     assert c.get("/link").status_code == 200
+
+
+def _bezoldigd_keuze(html: str, versie: int) -> str | None:
+    gekozen = re.search(rf'name="voorstel-{versie}-bezoldigd" value="(ja|nee)" checked', html)
+    return gekozen[1] if gekozen else None
+
+
+def test_the_form_reads_dutch_dates_and_amounts_names_each_wrong_field_and_keeps_what_was_typed(omg, post):
+    tok = token(omg, "nevenfuncties-gs", MAART)
+    c = klant(omg, MAART)
+    pad = f"/antwoord/{tok}"
+    pagina = c.get(pad).text
+    assert 'maxlength="500"' in pagina and "Hoogstens 500 tekens." in pagina  # the limit before typing
+    fout = c.post(
+        pad,
+        data={
+            "csrf": csrf(pagina),
+            "actie": "versturen",
+            "regels-0-omschrijving": "",
+            "regels-0-organisatie": "Stichting Vrienden van het Kromme Rijngebied",
+            "regels-0-sinds": "31 februari 2027",
+        },
+    )
+    assert fout.status_code == 400 and versies(omg) == 0
+    assert 'href="#regels-0-omschrijving">Omschrijving (nevenfuncties 1): Vul dit veld in.' in fout.text
+    assert 'href="#regels-0-sinds">Sinds (nevenfuncties 1): Geen geldige datum' in fout.text
+    assert 'value="Stichting Vrienden van het Kromme Rijngebied"' in fout.text
+    assert 'value="31 februari 2027"' in fout.text
+    goed = c.post(
+        pad,
+        data={
+            "csrf": csrf(pagina),
+            "regels-0-omschrijving": "Voorzitter",
+            "regels-0-sinds": "1 maart 2027",
+        },
+    )
+    assert goed.status_code == 303 and versies(omg) == 1
+    assert "Nieuw: Voorzitter" in c.get(goed.headers["location"]).text  # listed as waiting for review
+
+
+def test_a_refused_review_shows_the_page_again_with_the_message_beside_the_field_and_every_edit_kept(omg, post):
+    tok = token(omg, "nevenfuncties-gs", MAART)
+    c = klant(omg, MAART)
+    pad = f"/antwoord/{tok}"
+    c.post(pad, data={"csrf": csrf(c.get(pad).text), "regels-0-omschrijving": "Lid raad van advies"})
+    with Session(omg.engine) as s:
+        versie = s.exec(select(Registerregel.id)).one()
+    beoordelaar = klant(omg, MAART)
+    aanmelden(beoordelaar, post[0], met_rol(omg, "integriteitscoordinator"))
+    overzicht = beoordelaar.get("/beoordelen").text
+    assert _bezoldigd_keuze(overzicht, versie) == "nee"  # radio buttons, not a text box
+    bewerkt = {
+        f"voorstel-{versie}-omschrijving": "Lid raad van advies (onbezoldigd)",
+        f"voorstel-{versie}-sinds": "1-3-2027",
+    }
+
+    misschien = beoordelaar.post(
+        f"/beoordelen/{versie}",
+        data={"csrf": csrf(overzicht), "besluit": "aanvaard", f"voorstel-{versie}-bezoldigd": "misschien", **bewerkt},
+    )
+    assert misschien.status_code == 400
+    assert f'href="#voorstel-{versie}-bezoldigd">Bezoldigd: Kies ja of nee.' in misschien.text
+    assert f'id="voorstel-{versie}-bezoldigd-fout"' in misschien.text
+    assert 'value="Lid raad van advies (onbezoldigd)"' in misschien.text and 'value="1-3-2027"' in misschien.text
+
+    zonder_opmerking = beoordelaar.post(
+        f"/beoordelen/{versie}", data={"csrf": csrf(overzicht), "besluit": "terug", **bewerkt}
+    )
+    assert zonder_opmerking.status_code == 400
+    assert f'href="#opmerking-{versie}">Vul de opmerking bij terugsturen in' in zonder_opmerking.text
+    assert 'value="Lid raad van advies (onbezoldigd)"' in zonder_opmerking.text
+    assert versies(omg) == 1  # nothing decided
+
+    aanvaard = beoordelaar.post(
+        f"/beoordelen/{versie}",
+        data={"csrf": csrf(overzicht), "besluit": "aanvaard", f"voorstel-{versie}-bezoldigd": "nee", **bewerkt},
+    )
+    naam = diensten.pagina(omg, token=tok, nu=MAART).naam
+    bevestigd = beoordelaar.get(aanvaard.headers["location"]).text
+    assert f"Aanvaard: de nevenfunctie &#39;Lid raad van advies (onbezoldigd)&#39; van {naam}" in bevestigd
+    assert "Aanvaard" not in beoordelaar.get("/beoordelen?besluit=vervalst").text
+
+
+def test_a_returned_entry_comes_back_prefilled_with_its_remark_and_the_resubmission_shows_it(omg, post):
+    tok = token(omg, "nevenfuncties-gs", MAART)
+    c = klant(omg, MAART)
+    pad = f"/antwoord/{tok}"
+    c.post(pad, data={"csrf": csrf(c.get(pad).text), "regels-0-omschrijving": "Lid raad van advies"})
+    with Session(omg.engine) as s:
+        versie = s.exec(select(Registerregel.id)).one()
+    beoordelaar = klant(omg, MAART)
+    aanmelden(beoordelaar, post[0], met_rol(omg, "integriteitscoordinator"))
+    terug = beoordelaar.post(
+        f"/beoordelen/{versie}",
+        data={
+            "csrf": csrf(beoordelaar.get("/beoordelen").text),
+            "besluit": "terug",
+            f"opmerking-{versie}": "Bij welke organisatie?",
+        },
+    )
+    assert "Teruggestuurd: de nevenfunctie" in beoordelaar.get(terug.headers["location"]).text
+
+    pagina = c.get(pad).text
+    assert f'id="teruggestuurd-{versie}"' in pagina and "Bij welke organisatie?" in pagina
+    assert 'id="regels-0-omschrijving" name="regels-0-omschrijving" value="Lid raad van advies"' in pagina
+    c.post(
+        pad,
+        data={
+            "csrf": csrf(pagina),
+            "regels-0-regel": re.search(r'name="regels-0-regel" value="([^"]+)"', pagina)[1],
+            "regels-0-omschrijving": "Lid raad van advies",
+            "regels-0-organisatie": "Stichting Utrechts Landschap",
+        },
+    )
+    opnieuw = beoordelaar.get("/beoordelen").text
+    (nieuw,) = re.findall(r'id="voorstel-(\d+)"', opnieuw)
+    assert f'id="voorstel-{nieuw}-eerder"' in opnieuw and "Bij welke organisatie?" in opnieuw
+    assert f'id="voorstel-{nieuw}-organisatie-sinds-terug"' in opnieuw  # what changed since, in words
+    assert f'id="voorstel-{nieuw}-omschrijving-sinds-terug"' not in opnieuw
