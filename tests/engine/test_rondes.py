@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import select
 
-from engine.antwoorden import OnbekendVerzoek, bevestig, registreer_antwoord
+from engine.antwoorden import Invoer, OnbekendVerzoek, bevestig, leg_vast
 from engine.bewaking import bewaking
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import Gemist, start_ronde
@@ -51,7 +51,8 @@ def start(session, catalogus, proces: str, moment: str):
 
 def antwoord(session, catalogus, token: str, moment: str, **inhoud):
     inhoud = inhoud or {"geen_wijzigingen": True}
-    return registreer_antwoord(session=session, catalogus=catalogus, token=token, nu=om(moment), kanaal="cli", **inhoud)
+    invoer = Invoer(token, kanaal="cli", **inhoud)
+    return leg_vast(session, catalogus=catalogus, antwoorden=[invoer], nu=om(moment))[0]
 
 
 def status_van(session, proces, stap=None):
@@ -208,9 +209,9 @@ def test_the_audit_trail_accounts_for_every_message_and_answer(org, catalogus):
     verantwoord = {g.bericht_id for g in org.exec(select(Gebeurtenis).where(Gebeurtenis.bericht_id.is_not(None)))}
     assert berichten == verantwoord
     eigen = org.exec(select(Bericht).where(Bericht.ronde_id == ronde.id)).all()
-    # verzoeken, two reminders to three people, one escalation, and at closing the eigenaar's message: who is
-    # missing, and publish the register
-    assert len(eigen) == 4 + 6 + 1 + 1
+    # verzoeken, the receipt of the answer, two reminders to three people, one escalation, and at closing the
+    # eigenaar's message: who is missing, and publish the register
+    assert len(eigen) == 4 + 1 + 6 + 1 + 1
     assert [b.onderwerp for b in eigen if b.soort == "gesloten"] == [
         "Ronde gesloten: Actualisatie nevenfuncties Statenleden: 3 van 4 zonder antwoord; publiceer het register"
     ]
