@@ -194,7 +194,7 @@ def test_a_watch_that_missed_the_deadline_day_escalates_then_closes(org, catalog
     tekst = " ".join(gesloten.tekst.split())
     assert "Van de 4 gevraagde personen hebben er 3 niet geantwoord: - Persoon 2 (statenlid) - Persoon 3" in tekst
     assert "- Persoon 1 (" not in tekst  # who answered is not listed
-    assert "Vraag wie niet antwoordde het alsnog te doen. Dat kan tot en met woensdag 14 april 2027" in tekst
+    assert "Vraag wie niet antwoordde het alsnog te doen, met de link in het verzoek" in tekst
     assert "Laat daarna het register nevenfuncties publiceren" in tekst and "knop" not in tekst
 
 

@@ -149,7 +149,7 @@ def test_kwetsbare_functies_inventory_then_gs_decision(org, catalogus):
     tekst = " ".join(bericht.tekst.split())
     assert "Van de 3 gevraagde personen hebben er 2 niet geantwoord: - Persoon 21 (medewerker, teamleider)" in tekst
     assert "- Persoon 22 (medewerker, teamleider)" in tekst and "Persoon 20 (" not in tekst
-    assert "Dat kan tot en met dinsdag 27 april 2027, met de link in het verzoek" in tekst
+    assert "het telt niet meer mee en de ronde gaat" in tekst
     assert 'De volgende stap, "GS stellen de lijst vast (besluitdatum en kenmerk)", is gestart' in tekst
     assert "register" not in tekst  # nothing to publish
     tweede = status_van(org, "kwetsbare-functies", "vaststelling-gs")
