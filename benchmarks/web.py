@@ -8,7 +8,7 @@
    its own httpx connection, take the next token, open `/antwoord/<token>/geen-wijzigingen`, read the form's
    CSRF token and post it. Printed: answers per second over the whole run, and p50/p99 of the POST's latency;
    `diensten.rondes_status` must then count exactly N answered.
-2. Baseline: the same N persons and ronde in a second schema, and N `diensten.geen_wijzigingen` calls in a loop
+2. Baseline: the same N persons and ronde in a second schema, and N one-click `diensten.beantwoord` calls in a loop
    in this process: answers per second, p50 per call, and the ratio web/direct.
 """
 
@@ -34,6 +34,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from engine import diensten
+from engine.antwoorden import Invoer
 from engine.catalogus import STANDAARD_MAP, laad_catalogus
 from engine.database import maak_engine
 from engine.diensten import Omgeving
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> Uitkomst:
         f"POST latency p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms (each answer also GETs its page first)"
     )
     print(
-        f"direct: {args.aantal} diensten.geen_wijzigingen calls in a loop = {direct_per_s:,.0f} answers/s; "
+        f"direct: {args.aantal} one-click diensten.beantwoord calls in a loop = {direct_per_s:,.0f} answers/s; "
         f"p50 {statistics.median(per_call) * 1000:.1f} ms per call; ratio web/direct {web_per_s / direct_per_s:.2f}"
     )
     print(f"rondes_status: {beantwoord_web} of {args.aantal} answered through the web, {beantwoord_direct} directly")
@@ -239,7 +240,7 @@ def direct(url: str, aantal: int) -> tuple[float, list[float]]:
     begin = time.perf_counter()
     for token in tokens:
         voor = time.perf_counter()
-        diensten.geen_wijzigingen(omg, token=token, nu=NU, kanaal="web")
+        diensten.beantwoord(omg, invoer=[Invoer(token, kanaal="web", geen_wijzigingen=True)], nu=NU)
         tijden.append(time.perf_counter() - voor)
     duur = time.perf_counter() - begin
     omg.engine.dispose()

@@ -196,30 +196,64 @@ def controle(processen: ProcessenOptie = None, nu: NuOptie = None) -> None:
 def antwoord(
     token: str,
     geen_wijzigingen: Annotated[bool, typer.Option("--geen-wijzigingen", help="Alles klopt nog.")] = False,
-    tekst: Annotated[str | None, typer.Option("--tekst", help="De wijzigingen, voor de eigenaar.")] = None,
+    regels: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--regel",
+            help='Een regel voor het register, als JSON, bv. \'{"omschrijving": "Voorzitter", "sinds": "1-1-2026"}\' '
+            '(met "regel": een bestaande regel wijzigen of beëindigen); mag vaker.',
+        ),
+    ] = None,
+    tekst: Annotated[
+        str | None, typer.Option("--tekst", help="Vrije tekst voor de eigenaar; bij regels hun toelichting.")
+    ] = None,
     datum: Annotated[
         datetime | None,
         typer.Option(
-            "--datum", formats=["%Y-%m-%d"], help="Voor een bevestiging per persoon: de datum waarop het was."
+            "--datum", formats=["%Y-%m-%d"], help="Voor een bevestiging: de datum van vergadering of besluit."
         ),
     ] = None,
+    kenmerk: Annotated[str | None, typer.Option("--kenmerk", help="Voor een bevestiging: het kenmerk.")] = None,
     processen: ProcessenOptie = None,
     nu: NuOptie = None,
 ) -> None:
     from engine.antwoorden import Invoer
     from engine.diensten import beantwoord
 
-    if geen_wijzigingen == (tekst is not None or datum is not None):
-        raise typer.BadParameter("geef --geen-wijzigingen, of --tekst en/of --datum")
-    verslag = beantwoord(
-        omgeving(processen, verzendt=True),
-        invoer=[Invoer(token, geen_wijzigingen=geen_wijzigingen, tekst=tekst, datum=datum.date() if datum else None)],
-        nu=lees_nu(nu),
+    if geen_wijzigingen == bool(regels or tekst is not None or datum is not None):
+        raise typer.BadParameter("geef --geen-wijzigingen, of --regel, --tekst en/of --datum")
+    invoer = Invoer(
+        token,
         kanaal="cli",
+        geen_wijzigingen=geen_wijzigingen,
+        regels=tuple(_regel(r) for r in regels or []),
+        tekst=tekst,
+        datum=datum.date() if datum else None,
+        kenmerk=kenmerk,
     )
-    te_laat = verslag.uitkomst[0].te_laat
-    typer.echo("Antwoord vastgelegd, maar te laat: de ronde is al gesloten." if te_laat else "Antwoord vastgelegd.")
+    verslag = beantwoord(omgeving(processen, verzendt=True), invoer=[invoer], nu=lees_nu(nu))
+    typer.echo(_vastgelegd(verslag.uitkomst[0]))
     _meld_verzending(verslag.verzending)
+
+
+def _regel(tekst: str) -> dict:
+    try:
+        regel = json.loads(tekst)
+    except json.JSONDecodeError as fout:
+        raise typer.BadParameter(f"--regel {tekst!r} is geen JSON: {fout.msg} (teken {fout.pos + 1})") from None
+    if not isinstance(regel, dict):
+        raise typer.BadParameter(f'--regel {tekst!r} moet een JSON-object zijn, bv. \'{{"omschrijving": "..."}}\'')
+    return regel
+
+
+def _vastgelegd(v) -> str:
+    """What the recorded answer means, in Dutch."""
+    if v.al_beantwoord:
+        return "Dit verzoek was al beantwoord; er is niets veranderd."
+    voorstellen = f" {len(v.voorstellen)} voorstel(len) wacht(en) op de eigenaar." if v.voorstellen else ""
+    if not v.telt:
+        return f"Antwoord vastgelegd, maar te laat: het telt niet meer mee; de eigenaar ziet het.{voorstellen}"
+    return f"Antwoord vastgelegd{', te laat' if v.te_laat else ''}.{voorstellen}"
 
 
 def bevestig(

@@ -82,7 +82,7 @@ def bevestig(
         datum=datum,
         kenmerk=kenmerk or None,
         kanaal="web",
-        door=antwoorden.Door(persoon.naam, persoon.id),
+        door=antwoorden.Wie(persoon.id, persoon.naam),
     )
 
 

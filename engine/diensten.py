@@ -173,13 +173,13 @@ def meld_mislukte_run(inst: Instellingen, *, soort: str, run: str, toestand: str
 
 
 def beantwoord(
-    omg: Omgeving, *, invoer: list[antwoorden.Invoer], nu: datetime, kanaal: str, verzenden: bool = True
+    omg: Omgeving, *, invoer: list[antwoorden.Invoer], nu: datetime, verzenden: bool = True
 ) -> Verslag[list[antwoorden.Vastgelegd]]:
-    """Record answers (one is a batch of one), whatever channel they came through. Raises OnbekendVerzoek."""
+    """Record answers (one is a list of one), whatever channel they came through: the one road
+    (`antwoorden.leg_vast`). Raises OnbekendVerzoek, OngeldigeInvoer (per (index, field) a Dutch message; nothing
+    stored)."""
     with omg.werk() as s:
-        vastgelegd = antwoorden.registreer_antwoorden(
-            session=s, catalogus=omg.catalogus, antwoorden=invoer, nu=nu, kanaal=kanaal
-        )
+        vastgelegd = antwoorden.leg_vast(s, catalogus=omg.catalogus, antwoorden=invoer, nu=nu)
     return _verslag(omg, s, vastgelegd, nu, verzenden)
 
 
@@ -464,42 +464,6 @@ def pagina(omg: Omgeving, *, token: str, nu: datetime) -> registers.Persoonlijke
         return registers.pagina(s, catalogus=omg.catalogus, token=token, nu=nu)
 
 
-def geen_wijzigingen(
-    omg: Omgeving, *, token: str, nu: datetime, kanaal: str, verzenden: bool = True
-) -> Verslag[registers.Ingediend]:
-    """Record "geen wijzigingen": the answer counts for the ronde and the current entries are confirmed; a second
-    time changes nothing (`al_beantwoord`). Raises OnbekendVerzoek, VerzoekGesloten."""
-    with omg.werk() as s:
-        uitkomst = registers.geen_wijzigingen(s, catalogus=omg.catalogus, token=token, nu=nu, kanaal=kanaal)
-    return _verslag(omg, s, uitkomst, nu, verzenden)
-
-
-def dien_in(
-    omg: Omgeving,
-    *,
-    token: str,
-    wijzigingen: list[dict],
-    nu: datetime,
-    kanaal: str,
-    toelichting: str | None = None,
-    verzenden: bool = True,
-) -> Verslag[registers.Ingediend]:
-    """Changes to the register as proposals for the eigenaar (`regel` in an entry: a new version of that entry,
-    e.g. with `tot` to end it; without: a new entry); the answer counts for the ronde. Raises OngeldigeInvoer
-    (per (index, field) a Dutch message; nothing stored), OnbekendVerzoek, VerzoekGesloten."""
-    with omg.werk() as s:
-        uitkomst = registers.dien_in(
-            s,
-            catalogus=omg.catalogus,
-            token=token,
-            wijzigingen=wijzigingen,
-            nu=nu,
-            kanaal=kanaal,
-            toelichting=toelichting,
-        )
-    return _verslag(omg, s, uitkomst, nu, verzenden)
-
-
 def melding(
     omg: Omgeving, *, persoon_id: int, register: str, invoer: list[dict], nu: datetime, kanaal: str
 ) -> Verslag[registers.Ingediend]:
@@ -529,6 +493,10 @@ def aanvaard(
         uitkomst = registers.aanvaard(
             s, catalogus=omg.catalogus, versie_id=versie_id, door_persoon_id=door_persoon_id, nu=nu, velden=velden
         )
+        if uitkomst.verzoek_id is None:  # a melding: accepting it is the one decision its ronde waits for
+            antwoorden.rond_melding_af(
+                s, catalogus=omg.catalogus, aanvaard=uitkomst, door_persoon_id=door_persoon_id, nu=nu
+            )
     return Verslag(uitkomst)
 
 

@@ -19,19 +19,18 @@ from sqlalchemy import Engine, insert
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, or_, select
 
-from engine import gebeurtenissen, registers
-from engine.antwoorden import Invoer, registreer_antwoorden
+from engine import gebeurtenissen
+from engine.antwoorden import Invoer, Vastgelegd, Wie, leg_vast
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van, sessie
 from engine.gebeurtenissen import registreer, registreer_veel, rij
 from engine.onbestelbaar import markeer_onbestelbaar
 from engine.rondes import spec
-from engine.uitgaand import bevestigers_van, zet_bericht_klaar
+from engine.uitgaand import bevestigers_van
 from models.instellingen import Instellingen
 from models.statussen import OPEN, Map, Uitkomst
 from models.tabellen import Bericht, Inkomend, Persoon, Ronde, Verzoek
 from notifications.inkomend import Binnenkomst, datum_in_tekst, kaal_adres, lees, stabiel_id
-from notifications.opmaak import lange_datum
 
 VERWERKT, ONBEKEND, AUTOMATISCH, BEOORDELEN = Map.VERWERKT, Map.ONBEKEND, Map.AUTOMATISCH, Map.BEOORDELEN
 MAPPEN = tuple(Map)
@@ -298,42 +297,23 @@ def _leg_antwoorden_vast(session: Session, catalogus: Catalogus, nieuw: list[_Ni
     """Record the answers, as many at once as give the outcome each would have had alone (see `_partij`)."""
     while nieuw:
         partij, nieuw = _partij(catalogus, nieuw)
-        vastgelegd = registreer_antwoorden(
-            session=session,
-            catalogus=catalogus,
-            nu=nu,
-            kanaal="email",
-            antwoorden=[
-                Invoer(
-                    n.verzoek.token,
-                    geen_wijzigingen=n.binnen.geen_wijzigingen,
-                    tekst=None if n.binnen.geen_wijzigingen else n.binnen.tekst,
-                    datum=n.antwoord.datum,
-                )
-                for n in partij
-            ],
-        )
-        # "geen wijzigingen" confirms the register as it stands; free text waits as a proposal for the eigenaar
-        registers.na_antwoorden(
-            session,
-            catalogus=catalogus,
-            antwoorden=[
-                registers.NaAntwoord(
-                    verzoek=n.verzoek,
-                    ronde=n.antwoord.ronde,
-                    antwoord_id=v.antwoord_id,
-                    geen_wijzigingen=n.binnen.geen_wijzigingen,
-                    tekst=n.binnen.tekst,
-                    te_laat=v.te_laat,
-                )
-                for n, v in zip(partij, vastgelegd, strict=True)
-            ],
-            nu=nu,
-            kanaal="email",
-        )
+        vastgelegd = leg_vast(session, catalogus=catalogus, antwoorden=[_invoer(n) for n in partij], nu=nu)
         for n, v in zip(partij, vastgelegd, strict=True):
             n.antwoord_id = v.antwoord_id
-            n.uitkomst = _ontvangen(session, catalogus, n, v.te_laat, nu)
+            n.uitkomst = _uitkomst(n, v)
+
+
+def _invoer(n: _Nieuw) -> Invoer:
+    """A reply as an answer: "geen wijzigingen", or its text (and the date a confirmation needs)."""
+    geen = n.binnen.geen_wijzigingen
+    return Invoer(
+        n.verzoek.token,
+        kanaal="email",
+        door=Wie(n.antwoord.afzender.id),
+        geen_wijzigingen=geen,
+        tekst=None if geen else n.binnen.tekst,
+        datum=n.antwoord.datum,
+    )
 
 
 def _partij(catalogus: Catalogus, nieuw: list[_Nieuw]) -> tuple[list[_Nieuw], list[_Nieuw]]:
@@ -353,29 +333,10 @@ def _partij(catalogus: Catalogus, nieuw: list[_Nieuw]) -> tuple[list[_Nieuw], li
     return nieuw, []
 
 
-def _ontvangen(session: Session, catalogus: Catalogus, n: _Nieuw, te_laat: bool, nu: datetime) -> Afhandeling:
-    """The outcome of a recorded answer; one in time is confirmed to its sender."""
-    binnen, antwoord = n.binnen, n.antwoord
-    if te_laat:
+def _uitkomst(n: _Nieuw, vastgelegd: Vastgelegd) -> Afhandeling:
+    if not vastgelegd.telt and not vastgelegd.al_beantwoord:
         return Afhandeling(VERWERKT, Uitkomst.TE_LAAT)
-    zet_bericht_klaar(
-        session,
-        catalogus=catalogus,
-        ronde=antwoord.ronde,
-        soort="ontvangst",
-        sjabloon="standaard/ontvangst",
-        context={
-            "persoon": antwoord.afzender,
-            "geen_wijzigingen": binnen.geen_wijzigingen,
-            "datum": lange_datum(antwoord.datum) if antwoord.datum else None,
-        },
-        aan=[antwoord.afzender],
-        onderwerp=f"Ontvangen: {binnen.onderwerp}"[:300],
-        sleutel=f"ontvangst:{binnen.message_id}"[:200],
-        nu=nu,
-        verzoek_id=n.verzoek.id,
-    )
-    return Afhandeling(VERWERKT, Uitkomst.GEEN_WIJZIGINGEN if binnen.geen_wijzigingen else Uitkomst.ANTWOORD)
+    return Afhandeling(VERWERKT, Uitkomst.GEEN_WIJZIGINGEN if n.binnen.geen_wijzigingen else Uitkomst.ANTWOORD)
 
 
 def _leg_berichten_vast(session: Session, nieuw: list[_Nieuw], nu: datetime) -> None:

@@ -23,23 +23,24 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, func, select
 
-from engine import antwoorden, gebeurtenissen
-from engine.antwoorden import OnbekendVerzoek
+from engine import gebeurtenissen
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van
 from engine.gebeurtenissen import registreer, registreer_veel
-from engine.levensloop import MELDING
 from engine.rondes import spec
 from engine.uitgaand import COORDINATOR, zet_bericht_klaar
 from models.gebruikersfouten import Gebruikersfout
-from models.planning import GebeurtenisPlanning
 from models.proces import Proces
 from models.registers import REGISTERS, TITELS, alleen_eigenaar, fouten_nl
-from models.statussen import Regelstatus, RondeStatus, VerzoekStatus, overgang
+from models.statussen import OPEN, Regelstatus, RondeStatus, VerzoekStatus, overgang
 from models.tabellen import Antwoord, Persoon, Registerregel, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
 Paginastatus = Literal["open", "beantwoord", "te-laat", "gesloten"]
+
+
+class OnbekendVerzoek(Gebruikersfout):
+    """No verzoek has this token, or no lopende ronde waits for this confirmation."""
 
 
 class OngeldigeInvoer(Gebruikersfout):
@@ -54,10 +55,6 @@ class OngeldigeInvoer(Gebruikersfout):
             titel = model.model_fields[veld].title if model and veld in model.model_fields else veld
             regels.append(f"regel {index + 1}{', ' + titel if titel else ''}: {bericht}")
         super().__init__("Niet opgeslagen; dit klopt nog niet:\n" + "\n".join(regels))
-
-
-class VerzoekGesloten(Gebruikersfout):
-    """The ronde closed longer ago than the grace period: the page takes nothing more."""
 
 
 class OnbekendVoorstel(Gebruikersfout):
@@ -123,11 +120,12 @@ class Persoonlijkepagina:
     """For a confirmation or a plain answer: the answer's fields to fill ('datum', 'kenmerk', 'tekst')."""
     deadline: date
     status: Paginastatus
-    """open; beantwoord; te-laat (after the deadline: still taken, marked late; after the ronde closed it no
-    longer counts for the ronde); gesloten (closed longer than INTEGRITEIT_NAGRACE_DAGEN ago: nothing taken)."""
+    """open; beantwoord; te-laat (after the deadline: an answer still counts, marked late); gesloten (after
+    INTEGRITEIT_NAGRACE_DAGEN past the deadline, the ronde closed, or the verzoek lapsed: an answer is still taken
+    and the eigenaar sees it, but it no longer counts). See `antwoord_telt`."""
     beantwoord: datetime | None
     open_tot: date | None
-    """The last day the page takes answers, once the ronde closed; None while it runs."""
+    """After the deadline: the last day an answer counts (late) while the ronde runs; None before it."""
     eigenaar: str
     contact: list[str]
     """Names of the eigenaar role's persons: whom to contact, e.g. when the page is gesloten."""
@@ -167,6 +165,10 @@ class Voorstel:
     eerder: Versie | None = None
     """The version of this entry the eigenaar sent back before this one was submitted, with its remark: what
     changed since is `nieuw` beside it."""
+    toelichting: str | None = None
+    """What the person wrote with these entries (the form's toelichting); free text itself is `nieuw.tekst`."""
+    te_laat: bool = False
+    """The answer came after the ronde closed (or past INTEGRITEIT_NAGRACE_DAGEN): kept, it did not count."""
 
 
 @dataclass(frozen=True)
@@ -224,19 +226,27 @@ def _status(
     session: Session, verzoek: Verzoek, ronde: Ronde, nu: datetime
 ) -> tuple[Paginastatus, date | None, datetime | None]:
     nagrace = instellingen_van(session).nagrace_dagen
-    open_tot = (ronde.gesloten + timedelta(days=nagrace)).astimezone(TIJDZONE).date() if ronde.gesloten else None
     eerste = session.exec(select(func.min(Antwoord.ontvangen)).where(Antwoord.verzoek_id == verzoek.id)).one()
     beantwoord = verzoek.beantwoord or eerste
     vandaag = nu.astimezone(TIJDZONE).date()
-    if (open_tot is not None and vandaag > open_tot) or (
-        verzoek.status == VerzoekStatus.VERVALLEN and ronde.status == RondeStatus.LOPEND
-    ):
-        return "gesloten", open_tot, beantwoord
+    open_tot = ronde.deadline + timedelta(days=nagrace) if vandaag > ronde.deadline else None
     if beantwoord is not None:
         return "beantwoord", open_tot, beantwoord
-    if ronde.status != RondeStatus.LOPEND or vandaag > ronde.deadline:
-        return "te-laat", open_tot, None
-    return "open", None, None
+    if not antwoord_telt(verzoek, ronde, nu, nagrace):
+        return "gesloten", None, None
+    return ("te-laat" if open_tot else "open"), open_tot, None
+
+
+def antwoord_telt(verzoek: Verzoek, ronde: Ronde, nu: datetime, nagrace_dagen: int) -> bool:
+    """The one rule, on every channel: an answer given at `nu` counts on or before the ronde's deadline, and after
+    it within `nagrace_dagen` (INTEGRITEIT_NAGRACE_DAGEN) while the ronde runs; never once the ronde closed or the
+    verzoek lapsed. One that does not count is kept, and reaches the eigenaar all the same."""
+    vandaag = nu.astimezone(TIJDZONE).date()
+    return (
+        ronde.status == RondeStatus.LOPEND
+        and verzoek.status in (*OPEN, VerzoekStatus.BEANTWOORD)
+        and vandaag <= ronde.deadline + timedelta(days=nagrace_dagen)
+    )
 
 
 def contactpersonen(session: Session, catalogus: Catalogus, proces: Proces) -> list[str]:
@@ -248,98 +258,7 @@ def contactpersonen(session: Session, catalogus: Catalogus, proces: Proces) -> l
     return namen or [catalogus.rollen.rollen.get(proces.eigenaar, proces.eigenaar)]
 
 
-def _open_voor_invoer(session: Session, catalogus: Catalogus, verzoek: Verzoek, ronde: Ronde, nu: datetime) -> None:
-    status, open_tot, _ = _status(session, verzoek, ronde, nu)
-    if status == "gesloten":
-        proces = catalogus.proces(ronde.proces)
-        wanneer = f" sinds {open_tot:%d-%m-%Y}" if open_tot else ""
-        raise VerzoekGesloten(
-            f"'{proces.titel}' is gesloten{wanneer}; hier kan niets meer worden ingediend. Neem contact op met "
-            f"{', '.join(contactpersonen(session, catalogus, proces))}."
-        )
-
-
 # Answers and proposals
-
-
-def geen_wijzigingen(session: Session, *, catalogus: Catalogus, token: str, nu: datetime, kanaal: str) -> Ingediend:
-    """Record "geen wijzigingen" and confirm the current entries; a verzoek answered before changes nothing."""
-    verzoek, ronde, _ = verzoek_bij_token(session, token, op_slot=True)
-    _open_voor_invoer(session, catalogus, verzoek, ronde, nu)
-    stap = spec(catalogus, ronde)[1]
-    if stap.vraagt_datum:
-        raise OngeldigeInvoer({(0, "datum"): "Deze taak vraagt de datum en het kenmerk van het besluit."})
-    eerder = session.exec(select(Antwoord.id).where(Antwoord.verzoek_id == verzoek.id)).first()
-    if verzoek.status == VerzoekStatus.BEANTWOORD or eerder is not None:
-        return Ingediend(al_beantwoord=True)
-    te_laat = nu.astimezone(TIJDZONE).date() > ronde.deadline
-    vastgelegd = antwoorden.registreer_antwoorden(
-        session=session,
-        catalogus=catalogus,
-        antwoorden=[antwoorden.Invoer(token, geen_wijzigingen=True)],
-        nu=nu,
-        kanaal=kanaal,
-    )[0]
-    if stap.register_naam:
-        bevestig_huidige(session, verzoek=verzoek, ronde=ronde, register=stap.register_naam, nu=nu, kanaal=kanaal)
-    return Ingediend(te_laat=te_laat or vastgelegd.te_laat, antwoord_id=vastgelegd.antwoord_id)
-
-
-def dien_in(
-    session: Session,
-    *,
-    catalogus: Catalogus,
-    token: str,
-    wijzigingen: list[dict[str, Any]],
-    nu: datetime,
-    kanaal: str,
-    toelichting: str | None = None,
-) -> Ingediend:
-    """Propose changes to the register of the verzoek's stap: each entry validated (OngeldigeInvoer, nothing
-    stored), stored as a `voorgesteld` version, and the answer recorded. Entries sent exactly as they stand are
-    skipped; when nothing is left (and no toelichting) it is "geen wijzigingen"."""
-    verzoek, ronde, persoon = verzoek_bij_token(session, token, op_slot=True)
-    _open_voor_invoer(session, catalogus, verzoek, ronde, nu)
-    register = spec(catalogus, ronde)[1].register_naam
-    if register is None:
-        raise OngeldigeInvoer({(0, ""): "Dit verzoek vraagt niet om een register bij te werken."})
-    nieuw, ongewijzigd = controleer(session, persoon_id=persoon.id, register=register, wijzigingen=wijzigingen)
-    toelichting = (toelichting or "").replace("\x00", "").strip() or None
-    if not nieuw and toelichting is None:
-        uitkomst = geen_wijzigingen(session, catalogus=catalogus, token=token, nu=nu, kanaal=kanaal)
-        return Ingediend(uitkomst.al_beantwoord, uitkomst.te_laat, uitkomst.antwoord_id, (), ongewijzigd)
-    vastgelegd = antwoorden.registreer_antwoorden(
-        session=session,
-        catalogus=catalogus,
-        antwoorden=[antwoorden.Invoer(token, tekst=toelichting)],
-        nu=nu,
-        kanaal=kanaal,
-    )[0]
-    te_laat = vastgelegd.te_laat or nu.astimezone(TIJDZONE).date() > ronde.deadline
-    ids = _stel_voor(
-        session,
-        nieuw,
-        persoon_id=persoon.id,
-        register=register,
-        proces=ronde.proces,
-        nu=nu,
-        kanaal=kanaal,
-        verzoek_id=verzoek.id,
-        antwoord_id=vastgelegd.antwoord_id,
-    )
-    if ids:
-        registreer(
-            session,
-            soort="register-voorstel",
-            nu=nu,
-            ronde=ronde,
-            verzoek=verzoek,
-            register=register,
-            versies=ids,
-            kanaal=kanaal,
-            te_laat=te_laat,
-        )
-    return Ingediend(False, te_laat, vastgelegd.antwoord_id, tuple(ids), ongewijzigd)
 
 
 def melding(
@@ -361,7 +280,7 @@ def melding(
         raise OngeldigeInvoer({(0, ""): f"Onbekend register '{register}'; bekend: {', '.join(REGISTERS)}."})
     nieuw, ongewijzigd = controleer(session, persoon_id=persoon_id, register=register, wijzigingen=invoer)
     proces = proces_voor(catalogus, persoon, register)
-    ids = _stel_voor(session, nieuw, persoon_id=persoon_id, register=register, proces=proces, nu=nu, kanaal=kanaal)
+    ids = stel_voor(session, nieuw, persoon_id=persoon_id, register=register, proces=proces, nu=nu, kanaal=kanaal)
     if ids:
         registreer(
             session,
@@ -376,81 +295,11 @@ def melding(
     return Ingediend(voorstellen=tuple(ids), ongewijzigd=ongewijzigd)
 
 
-@dataclass(frozen=True)
-class NaAntwoord:
-    """An answer recorded elsewhere (a reply by email), for `na_antwoorden`."""
-
-    verzoek: Verzoek
-    ronde: Ronde
-    antwoord_id: int
-    geen_wijzigingen: bool
-    tekst: str | None
-    te_laat: bool
-
-
-def na_antwoorden(
-    session: Session, *, catalogus: Catalogus, antwoorden: list[NaAntwoord], nu: datetime, kanaal: str
-) -> None:
-    """What answers recorded elsewhere mean for the register of their stap, in a few statements however many
-    there are: "geen wijzigingen" confirms the current entries; free text becomes a proposal the eigenaar turns
-    into entries."""
-    bevestigd: dict[str, list[NaAntwoord]] = defaultdict(list)
-    voorstellen: list[tuple[str, NaAntwoord]] = []
-    for a in antwoorden:
-        register = spec(catalogus, a.ronde)[1].register_naam
-        if register is not None and a.geen_wijzigingen:
-            bevestigd[register].append(a)
-        elif register is not None and a.tekst:
-            voorstellen.append((register, a))
-    for register, lijst in bevestigd.items():
-        _bevestig_huidige(session, [(a.verzoek, a.ronde) for a in lijst], register=register, nu=nu, kanaal=kanaal)
-    rijen = [
-        Registerregel(
-            regel=uuid.uuid4().hex,
-            versie=1,
-            persoon_id=a.verzoek.persoon_id,
-            register_naam=register,
-            proces=a.ronde.proces,
-            tekst=a.tekst,
-            status=Regelstatus.VOORGESTELD,
-            ingediend=nu,
-            kanaal=kanaal,
-            verzoek_id=a.verzoek.id,
-            antwoord_id=a.antwoord_id,
-        )
-        for register, a in voorstellen
-    ]
-    session.add_all(rijen)
-    session.flush()
-    registreer_veel(
-        session,
-        [
-            gebeurtenissen.rij(
-                soort="register-voorstel",
-                nu=nu,
-                ronde=a.ronde,
-                verzoek_id=a.verzoek.id,
-                persoon_id=a.verzoek.persoon_id,
-                register=register,
-                versies=[regel.id],
-                kanaal=kanaal,
-                te_laat=a.te_laat,
-            )
-            for (register, a), regel in zip(voorstellen, rijen, strict=True)
-        ],
-    )
-
-
 def bevestig_huidige(
-    session: Session, *, verzoek: Verzoek, ronde: Ronde, register: str, nu: datetime, kanaal: str
-) -> None:
-    """The person says the register is right as it stands: an audit event naming the versions confirmed."""
-    _bevestig_huidige(session, [(verzoek, ronde)], register=register, nu=nu, kanaal=kanaal)
-
-
-def _bevestig_huidige(
     session: Session, verzoeken: list[tuple[Verzoek, Ronde]], *, register: str, nu: datetime, kanaal: str
 ) -> None:
+    """The persons say their register is right as it stands: per verzoek an audit event naming the versions
+    confirmed."""
     huidig = registers_op(session, register=register, peildatum=nu, persoon_ids=[v.persoon_id for v, _ in verzoeken])
     registreer_veel(
         session,
@@ -470,7 +319,7 @@ def _bevestig_huidige(
     )
 
 
-Controle = tuple[str | None, dict[str, Any], Registerregel | None]
+Controle = tuple[str | None, dict[str, Any] | None, Registerregel | None]
 """A checked entry: its regel (None: new), its fields as JSON values, and the version it follows."""
 
 
@@ -534,7 +383,7 @@ def _versies_per_regel(
     return per_regel
 
 
-def _stel_voor(
+def stel_voor(
     session: Session,
     gecontroleerd: list[Controle],
     *,
@@ -547,10 +396,12 @@ def _stel_voor(
     antwoord_id: int | None = None,
     status: Regelstatus = Regelstatus.VOORGESTELD,
     beoordelaar_id: int | None = None,
+    tekst: str | None = None,
 ) -> list[int]:
-    """Store the checked entries as new versions; a proposal still waiting for the same regel is replaced."""
+    """Store the checked entries as new versions; a proposal still waiting for the same regel is replaced. Free
+    `tekst` without entries (a reply in words) is a version of its own, for the eigenaar to turn into entries."""
     rijen = []
-    for regel, velden, laatste in gecontroleerd:
+    for regel, velden, laatste in gecontroleerd or ([(None, None, None)] if tekst else []):
         if laatste is not None and laatste.status == Regelstatus.VOORGESTELD:
             laatste.status = overgang(laatste.status, Regelstatus.VERVANGEN)
         rij = Registerregel(
@@ -559,7 +410,8 @@ def _stel_voor(
             persoon_id=persoon_id,
             register_naam=register,
             proces=proces,
-            velden=json.dumps(velden, ensure_ascii=False, sort_keys=True),
+            velden=None if velden is None else json.dumps(velden, ensure_ascii=False, sort_keys=True),
+            tekst=tekst if velden is None else None,
             status=status,
             ingediend=nu,
             kanaal=kanaal,
@@ -591,7 +443,7 @@ def importeer_regels(session: Session, *, regels: list[dict[str, Any]], nu: date
             session, persoon_id=persoon_id, register=register, wijzigingen=velden, eigenaar=True
         )
         opgeslagen += len(
-            _stel_voor(
+            stel_voor(
                 session,
                 gecontroleerd,
                 persoon_id=persoon_id,
@@ -642,6 +494,12 @@ def voorstellen(session: Session, *, catalogus: Catalogus, rollen: set[str]) -> 
     if processen is not None:
         vraag = vraag.where(Registerregel.proces.in_(processen))
     rijen = list(session.exec(vraag.order_by(Registerregel.ingediend, Registerregel.id)))
+    antwoorden = {
+        a.id: a
+        for a in session.exec(
+            select(Antwoord).where(Antwoord.id.in_({r.antwoord_id for r, _ in rijen if r.antwoord_id}))
+        )
+    }
     regels = {r.regel for r, _ in rijen}
     geldend = {
         r.regel: r
@@ -665,6 +523,8 @@ def voorstellen(session: Session, *, catalogus: Catalogus, rollen: set[str]) -> 
             register_titel=TITELS.get(r.register_naam, r.register_naam),
             proces_titel=titels.get(r.proces) if r.proces else None,
             eerder=versie(t) if (t := terug.get(r.regel)) and _na(t, geldend.get(r.regel)) else None,
+            toelichting=antwoord.tekst if (antwoord := antwoorden.get(r.antwoord_id)) and r.velden else None,
+            te_laat=bool(antwoord and antwoord.te_laat),
         )
         for r, persoon in rijen
     ]
@@ -753,51 +613,7 @@ def aanvaard(
         bewerkt=aanvaarde.id != rij.id,
         door=door_persoon_id,
     )
-    if rij.verzoek_id is None:
-        _rond_melding_af(session, catalogus, rij, door_persoon_id, nu)
     return versie(aanvaarde)
-
-
-def _rond_melding_af(
-    session: Session, catalogus: Catalogus, rij: Registerregel, door_persoon_id: int, nu: datetime
-) -> None:
-    """A melding is one decision: accepting it completes the ronde(s) it started for the person, confirmed in the
-    reviewer's name, once none of the person's other reported entries in this register waits for a decision. A
-    melding sent back keeps its ronde open: the resubmission, when accepted, completes it."""
-    wacht = session.exec(
-        select(func.count())
-        .select_from(Registerregel)
-        .where(
-            Registerregel.persoon_id == rij.persoon_id,
-            Registerregel.register_naam == rij.register_naam,
-            Registerregel.verzoek_id.is_(None),
-            Registerregel.status == Regelstatus.VOORGESTELD,
-        )
-    ).one()
-    processen = [
-        p.id
-        for p in catalogus.processen
-        if isinstance(p.planning, GebeurtenisPlanning)
-        and p.planning.gebeurtenis == MELDING
-        and p.planning.register_naam == rij.register_naam
-    ]
-    if wacht or not processen:
-        return
-    door = session.get(Persoon, door_persoon_id)
-    for ronde in session.exec(
-        select(Ronde).where(
-            Ronde.persoon_id == rij.persoon_id, Ronde.proces.in_(processen), Ronde.status == RondeStatus.LOPEND
-        )
-    ).all():
-        antwoorden.bevestig_ronde(
-            session=session,
-            catalogus=catalogus,
-            ronde_id=ronde.id,
-            nu=nu,
-            datum=nu.astimezone(TIJDZONE).date(),
-            kanaal="eigenaar",
-            door=antwoorden.Door(door.naam, door.id),
-        )
 
 
 def verwerk_tekst(
@@ -840,7 +656,7 @@ def _door_de_eigenaar(
 ) -> list[int]:
     """Store entries the eigenaar wrote for the proposal `rij` (an edit, or a free text made into entries) as
     accepted versions of the same person, register, proces, verzoek and answer."""
-    return _stel_voor(
+    return stel_voor(
         session,
         gecontroleerd,
         persoon_id=rij.persoon_id,
@@ -1093,7 +909,7 @@ def beeindig(session: Session, *, persoon_id: int, dag: date, nu: datetime) -> i
         laatste = session.exec(
             select(Registerregel).where(Registerregel.regel == rij.regel).order_by(Registerregel.versie.desc())
         ).first()  # a proposal still waiting is overtaken by the end
-        [nieuw] = _stel_voor(
+        [nieuw] = stel_voor(
             session,
             [(rij.regel, velden, laatste)],
             persoon_id=persoon_id,

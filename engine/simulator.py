@@ -152,12 +152,12 @@ class _Simulatie:
         while antwoorden := self.gepland.pop(dag, []):
             gevraagd = self._nog_gevraagd(dag, [token for token, _ in antwoorden])
             invoer = [
-                Invoer(t, geen_wijzigingen=True, datum=datum, kenmerk=f"simulatie {datum}")
+                Invoer(t, kanaal="simulatie", geen_wijzigingen=True, datum=datum, kenmerk=f"simulatie {datum}")
                 for t, datum in antwoorden
                 if t in gevraagd
             ]
             if invoer:
-                diensten.beantwoord(self.omg, invoer=invoer, nu=nu, kanaal="simulatie", verzenden=False)
+                diensten.beantwoord(self.omg, invoer=invoer, nu=nu, verzenden=False)
             self._trek()
 
     def volgende_dag(self, dag: date) -> date:

@@ -491,7 +491,7 @@ def context_buiten_periode(stap: Stap, ronde: Ronde, datum: date, persoon: Perso
 
 def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None = None) -> dict[str, Any]:
     """What a template of `soort` gets, with sample values: `_context` itself plus what each caller adds
-    (zet_verzoeken_klaar, zet_escalatie_klaar above; the ontvangst in engine.postvak, the notice in
+    (zet_verzoeken_klaar, zet_escalatie_klaar above; the ontvangst in engine.antwoorden, the notice in
     engine.onbestelbaar, the entry sent back in engine.registers). `valideer` renders every template with it;
     tests/engine/test_bewaking.py compares its keys with what the engine really passes, so the two cannot
     drift apart. `ronde` gives the dates; a sample ronde in March 2027 when left out."""
@@ -541,6 +541,8 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None
             "persoon": persoon,
             "geen_wijzigingen": not stap.vraagt_datum,
             "datum": lange_datum(ronde.deadline) if stap.vraagt_datum else None,
+            "te_laat": False,
+            "telt": True,
         },
         "onbestelbaar": {
             "adres": "persoon@voorbeeld.example",

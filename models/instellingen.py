@@ -60,8 +60,8 @@ class Instellingen(BaseSettings):
     nagrace_dagen: int = Field(
         14,
         ge=0,
-        description="Days a closed ronde's personal page still takes (late) answers; after that it says whom to "
-        "contact.",
+        description="Days after a ronde's deadline that an answer still counts (marked late), while the ronde is "
+        "open; a later answer is kept and shown to the eigenaar, but does not count.",
     )
 
     # How long personal data is kept (AVG art. 5(1)(e)); the daily watch removes what is older. The README explains

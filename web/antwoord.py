@@ -2,10 +2,11 @@
 wijzigingen" (`/antwoord/<token>/geen-wijzigingen`).
 
 What the page asks follows the verzoek (`diensten.pagina`): a register's entries to edit, end or add (as
-proposals for the eigenaar, `diensten.dien_in`); a confirmation with date, kenmerk and text; or a plain answer
-(`diensten.beantwoord`). A link in a mail only shows: mail scanners open every link, so a GET never records
-anything; the buttons post. An unknown token counts as a guess (`Pogingenteller`); too many from one address
-gets 429 before any lookup.
+proposals for the eigenaar); a confirmation with date, kenmerk and text; or a plain answer. Every answer is
+translated into one `Invoer` for `diensten.beantwoord`, which decides what it means (late, closed, proposals).
+A link in a mail only shows: mail scanners open every link, so a GET never records anything; the buttons
+post. An unknown token counts as a guess (`Pogingenteller`); too many from one address gets 429 before any
+lookup.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from engine import diensten
 from engine.antwoorden import Invoer, OnbekendVerzoek
-from engine.registers import OngeldigeInvoer, Persoonlijkepagina, Versie, VerzoekGesloten
+from engine.registers import OngeldigeInvoer, Persoonlijkepagina, Versie
 from web import gebeurtenissen, invoer, registerformulier
 from web.weergave import formulier, fout, klant, nu, omgeving, staat, te_veel, toon
 
@@ -27,7 +28,7 @@ KANAAL = "web"
 
 
 async def _pagina_of_fout(request: Request, token: str) -> Persoonlijkepagina | Response:
-    """The verzoek's page, or the page that says why there is none (429, 404, 410)."""
+    """The verzoek's page, or the page that says why there is none (429, 404)."""
     teller, adres = staat(request).pogingen, klant(request)
     if teller.geblokkeerd(adres):
         return te_veel(request)
@@ -43,20 +44,7 @@ async def _pagina_of_fout(request: Request, token: str) -> Persoonlijkepagina | 
             "soms breekt een e-mailprogramma een lange link af.",
             link_aanvragen=True,
         )
-    if p.status == "gesloten":
-        return gesloten(request, p)
     return p
-
-
-def gesloten(request: Request, p: Persoonlijkepagina) -> HTMLResponse:
-    return fout(
-        request,
-        410,
-        "Dit verzoek is gesloten",
-        f"'{p.titel}' is gesloten; via deze link kunt u niets meer doorgeven. Wilt u nog iets melden of wijzigen? "
-        f"Neem dan contact op met {', '.join(p.contact)} ({p.eigenaar}).",
-        link_aanvragen=True,
-    )
 
 
 @router.get("/antwoord/{token}", response_class=HTMLResponse)
@@ -142,9 +130,8 @@ async def leg_vast(request: Request, token: str) -> Response:
     await run_in_threadpool(
         diensten.beantwoord,
         omgeving(request),
-        invoer=[Invoer(token, tekst=tekst or None, datum=datum, kenmerk=kenmerk or None)],
+        invoer=[Invoer(token, kanaal=KANAAL, tekst=tekst or None, datum=datum, kenmerk=kenmerk or None)],
         nu=nu(request),
-        kanaal=KANAAL,
     )
     return RedirectResponse(f"/antwoord/{token}?ontvangen=ja", status_code=303)
 
@@ -161,22 +148,13 @@ async def _register(request: Request, p: Persoonlijkepagina, gegevens: dict[str,
     wijzigingen = [{k: v for k, v in regels[i].items() if v or k != "regel"} for i in plek]
     if not fouten:
         try:
-            verslag = await run_in_threadpool(
-                diensten.dien_in,
-                omgeving(request),
-                token=p.token,
-                wijzigingen=wijzigingen,
-                nu=nu(request),
-                kanaal=KANAAL,
-                toelichting=toelichting or None,
-            )
-        except VerzoekGesloten:
-            return gesloten(request, p)
+            antwoord = Invoer(p.token, kanaal=KANAAL, regels=tuple(wijzigingen), tekst=toelichting or None)
+            verslag = await run_in_threadpool(diensten.beantwoord, omgeving(request), invoer=[antwoord], nu=nu(request))
         except OngeldigeInvoer as ongeldig:
             fouten = _per_veld(p, plek, ongeldig)
         else:
             gebeurtenissen.meld(verslag.gebeurtenissen)
-            uitkomst = "al" if verslag.uitkomst.al_beantwoord else "ja"
+            uitkomst = "al" if verslag.uitkomst[0].al_beantwoord else "ja"
             return RedirectResponse(f"/antwoord/{p.token}?ontvangen={uitkomst}", status_code=303)
     return _toon(request, p, waarden=gegevens, nieuw=_nieuw(gegevens), fouten=fouten, status=400)
 
@@ -218,13 +196,10 @@ async def een_klik(request: Request, token: str) -> Response:
     if isinstance(p, Response):
         return p
     await formulier(request)
+    antwoord = Invoer(token, kanaal=KANAAL, geen_wijzigingen=True)
     try:
-        verslag = await run_in_threadpool(
-            diensten.geen_wijzigingen, omgeving(request), token=token, nu=nu(request), kanaal=KANAAL
-        )
-    except VerzoekGesloten:
-        return gesloten(request, p)
+        verslag = await run_in_threadpool(diensten.beantwoord, omgeving(request), invoer=[antwoord], nu=nu(request))
     except OngeldigeInvoer:  # a confirmation needs its date: the personal page asks for it
         return RedirectResponse(f"/antwoord/{token}", status_code=303)
     gebeurtenissen.meld(verslag.gebeurtenissen)
-    return toon(request, "vastgelegd.html", titel="Geen wijzigingen", p=p, nieuw=not verslag.uitkomst.al_beantwoord)
+    return toon(request, "vastgelegd.html", titel="Geen wijzigingen", p=p, nieuw=not verslag.uitkomst[0].al_beantwoord)

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from engine import registers
-from engine.antwoorden import Invoer, registreer_antwoorden
+from engine.antwoorden import Invoer, leg_vast
 from engine.bewaking import bewaking
 from engine.overzicht import openstaand
 from engine.personen import PersoonInvoer, importeer
@@ -103,8 +103,8 @@ def test_the_personal_page_asks_the_confirmer_for_the_date_of_that_person(sessio
 
 def test_when_every_person_is_confirmed_the_ronde_is_done_and_status_shows_the_dates(session, catalogus, ronde):
     def bevestig(naam: str, datum: date) -> None:
-        invoer = [Invoer(verzoek_van(session, naam).token, datum=datum)]
-        registreer_antwoorden(session=session, catalogus=catalogus, antwoorden=invoer, nu=LATER, kanaal="web")
+        invoer = [Invoer(verzoek_van(session, naam).token, kanaal="web", datum=datum)]
+        leg_vast(session, catalogus=catalogus, antwoorden=invoer, nu=LATER)
         session.flush()
 
     bevestig("Anna Fractie", date(2026, 5, 12))

@@ -13,7 +13,7 @@ from sqlmodel import select
 from engine import bewaking as bewaking_module
 from engine import rondes
 from engine.agenda import stapplan
-from engine.antwoorden import registreer_antwoord
+from engine.antwoorden import Invoer, leg_vast
 from engine.bewaking import bewaking
 from engine.catalogus import laad_catalogus
 from engine.onbestelbaar import markeer_onbestelbaar
@@ -155,13 +155,11 @@ def _watched_until(session, catalogus, laatste: date) -> Ronde:
         .join(Persoon, Persoon.id == Verzoek.persoon_id)
         .where(Verzoek.ronde_id == ronde.id, Persoon.naam == "Persoon 1")
     ).all()
-    registreer_antwoord(
-        session=session,
+    leg_vast(
+        session,
         catalogus=catalogus,
-        token=token,
+        antwoorden=[Invoer(token, kanaal="cli", geen_wijzigingen=True)],
         nu=om("2027-03-02T10:00"),
-        kanaal="cli",
-        geen_wijzigingen=True,
     )
     dag = date(2027, 3, 2)
     while dag <= laatste:
@@ -196,7 +194,7 @@ def test_a_watch_that_missed_the_deadline_day_escalates_then_closes(org, catalog
     tekst = " ".join(gesloten.tekst.split())
     assert "Van de 4 gevraagde personen hebben er 3 niet geantwoord: - Persoon 2 (statenlid) - Persoon 3" in tekst
     assert "- Persoon 1 (" not in tekst  # who answered is not listed
-    assert "Vraag wie niet antwoordde het alsnog te doen. Dat kan tot en met woensdag 14 april 2027" in tekst
+    assert "Vraag wie niet antwoordde het alsnog te doen, met de link in het verzoek" in tekst
     assert "Laat daarna het register nevenfuncties publiceren" in tekst and "knop" not in tekst
 
 

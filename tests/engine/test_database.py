@@ -38,7 +38,7 @@ def test_sqlite_writers_at_once_wait_for_each_other_and_never_fail_as_locked(tmp
 
     def antwoorden(deel: list[str]):
         return lambda: [
-            diensten.beantwoord(omg, invoer=[Invoer(t, geen_wijzigingen=True)], nu=HERINNERING, kanaal="web")
+            diensten.beantwoord(omg, invoer=[Invoer(t, kanaal="web", geen_wijzigingen=True)], nu=HERINNERING)
             for t in deel
         ]
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlmodel import select
 
 from engine import registers
-from engine.antwoorden import registreer_antwoord
+from engine.antwoorden import Invoer, leg_vast
 from engine.bewaking import bewaking
 from engine.overzicht import Termijn, inhaalrondes, niet_geantwoord, openstaand
 from engine.personen import DEMO, PersoonInvoer, importeer, lees_bestand
@@ -90,13 +90,11 @@ def test_a_ronde_closed_with_people_who_never_answered_is_listed_for_30_days_wit
     org(session)
     ronde = start(session, catalogus, "geschenken-statenleden", "2027-04-01T09:00")
     token = session.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id).order_by(Verzoek.id)).first()
-    registreer_antwoord(
-        session=session,
+    leg_vast(
+        session,
         catalogus=catalogus,
-        token=token,
+        antwoorden=[Invoer(token, kanaal="cli", geen_wijzigingen=True)],
         nu=om("2027-04-02T09:00"),
-        kanaal="cli",
-        geen_wijzigingen=True,
     )
     bewaking(session=session, catalogus=catalogus, nu=om("2027-04-23T08:00"))  # the day after the deadline
 

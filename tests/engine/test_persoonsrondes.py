@@ -95,9 +95,8 @@ def test_the_oath_taker_confirms_per_new_employee_with_the_date(session, catalog
 
     diensten.beantwoord(
         omg,
-        invoer=[Invoer(verzoek.token, datum=date(2027, 4, 15), kenmerk="ambtseed april")],
+        invoer=[Invoer(verzoek.token, kanaal="web", datum=date(2027, 4, 15), kenmerk="ambtseed april")],
         nu=om("2027-04-15T16:00"),
-        kanaal="web",
         verzenden=False,
     )
 

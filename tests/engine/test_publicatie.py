@@ -18,6 +18,7 @@ import pytest
 from sqlmodel import Session, select
 
 from engine import diensten
+from engine.antwoorden import Invoer
 from engine.database import maak_engine
 from engine.diensten import Omgeving
 from engine.personen import PersoonInvoer, importeer
@@ -363,16 +364,19 @@ def test_confirmed_none_being_processed_and_never_answered_are_told_apart_with_t
     diensten.start_ronde(omg, proces="nevenfuncties-statenleden", nu=T0, verzenden=False)
     with omg.werk() as s:
         tokens = dict(s.exec(select(Persoon.naam, Verzoek.token).join(Verzoek, Verzoek.persoon_id == Persoon.id)).all())
-    diensten.geen_wijzigingen(omg, token=tokens["Jan de Vries"], nu=T1, kanaal="web", verzenden=False)
     nieuw = {"omschrijving": "Vicevoorzitter", "organisatie": "Waterschap", "sinds": "2026-01-01"}
-    ingediend = diensten.dien_in(omg, token=tokens["Eva Smit"], wijzigingen=[nieuw], nu=T1, kanaal="web")
+    invoer = [
+        Invoer(tokens["Jan de Vries"], kanaal="web", geen_wijzigingen=True),
+        Invoer(tokens["Eva Smit"], kanaal="web", regels=(nieuw,)),
+    ]
+    ingediend = diensten.beantwoord(omg, invoer=invoer, nu=T1, verzenden=False)
     assert _stand(omg, T1.date()) == {
         "Jan de Vries": ("Geen nevenfuncties", "2027-03-02", None),
         "Eva Smit": ("Opgave in behandeling", None, None),
         "Piet Post": ("Nog niet opgegeven", None, None),
     }
     griffie = _persoon(omg, extern_id="G1")
-    [voorstel] = ingediend.uitkomst.voorstellen
+    [voorstel] = ingediend.uitkomst[1].voorstellen
     diensten.aanvaard(omg, versie_id=voorstel, door_persoon_id=griffie.id, nu=T2)
     assert _stand(omg, T2.date())["Eva Smit"] == ("Opgegeven", "2027-03-02", "Vicevoorzitter")  # the day she sent it
     assert _stand(omg, T1.date())["Eva Smit"] == ("Opgave in behandeling", None, None)  # as it was that day

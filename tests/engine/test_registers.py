@@ -12,13 +12,13 @@ import pytest
 from sqlmodel import Session, select
 
 from engine import diensten, postvak
+from engine.antwoorden import Invoer
 from engine.diensten import Omgeving
 from engine.personen import PersoonInvoer, importeer
 from engine.registers import (
     AlBeoordeeld,
     GeenBevoegdheid,
     OngeldigeInvoer,
-    VerzoekGesloten,
 )
 from models.instellingen import Instellingen
 from models.registers import REGISTERS, alleen_eigenaar
@@ -78,22 +78,38 @@ def beantwoord(omg: Omgeving) -> int:
     return next(r for r in diensten.rondes_status(omg) if r["proces"] == "nevenfuncties-statenleden")["beantwoord"]
 
 
+def dien_in(omg: Omgeving, *, token: str, wijzigingen: list, nu: datetime, kanaal: str, toelichting=None):
+    """The form's answer: entries and a toelichting, through the one road."""
+    invoer = Invoer(token, kanaal=kanaal, regels=tuple(wijzigingen), tekst=toelichting)
+    return een(diensten.beantwoord(omg, invoer=[invoer], nu=nu))
+
+
+def geen_wijzigingen(omg: Omgeving, *, token: str, nu: datetime, kanaal: str):
+    """The one-click answer, through the one road."""
+    return een(diensten.beantwoord(omg, invoer=[Invoer(token, kanaal=kanaal, geen_wijzigingen=True)], nu=nu))
+
+
+def een(verslag: diensten.Verslag) -> diensten.Verslag:
+    verslag.uitkomst = verslag.uitkomst[0]
+    return verslag
+
+
 VOORZITTER = {"omschrijving": "Voorzitter", "organisatie": "Stichting Groene Heuvelrug", "sinds": "1-1-2026"}
 
 
 def aanvaarde_regel(omg: Omgeving, velden: dict, nu: datetime = DAG2) -> str:
     """A new entry proposed through the page and accepted by the griffie; its regel."""
-    ingediend = diensten.dien_in(omg, token=token(omg), wijzigingen=[velden], nu=nu, kanaal="web").uitkomst
+    ingediend = dien_in(omg, token=token(omg), wijzigingen=[velden], nu=nu, kanaal="web").uitkomst
     (versie_id,) = ingediend.voorstellen
     return diensten.aanvaard(omg, versie_id=versie_id, door_persoon_id=persoon(omg, "G1").id, nu=nu).uitkomst.regel
 
 
 def test_geen_wijzigingen_counts_the_answer_and_a_second_click_changes_nothing(omg):
-    eerste = diensten.geen_wijzigingen(omg, token=token(omg), nu=DAG2, kanaal="web")
+    eerste = geen_wijzigingen(omg, token=token(omg), nu=DAG2, kanaal="web")
     assert not eerste.uitkomst.al_beantwoord and eerste.uitkomst.antwoord_id is not None
     assert [(g.soort, g.aantal) for g in eerste.gebeurtenissen] == [("beantwoord", 1), ("gesloten", 1)]
     assert beantwoord(omg) == 1
-    tweede = diensten.geen_wijzigingen(omg, token=token(omg), nu=DAG3, kanaal="web")
+    tweede = geen_wijzigingen(omg, token=token(omg), nu=DAG3, kanaal="web")
     assert tweede.uitkomst.al_beantwoord and tweede.gebeurtenissen == []
     assert len(alle(omg, Antwoord)) == 1
     assert [g.soort for g in alle(omg, Gebeurtenis)].count("register-bevestigd") == 1
@@ -108,7 +124,7 @@ def test_an_edit_and_a_new_entry_become_proposals_the_eigenaar_accepts_and_histo
     voorgevuld = dict(pagina.regels[0].velden)
     assert voorgevuld["sinds"] == date(2026, 1, 1) and voorgevuld["bezoldigd"] is False
 
-    ingediend = diensten.dien_in(
+    ingediend = dien_in(
         omg,
         token=token(omg),
         wijzigingen=[
@@ -154,7 +170,7 @@ def test_entries_sent_back_unchanged_are_no_proposals(omg):
     regel = aanvaarde_regel(omg, VOORZITTER)
     pagina = diensten.pagina(omg, token=token(omg), nu=DAG10)
     terug = [{"regel": v.regel, **v.velden} for v in pagina.regels]  # the form posts what it was filled with
-    ingediend = diensten.dien_in(omg, token=token(omg), wijzigingen=terug, nu=DAG10, kanaal="web").uitkomst
+    ingediend = dien_in(omg, token=token(omg), wijzigingen=terug, nu=DAG10, kanaal="web").uitkomst
     assert ingediend.voorstellen == () and ingediend.ongewijzigd == 1 and ingediend.al_beantwoord
     assert [v.regel for v in diensten.geschiedenis(omg, regel=regel)] == [regel]
 
@@ -162,7 +178,7 @@ def test_entries_sent_back_unchanged_are_no_proposals(omg):
 def test_a_second_proposal_for_the_same_entry_replaces_the_waiting_one(omg):
     regel = aanvaarde_regel(omg, VOORZITTER)
     for functie in ("Voorzitter a.i.", "Erevoorzitter"):
-        diensten.dien_in(
+        dien_in(
             omg,
             token=token(omg),
             wijzigingen=[{"regel": regel, **VOORZITTER, "functie": functie}],
@@ -179,7 +195,7 @@ def test_a_second_proposal_for_the_same_entry_replaces_the_waiting_one(omg):
 
 
 def test_send_back_queues_a_mail_with_the_remark_and_the_link(omg):
-    ingediend = diensten.dien_in(omg, token=token(omg), wijzigingen=[VOORZITTER], nu=DAG2, kanaal="web").uitkomst
+    ingediend = dien_in(omg, token=token(omg), wijzigingen=[VOORZITTER], nu=DAG2, kanaal="web").uitkomst
     opmerking = 'Vermeld ook of u een vergoeding krijgt. <script>alert(1)</script> & "dank"'
     terug = diensten.stuur_terug(
         omg, versie_id=ingediend.voorstellen[0], door_persoon_id=persoon(omg, "G1").id, opmerking=opmerking, nu=DAG3
@@ -202,7 +218,7 @@ def test_send_back_queues_a_mail_with_the_remark_and_the_link(omg):
         )
     # the person submits again: a new version of the same entry, waiting again
     regel = terug.versie.regel
-    diensten.dien_in(
+    dien_in(
         omg, token=token(omg), wijzigingen=[{"regel": regel, **VOORZITTER, "bezoldigd": "nee"}], nu=DAG10, kanaal="web"
     )
     assert diensten.pagina(omg, token=token(omg), nu=DAG10).teruggestuurd == []
@@ -211,7 +227,7 @@ def test_send_back_queues_a_mail_with_the_remark_and_the_link(omg):
 
 def test_invalid_input_gives_dutch_messages_per_field_and_stores_nothing(omg):
     with pytest.raises(OngeldigeInvoer) as fout:
-        diensten.dien_in(
+        dien_in(
             omg,
             token=token(omg),
             wijzigingen=[
@@ -234,7 +250,7 @@ def test_invalid_input_gives_dutch_messages_per_field_and_stores_nothing(omg):
 
 def test_what_people_type_is_stored_as_typed(omg):
     vreemd = '<script>alert("x")</script> & Zoon B.V. — “café” 🙂'
-    ingediend = diensten.dien_in(
+    ingediend = dien_in(
         omg, token=token(omg), wijzigingen=[{"omschrijving": vreemd, "organisatie": vreemd}], nu=DAG2, kanaal="web"
     ).uitkomst
     (rij,) = alle(omg, Registerregel)
@@ -244,7 +260,7 @@ def test_what_people_type_is_stored_as_typed(omg):
 
 def test_a_person_cannot_set_what_only_the_eigenaar_fills(omg):
     assert alleen_eigenaar(REGISTERS["nevenfuncties"]) == {"beperkende_maatregel"}
-    ingediend = diensten.dien_in(
+    ingediend = dien_in(
         omg, token=token(omg), wijzigingen=[VOORZITTER | {"beperkende_maatregel": "geen"}], nu=DAG2, kanaal="web"
     ).uitkomst
     (voorstel,) = diensten.voorstellen(omg, rollen={"statengriffie"})
@@ -324,7 +340,7 @@ def test_an_email_geen_wijzigingen_confirms_like_the_button_and_free_text_waits_
     versie_id = diensten.geschiedenis(omg, regel=regel)[0].id
     assert f'"versies": [{versie_id}]' in bevestigd.details
     # the button afterwards: answered already
-    assert diensten.geen_wijzigingen(omg, token=token(omg), nu=DAG3, kanaal="web").uitkomst.al_beantwoord
+    assert geen_wijzigingen(omg, token=token(omg), nu=DAG3, kanaal="web").uitkomst.al_beantwoord
 
     with omg.werk() as s:
         postvak.verwerk(session=s, catalogus=omg.catalogus, ruw=post(omg, "outlook-nl"), nu=DAG3)
@@ -356,7 +372,7 @@ def post(omg: Omgeving, naam: str) -> bytes:
     return tekst.substitute(sleutel=verzoek.token, verzoek=verzoek.id, message_id=message_id).encode("latin-1")
 
 
-def test_the_page_says_what_is_asked_by_when_and_closes_after_the_grace_period(omg):
+def test_the_page_says_what_is_asked_by_when_late_within_the_grace_period_and_closed_after_it(omg):
     pagina = diensten.pagina(omg, token=token(omg), nu=DAG2)
     assert (pagina.naam, pagina.titel, pagina.gevraagd, pagina.register, pagina.status) == (
         "Jan Jansen",
@@ -367,19 +383,17 @@ def test_the_page_says_what_is_asked_by_when_and_closes_after_the_grace_period(o
     )
     assert pagina.deadline == date(2027, 3, 30)  # 29 March is Easter Monday
     assert pagina.contact == ["Greet Griffie"]
-    diensten.bewaak(omg, nu=datetime(2027, 3, 31, 8, 0, tzinfo=TIJDZONE), verzenden=False)  # closes the ronde
-    laat = datetime(2027, 4, 5, 10, 0, tzinfo=TIJDZONE)
+    laat = datetime(2027, 3, 31, 7, 0, tzinfo=TIJDZONE)  # after the deadline, before the watch closes the ronde
     pagina = diensten.pagina(omg, token=token(omg), nu=laat)
-    assert pagina.status == "te-laat" and pagina.open_tot == date(2027, 4, 14)
-    ingediend = diensten.dien_in(omg, token=token(omg), wijzigingen=[VOORZITTER], nu=laat, kanaal="web").uitkomst
-    assert ingediend.te_laat and len(ingediend.voorstellen) == 1  # recorded late, waits for the eigenaar
-    assert beantwoord(omg) == 0
-    na = datetime(2027, 4, 15, 10, 0, tzinfo=TIJDZONE)
+    assert pagina.status == "te-laat" and pagina.open_tot == date(2027, 4, 13)
+    diensten.bewaak(omg, nu=datetime(2027, 3, 31, 8, 0, tzinfo=TIJDZONE), verzenden=False)  # closes the ronde
+    na = datetime(2027, 4, 5, 10, 0, tzinfo=TIJDZONE)
     assert diensten.pagina(omg, token=token(omg), nu=na).status == "gesloten"
-    with pytest.raises(VerzoekGesloten, match="Greet Griffie"):
-        diensten.dien_in(omg, token=token(omg), wijzigingen=[VOORZITTER], nu=na, kanaal="web")
-    with pytest.raises(VerzoekGesloten):
-        diensten.geen_wijzigingen(omg, token=token(omg), nu=na, kanaal="web")
+    ingediend = dien_in(omg, token=token(omg), wijzigingen=[VOORZITTER], nu=na, kanaal="web").uitkomst
+    assert ingediend.te_laat and not ingediend.telt and len(ingediend.voorstellen) == 1  # kept for the eigenaar
+    assert beantwoord(omg) == 0
+    (voorstel,) = diensten.voorstellen(omg, rollen={"statengriffie"})
+    assert voorstel.te_laat
 
 
 def test_an_unknown_token_is_a_user_error(omg):
@@ -388,7 +402,7 @@ def test_an_unknown_token_is_a_user_error(omg):
     with pytest.raises(OnbekendVerzoek):
         diensten.pagina(omg, token="bestaat-niet", nu=DAG2)
     with pytest.raises(OnbekendVerzoek):
-        diensten.geen_wijzigingen(omg, token="", nu=DAG2, kanaal="web")
+        geen_wijzigingen(omg, token="", nu=DAG2, kanaal="web")
 
 
 def test_staff_login_finds_one_active_person_and_who_reviews(omg):

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import select
 
-from engine.antwoorden import OnbekendVerzoek, bevestig, registreer_antwoord
+from engine.antwoorden import Invoer, OnbekendVerzoek, bevestig, leg_vast
 from engine.bewaking import bewaking
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import Gemist, start_ronde
@@ -51,7 +51,8 @@ def start(session, catalogus, proces: str, moment: str):
 
 def antwoord(session, catalogus, token: str, moment: str, **inhoud):
     inhoud = inhoud or {"geen_wijzigingen": True}
-    return registreer_antwoord(session=session, catalogus=catalogus, token=token, nu=om(moment), kanaal="cli", **inhoud)
+    invoer = Invoer(token, kanaal="cli", **inhoud)
+    return leg_vast(session, catalogus=catalogus, antwoorden=[invoer], nu=om(moment))[0]
 
 
 def status_van(session, proces, stap=None):
@@ -148,7 +149,7 @@ def test_kwetsbare_functies_inventory_then_gs_decision(org, catalogus):
     tekst = " ".join(bericht.tekst.split())
     assert "Van de 3 gevraagde personen hebben er 2 niet geantwoord: - Persoon 21 (medewerker, teamleider)" in tekst
     assert "- Persoon 22 (medewerker, teamleider)" in tekst and "Persoon 20 (" not in tekst
-    assert "Dat kan tot en met dinsdag 27 april 2027, met de link in het verzoek" in tekst
+    assert "het telt niet meer mee en de ronde gaat" in tekst
     assert 'De volgende stap, "GS stellen de lijst vast (besluitdatum en kenmerk)", is gestart' in tekst
     assert "register" not in tekst  # nothing to publish
     tweede = status_van(org, "kwetsbare-functies", "vaststelling-gs")
@@ -210,9 +211,9 @@ def test_the_audit_trail_accounts_for_every_message_and_answer(org, catalogus):
     verantwoord = {g.bericht_id for g in org.exec(select(Gebeurtenis).where(Gebeurtenis.bericht_id.is_not(None)))}
     assert berichten == verantwoord
     eigen = org.exec(select(Bericht).where(Bericht.ronde_id == ronde.id)).all()
-    # verzoeken, two reminders to three people, one escalation, and at closing the eigenaar's message: who is
-    # missing, and publish the register
-    assert len(eigen) == 4 + 6 + 1 + 1
+    # verzoeken, the receipt of the answer, two reminders to three people, one escalation, and at closing the
+    # eigenaar's message: who is missing, and publish the register
+    assert len(eigen) == 4 + 1 + 6 + 1 + 1
     assert [b.onderwerp for b in eigen if b.soort == "gesloten"] == [
         "Ronde gesloten: Actualisatie nevenfuncties Statenleden: 3 van 4 zonder antwoord; publiceer het register"
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -149,16 +149,23 @@ def test_an_unknown_token_is_a_dutch_404(omg):
     assert "Deze link kennen we niet" in pagina.text and "Traceback" not in pagina.text
 
 
-def test_a_ronde_closed_past_the_grace_period_is_410_with_whom_to_contact(omg):
+def test_a_late_answer_counts_within_the_grace_period_and_after_closing_is_kept_but_no_longer_counts(omg):
     tok = token(omg)
     with Session(omg.engine) as s:
-        s.exec(update(Ronde).values(gesloten=datetime(2027, 6, 1, tzinfo=TIJDZONE), status="verlopen"))
+        deadline = s.exec(select(Ronde.deadline)).one()
+    laat = datetime.combine(deadline + timedelta(days=1), time(10), TIJDZONE)
+    assert 'id="te-laat"' in klant(omg, laat).get(f"/antwoord/{tok}").text
+    with Session(omg.engine) as s:
+        s.exec(update(Ronde).values(gesloten=laat, status="verlopen"))
         s.commit()
-    binnen = klant(omg, datetime(2027, 6, 10, tzinfo=TIJDZONE)).get(f"/antwoord/{tok}")
-    assert binnen.status_code == 200 and 'id="te-laat"' in binnen.text
-    na = klant(omg, datetime(2027, 7, 15, tzinfo=TIJDZONE)).get(f"/antwoord/{tok}")
-    assert na.status_code == 410
-    assert "Integriteitscoördinator" in na.text
+    c = klant(omg, laat + timedelta(days=40))
+    pagina = c.get(f"/antwoord/{tok}")
+    assert pagina.status_code == 200 and 'id="gesloten"' in pagina.text
+    assert "telt niet meer mee" in pagina.text and "Integriteitscoördinator" in pagina.text
+    verstuurd = c.post(f"/antwoord/{tok}", data={"csrf": csrf(pagina.text), "tekst": "Besproken op 3 juni."})
+    assert verstuurd.status_code == 303 and verstuurd.headers["location"] == f"/antwoord/{tok}?ontvangen=ja"
+    with Session(omg.engine) as s:
+        assert s.exec(select(Antwoord.tekst, Antwoord.te_laat)).all() == [("Besproken op 3 juni.", True)]
 
 
 def test_an_unexpected_error_is_a_dutch_500_without_a_traceback(omg):

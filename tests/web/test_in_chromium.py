@@ -30,6 +30,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from engine import diensten
+from engine.antwoorden import Invoer
 from engine.catalogus import laad_catalogus
 from engine.diensten import Omgeving
 from models.instellingen import STANDAARD_MAP, Instellingen
@@ -445,10 +446,9 @@ def test_the_griffie_logs_in_by_mail_and_accepts_and_the_register_keeps_the_hist
     (oud,) = diensten.register_op(wereld.omg, persoon_id=bert.id, register="nevenfuncties", peildatum=nu())
     token = wereld.link(BERT, "/antwoord/").rpartition("/antwoord/")[2]
     wijziging = {**oud.velden, "regel": oud.regel, "organisatie": "Woningcorporatie Utrechtse Heuvelrug"}
-    ingediend = diensten.dien_in(
-        wereld.omg, token=token, wijzigingen=[wijziging, NIEUWE_FUNCTIE], nu=nu(), kanaal="web"
-    )
-    assert len(ingediend.uitkomst.voorstellen) == 2
+    invoer = Invoer(token, kanaal="web", regels=(wijziging, NIEUWE_FUNCTIE))
+    ingediend = diensten.beantwoord(wereld.omg, invoer=[invoer], nu=nu())
+    assert len(ingediend.uitkomst[0].voorstellen) == 2
 
     meld_de_griffier_aan(browser, wereld)
 
