@@ -3,13 +3,14 @@ the standing personal link; who sees what. Real app, real database, a real SMTP 
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 
 from sqlmodel import Session, func, select
 
 from engine import diensten
-from models.tabellen import Persoon, Registerregel
+from models.tabellen import Persoon, Registerregel, Verzoek
 from models.werkdagen import TIJDZONE
 from tests.web.hulp import SCRIPT, csrf, klant, met_rol, token
 from testservers.smtp import Postbode
@@ -269,3 +270,25 @@ def test_a_returned_entry_comes_back_prefilled_with_its_remark_and_the_resubmiss
     assert f'id="voorstel-{nieuw}-eerder"' in opnieuw and "Bij welke organisatie?" in opnieuw
     assert f'id="voorstel-{nieuw}-organisatie-sinds-terug"' in opnieuw  # what changed since, in words
     assert f'id="voorstel-{nieuw}-omschrijving-sinds-terug"' not in opnieuw
+
+
+def test_a_toelichting_reaches_the_eigenaar_alone_as_text_to_turn_into_entries_and_beside_the_entries_it_came_with(
+    omg, post
+):
+    token(omg, "nevenfuncties-gs", MAART)
+    with Session(omg.engine) as s:
+        alleen, erbij = s.exec(select(Verzoek.token).order_by(Verzoek.id)).all()[:2]
+    uitleg = "Ik ben sinds januari lid van de raad van advies; ik wist niet in welk vak dat moet."
+    for tok, data in (
+        (alleen, {"toelichting": uitleg}),
+        (erbij, {"regels-0-omschrijving": "Lid raad van advies", "toelichting": "Onbezoldigd, sinds januari."}),
+    ):
+        c = klant(omg, MAART)
+        pad = f"/antwoord/{tok}"
+        assert c.post(pad, data={"csrf": csrf(c.get(pad).text), **data}).status_code == 303
+    beoordelaar = klant(omg, MAART)
+    aanmelden(beoordelaar, post[0], met_rol(omg, "integriteitscoordinator"))
+    pagina = html.unescape(beoordelaar.get("/beoordelen").text)
+    assert "Er wacht niets" not in pagina
+    assert re.search(r'id="voorstel-\d+-tekst">' + re.escape(uitleg), pagina)
+    assert re.search(r'id="voorstel-\d+-toelichting">Onbezoldigd, sinds januari\.', pagina)
