@@ -129,9 +129,10 @@ def vul_in_met_toetsenbord(
     driver: WebDriver, waarden: dict[str, str | bool], knop: str, stappen: int = 400
 ) -> list[str]:
     """Fill a form as someone without a mouse: from the top of the page press Tab until the focus is on a field
-    of `waarden` (id -> text to type over what is there, or True/False for a checkbox: Space toggles it), and so
-    on until the focus reaches the button with id `knop`; then Enter. Fails when the button comes before every
-    field was reached, or never comes. The ids the focus passed, in order."""
+    of `waarden` (id -> text to type over what is there; True/False for a checkbox: Space toggles it; for a radio
+    group, keyed by the button Tab lands on, the value to choose with the arrow keys), and so on until the focus
+    reaches the button with id `knop`; then Enter. Fails when the button comes before every field was reached, or
+    never comes. The ids the focus passed, in order."""
     te_doen, pad = dict(waarden), []
     toetsen = ActionChains(driver)
     driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
@@ -145,6 +146,8 @@ def vul_in_met_toetsenbord(
             if el.get_attribute("type") == "checkbox":
                 if el.is_selected() != waarde:
                     toetsen.send_keys(Keys.SPACE).perform()
+            elif el.get_attribute("type") == "radio":
+                kies_met_pijltjes(driver, waarde)
             else:
                 toetsen.key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys(Keys.BACKSPACE)
                 toetsen.send_keys(str(waarde)).perform()
@@ -154,6 +157,19 @@ def vul_in_met_toetsenbord(
             toetsen.send_keys(Keys.ENTER).perform()
             return pad
     raise AssertionError(f"Tab never reached #{knop} in {stappen} steps; the focus went {pad}")
+
+
+def kies_met_pijltjes(driver: WebDriver, waarde: str, knoppen: int = 10) -> None:
+    """In a radio group that has the focus, choose the button with `waarde` as someone without a mouse: the arrow
+    keys move through the group (and choose), Space chooses the button Tab landed on when none was chosen."""
+    for _ in range(knoppen):
+        knop = driver.switch_to.active_element
+        if knop.get_attribute("value") == waarde:
+            if not knop.is_selected():
+                ActionChains(driver).send_keys(Keys.SPACE).perform()
+            return
+        ActionChains(driver).send_keys(Keys.ARROW_DOWN).perform()
+    raise AssertionError(f"no radio button with the value {waarde!r} in the group of #{knop.get_attribute('id')}")
 
 
 def schermafdruk(driver: WebDriver, pad: Path, hoogste: int = 6000) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -220,13 +221,22 @@ def persoon(omg: Omgeving, email: str) -> Persoon:
 @pytest.fixture
 def wereld(db_engine, session, tmp_path) -> Iterator[Wereld]:
     """A served app over `db_engine` (its tables emptied afterwards by `session`), a nevenfuncties ronde due
-    today (the spec's planning made daily, in a folder of its own) for three Statenleden and a griffier, and
-    its verzoeken sent to the test SMTP server."""
+    today for three Statenleden and a griffier, and its verzoeken sent to the test SMTP server."""
+    with ronde_van_vandaag(db_engine, tmp_path) as gezien:
+        yield gezien
+
+
+@contextmanager
+def ronde_van_vandaag(db_engine, tmp_path: Path, *meer_processen: str) -> Iterator[Wereld]:
+    """The world of `wereld`: the nevenfuncties spec with its planning made daily, in a folder of its own with
+    `meer_processen` from the standard folder as they are."""
     specs = tmp_path / "processen"
     specs.mkdir()
     spec = (STANDAARD_MAP / f"{PROCES}.yaml").read_text(encoding="utf-8")
     spec = re.sub(r"(?m)^  rrule: .*$", "  rrule: FREQ=DAILY;BYHOUR=0", spec)
     (specs / f"{PROCES}.yaml").write_text(spec, encoding="utf-8")
+    for proces in meer_processen:
+        shutil.copy(STANDAARD_MAP / f"{proces}.yaml", specs)
     personen = tmp_path / "personen.yaml"
     personen.write_text(json.dumps([*STATENLEDEN, GRIFFIER]), encoding="utf-8")
     with gediend(db_engine, laad_catalogus(specs), processen=specs) as gezien:
@@ -405,9 +415,8 @@ def test_an_error_keeps_what_was_typed_and_a_dutch_date_is_taken(browser, wereld
 
 def test_a_returned_entry_comes_back_prefilled_with_its_remark_and_its_resubmission_shows_it(browser, wereld):
     token = wereld.link(BERT, "/antwoord/").rpartition("/antwoord/")[2]
-    diensten.dien_in(
-        wereld.omg, token=token, wijzigingen=[{"omschrijving": "Lid raad van advies"}], nu=nu(), kanaal="web"
-    )
+    invoer = Invoer(token, kanaal="web", regels=({"omschrijving": "Lid raad van advies"},))
+    diensten.beantwoord(wereld.omg, invoer=[invoer], nu=nu())
     meld_de_griffier_aan(browser, wereld)
     (voorstel,) = diensten.voorstellen(wereld.omg, rollen={"statengriffie"})
     opmerking = "Bij welke organisatie is dit?"
