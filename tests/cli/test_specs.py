@@ -168,7 +168,7 @@ def test_voorbeeld_shows_the_eigenaars_mail_when_a_ronde_closed_with_people_miss
     assert "Onderwerp: Ronde gesloten: Vaststellen lijst kwetsbare functies" in uitkomst.stdout
     tekst = " ".join(uitkomst.stdout.split("--- tekst ---")[1].split("--- html ---")[0].split())
     assert "heeft 1 niet geantwoord: - Voorbeeld Persoon (statenlid)" in tekst
-    assert "Vraag wie niet antwoordde het alsnog te doen." in tekst
+    assert "Vraag wie niet antwoordde het alsnog te doen, met de link in het verzoek" in tekst
     assert 'De volgende stap, "GS stellen de lijst vast (besluitdatum en kenmerk)", is gestart' in tekst
 
 

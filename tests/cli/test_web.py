@@ -102,6 +102,8 @@ def test_web_without_smtp_catches_the_mail_it_sends_in_data_mail(ronde, tmp_path
         email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
         for eml in (tmp_path / "data" / "mail").glob("*.eml")
     ]
-    # the answer sent what waited in the outbox: Sanne's verzoek, with the link to her page
-    [verzoek] = [m for m in gevangen if m["To"] == "sanne@example.org"]
+    # the answer sent what waited in the outbox: Sanne's verzoek, with the link to her page, and her receipt
+    aan_sanne = [m for m in gevangen if m["To"] == "sanne@example.org"]
+    [verzoek] = [m for m in aan_sanne if m["Subject"].startswith("Actualisatie nevenfuncties Statenleden")]
+    [ontvangst] = [m for m in aan_sanne if m["Subject"].startswith("Ontvangen: ")]
     assert f"/antwoord/{token}" in verzoek.get_body(("plain",)).get_content()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -27,6 +26,7 @@ from flows.plan import plannen
 from models.instellingen import Instellingen, instellingen
 from models.tabellen import Bericht, Gebeurtenis, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
+from tests.web.hulp import csrf
 from testservers.smtp import Postbode, vrije_poort
 from testservers.smtp import smtp_server as start_smtp
 
@@ -424,7 +424,7 @@ def test_a_proposal_made_on_the_web_is_in_prefects_event_feed(server, eigen_data
     with sessie(omg.engine) as s:
         token = s.exec(select(Verzoek.token).where(Verzoek.ronde_id == ronde.id)).first()
     klant = TestClient(maak_app(lambda: omg, klok=lambda: moment), follow_redirects=False)
-    sleutel = re.search(r'name="csrf" value="([^"]+)"', klant.get(f"/antwoord/{token}").text)[1]
+    sleutel = csrf(klant.get(f"/antwoord/{token}").text)  # the page's main form, below "Er is niets veranderd"
     gepost = klant.post(f"/antwoord/{token}", data={"csrf": sleutel, "regels-0-omschrijving": "Voorzitter"})
     assert gepost.status_code == 303
 
