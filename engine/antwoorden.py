@@ -11,7 +11,7 @@ means. One rule for when an answer counts, the same on every channel:
 
 For a register, "geen wijzigingen" confirms the entries as they stand; entries become proposals for the eigenaar,
 with the answer's text beside them as its toelichting; text alone is a free-text proposal the eigenaar turns into
-entries (`registers.verwerk_tekst`). Every answer recorded gets a receipt.
+entries (`beoordeling.verwerk_tekst`). Every answer recorded gets a receipt.
 """
 
 from __future__ import annotations
@@ -24,13 +24,15 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, func, select
 
-from engine import registers, rondes
+from engine import rondes
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van
 from engine.gebeurtenissen import registreer_veel, rij
 from engine.levensloop import MELDING
 from engine.personen import leden
-from engine.registers import OnbekendVerzoek, OngeldigeInvoer
+from engine.registers.fouten import OnbekendVerzoek, OngeldigeInvoer
+from engine.registers.invoer import antwoord_telt, bevestig_huidige, controleer
+from engine.registers.versies import Controle, Versie, stel_voor
 from engine.uitgaand import COORDINATOR, context_buiten_periode, zet_bericht_klaar
 from models.doelgroep import Doelgroep
 from models.gebruikersfouten import Gebruikersfout
@@ -111,7 +113,7 @@ class _Antwoord:
     verzoek: Verzoek
     ronde: Ronde
     stap: Stap
-    nieuw: list[registers.Controle] = field(default_factory=list)
+    nieuw: list[Controle] = field(default_factory=list)
     ongewijzigd: int = 0
     te_laat: bool = False
     telt: bool = True
@@ -182,7 +184,7 @@ def _lees(session: Session, catalogus: Catalogus, antwoorden: list[Invoer], nu: 
         a = _Antwoord(invoer, verzoek, ronde, rondes.spec(catalogus, ronde)[1])
         _controleer(session, a)
         a.te_laat = nu.astimezone(TIJDZONE).date() > ronde.deadline
-        a.telt = registers.antwoord_telt(verzoek, ronde, nu, nagrace)
+        a.telt = antwoord_telt(verzoek, ronde, nu, nagrace)
         a.al_beantwoord = a.geen_wijzigingen and (verzoek.status == VerzoekStatus.BEANTWOORD or verzoek.id in eerder)
         lijst.append(a)
     return lijst
@@ -195,7 +197,7 @@ def _controleer(session: Session, a: _Antwoord) -> None:
     if a.invoer.regels and a.register is None:
         raise OngeldigeInvoer({(0, ""): "Dit verzoek vraagt niet om een register bij te werken."})
     if a.invoer.regels:
-        a.nieuw, a.ongewijzigd = registers.controleer(
+        a.nieuw, a.ongewijzigd = controleer(
             session, persoon_id=a.verzoek.persoon_id, register=a.register, wijzigingen=list(a.invoer.regels)
         )
 
@@ -251,11 +253,11 @@ def _naar_het_register(session: Session, lijst: list[_Antwoord], nu: datetime) -
         if a.register is not None and a.geen_wijzigingen:
             bevestigd[(a.register, a.invoer.kanaal)].append((a.verzoek, a.ronde))
     for (register, kanaal), verzoeken in bevestigd.items():
-        registers.bevestig_huidige(session, verzoeken, register=register, nu=nu, kanaal=kanaal)
+        bevestig_huidige(session, verzoeken, register=register, nu=nu, kanaal=kanaal)
     voorgesteld = [a for a in lijst if a.register is not None and not a.geen_wijzigingen and (a.nieuw or a.tekst)]
     for a in voorgesteld:
         a.voorstellen = tuple(
-            registers.stel_voor(
+            stel_voor(
                 session,
                 a.nieuw,
                 tekst=None if a.nieuw else a.tekst,
@@ -438,7 +440,7 @@ def _rol(catalogus: Catalogus, ronde: Ronde, kanaal: str) -> Wie:
 
 
 def rond_melding_af(
-    session: Session, *, catalogus: Catalogus, aanvaard: registers.Versie, door_persoon_id: int, nu: datetime
+    session: Session, *, catalogus: Catalogus, aanvaard: Versie, door_persoon_id: int, nu: datetime
 ) -> None:
     """A melding is one decision: accepting it completes the ronde(s) it started for the person, confirmed in the
     reviewer's name, once none of the person's other reported entries in this register waits for a decision. A

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from engine import antwoorden, rondes
 from engine.catalogus import Catalogus
-from engine.registers import GeenBevoegdheid
+from engine.registers.fouten import GeenBevoegdheid
 from engine.uitgaand import COORDINATOR
 from models.statussen import RondeStatus
 from models.tabellen import Persoon, Ronde, Verzoek

@@ -31,12 +31,13 @@ from sqlalchemy import case, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, func, select
 
-from engine import bewaartermijnen, levensloop, persoonsrondes, registers, rondes
+from engine import bewaartermijnen, levensloop, persoonsrondes, rondes
 from engine.agenda import Rondeplan, stapplan
 from engine.catalogus import Catalogus
 from engine.database import instellingen_van
 from engine.gebeurtenissen import gebeurd, registreer, registreer_veel, rij
 from engine.personen import laatste_wijziging, leden
+from engine.registers import stand
 from engine.uitgaand import waarom, zet_escalatie_klaar, zet_herinneringen_klaar
 from engine.vergrendeling import vergrendel
 from models.doelgroep import Doelgroep
@@ -120,13 +121,13 @@ def _vertrek(session: Session, vandaag: date, nu: datetime) -> int:
         (persoon_id, json.loads(details)["tot"])
         for persoon_id, details in session.exec(
             select(Gebeurtenis.persoon_id, Gebeurtenis.details).where(
-                Gebeurtenis.soort == registers.BEEINDIGD, Gebeurtenis.moment >= sinds, Gebeurtenis.details.is_not(None)
+                Gebeurtenis.soort == stand.BEEINDIGD, Gebeurtenis.moment >= sinds, Gebeurtenis.details.is_not(None)
             )
         )
     }
     for vertrek in levensloop.sinds(session, {levensloop.UITDIENST}, sinds):
         if vertrek.datum <= vandaag and (vertrek.persoon_id, vertrek.datum.isoformat()) not in afgehandeld:
-            registers.beeindig(session, persoon_id=vertrek.persoon_id, dag=vertrek.datum, nu=nu)
+            stand.beeindig(session, persoon_id=vertrek.persoon_id, dag=vertrek.datum, nu=nu)
             afgehandeld.add((vertrek.persoon_id, vertrek.datum.isoformat()))
     return vertrokken
 

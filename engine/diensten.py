@@ -37,7 +37,6 @@ from engine import (
     persoonsrondes,
     postvak,
     publicatie,
-    registers,
     rondes,
     status,
     uitgaand,
@@ -46,6 +45,9 @@ from engine import (
 from engine.catalogus import Catalogus, laad_catalogus
 from engine.database import database, sessie
 from engine.gebeurtenissen import gebeurd, registreer
+from engine.registers import beoordeling, stand, versies
+from engine.registers import invoer as registerinvoer
+from engine.registers import pagina as registerpagina
 from models.gebruikersfouten import Gebruikersfout
 from models.instellingen import Instellingen, instellingen
 from models.jaarcijfers import CATEGORIEEN, OMSCHRIJVING_MAX
@@ -258,7 +260,7 @@ def laad_demoregisters(omg: Omgeving, *, nu: datetime) -> int:
     distinguish), accepted as of `nu`; a person whose register holds anything is left alone. How many stored."""
     demo = json.loads(personen.DEMO_REGISTERS.read_text(encoding="utf-8"))
     with omg.werk() as s:
-        return registers.importeer_regels(s, regels=demo, nu=nu, kanaal="demo")
+        return registerinvoer.importeer_regels(s, regels=demo, nu=nu, kanaal="demo")
 
 
 def is_leeg(omg: Omgeving) -> bool:
@@ -429,7 +431,7 @@ def mail_persoon(
     from notifications import smtp
 
     with omg.werk() as s:
-        persoon = registers.persoon_met_email(s, email)
+        persoon = registerpagina.persoon_met_email(s, email)
         if persoon is None or not voorwaarde(persoon):
             return Persoonlijkemail(None, False)
         onderwerp, tekst = opstellen(persoon)
@@ -454,23 +456,23 @@ def mail_persoon(
 
 
 # From answer to register (issue 10): the personal page of a verzoek, answers and proposals, the eigenaar's
-# review, and the register as it stood on a day. The core is engine/registers.py.
+# review, and the register as it stood on a day. The core is the package engine/registers/.
 
 
-def pagina(omg: Omgeving, *, token: str, nu: datetime) -> registers.Persoonlijkepagina:
+def pagina(omg: Omgeving, *, token: str, nu: datetime) -> registerpagina.Persoonlijkepagina:
     """The personal page of the verzoek with this token: who, what is asked, by when, whether it still takes
     answers, and the register's entries for pre-filling. Raises OnbekendVerzoek."""
     with omg.werk() as s:
-        return registers.pagina(s, catalogus=omg.catalogus, token=token, nu=nu)
+        return registerpagina.pagina(s, catalogus=omg.catalogus, token=token, nu=nu)
 
 
 def melding(
     omg: Omgeving, *, persoon_id: int, register: str, invoer: list[dict], nu: datetime, kanaal: str
-) -> Verslag[registers.Ingediend]:
+) -> Verslag[registerinvoer.Ingediend]:
     """Entries reported without a verzoek (a gift when it is received), as proposals; a melding starts at once
     the proces that reviews it (`planning: {gebeurtenis: melding}`). Raises OngeldigeInvoer."""
     with omg.werk() as s:
-        uitkomst = registers.melding(
+        uitkomst = registerinvoer.melding(
             s, catalogus=omg.catalogus, persoon_id=persoon_id, register=register, invoer=invoer, nu=nu, kanaal=kanaal
         )
         if uitkomst.voorstellen:
@@ -478,19 +480,19 @@ def melding(
     return _verslag(omg, s, uitkomst, nu, False)
 
 
-def voorstellen(omg: Omgeving, *, rollen: set[str]) -> list[registers.Voorstel]:
+def voorstellen(omg: Omgeving, *, rollen: set[str]) -> list[beoordeling.Voorstel]:
     """The proposals waiting for these roles (eigenaar roles; the integriteitscoordinator sees all)."""
     with omg.werk() as s:
-        return registers.voorstellen(s, catalogus=omg.catalogus, rollen=rollen)
+        return beoordeling.voorstellen(s, catalogus=omg.catalogus, rollen=rollen)
 
 
 def aanvaard(
     omg: Omgeving, *, versie_id: int, door_persoon_id: int, nu: datetime, velden: dict | None = None
-) -> Verslag[registers.Versie]:
+) -> Verslag[versies.Versie]:
     """The eigenaar accepts a proposal, as is or edited (`velden`). Raises OnbekendVoorstel, AlBeoordeeld,
     GeenBevoegdheid, OngeldigeInvoer."""
     with omg.werk() as s:
-        uitkomst = registers.aanvaard(
+        uitkomst = beoordeling.aanvaard(
             s, catalogus=omg.catalogus, versie_id=versie_id, door_persoon_id=door_persoon_id, nu=nu, velden=velden
         )
         if uitkomst.verzoek_id is None:  # a melding: accepting it is the one decision its ronde waits for
@@ -502,10 +504,10 @@ def aanvaard(
 
 def verwerk_tekst(
     omg: Omgeving, *, versie_id: int, door_persoon_id: int, wijzigingen: list[dict], nu: datetime
-) -> Verslag[list[registers.Versie]]:
+) -> Verslag[list[versies.Versie]]:
     """The eigenaar turns a free-text proposal (a reply by email) into accepted entries."""
     with omg.werk() as s:
-        uitkomst = registers.verwerk_tekst(
+        uitkomst = beoordeling.verwerk_tekst(
             s,
             catalogus=omg.catalogus,
             versie_id=versie_id,
@@ -525,10 +527,10 @@ def stuur_terug(
     nu: datetime,
     link: str | None = None,
     verzenden: bool = True,
-) -> Verslag[registers.Teruggestuurd]:
+) -> Verslag[beoordeling.Teruggestuurd]:
     """The eigenaar sends a proposal back with a remark; the person gets a mail with it and their link."""
     with omg.werk() as s:
-        uitkomst = registers.stuur_terug(
+        uitkomst = beoordeling.stuur_terug(
             s,
             catalogus=omg.catalogus,
             versie_id=versie_id,
@@ -540,27 +542,27 @@ def stuur_terug(
     return _verslag(omg, s, uitkomst, nu, verzenden)
 
 
-def register_op(omg: Omgeving, *, persoon_id: int, register: str, peildatum: date | datetime) -> list[registers.Versie]:
+def register_op(omg: Omgeving, *, persoon_id: int, register: str, peildatum: date | datetime) -> list[versies.Versie]:
     """What the person's register said on that day: per entry the latest version accepted by then."""
     with omg.werk() as s:
-        return registers.register_op(s, persoon_id=persoon_id, register=register, peildatum=peildatum)
+        return stand.register_op(s, persoon_id=persoon_id, register=register, peildatum=peildatum)
 
 
-def geschiedenis(omg: Omgeving, *, regel: str) -> list[registers.Versie]:
+def geschiedenis(omg: Omgeving, *, regel: str) -> list[versies.Versie]:
     """Every version of one entry, oldest first."""
     with omg.werk() as s:
-        return registers.geschiedenis(s, regel=regel)
+        return stand.geschiedenis(s, regel=regel)
 
 
 def mag_beoordelen(omg: Omgeving, persoon: Persoon) -> bool:
     """Whether the person reviews proposals: an eigenaar role of some proces, or the integriteitscoordinator."""
-    return registers.mag_beoordelen(omg.catalogus, persoon)
+    return beoordeling.mag_beoordelen(omg.catalogus, persoon)
 
 
 def persoon_met_email(omg: Omgeving, *, email: str) -> Persoon | None:
     """The one active person with this address (any case), or None."""
     with omg.werk() as s:
-        return registers.persoon_met_email(s, email)
+        return registerpagina.persoon_met_email(s, email)
 
 
 # Publication (issue 14): the public registers as a static site and open data, and what changed since the

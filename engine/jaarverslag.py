@@ -19,10 +19,10 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from engine import registers
 from engine.agenda import rondestarts
 from engine.catalogus import Catalogus
 from engine.publicatie import SJABLONEN, STIJL
+from engine.registers.stand import registers_op
 from models.jaarcijfers import CATEGORIEEN
 from models.registers import GRENS_GESCHENK
 from models.statussen import RondeStatus, VerzoekStatus
@@ -273,7 +273,7 @@ def _opgaven(eigen: list[Jaarcijfer]) -> tuple[str, ...]:
 
 
 def _geschenken(session: Session, jaar: int) -> list[Cijfer]:
-    per_persoon = registers.registers_op(session, register="geschenken", peildatum=date(jaar, 12, 31))
+    per_persoon = registers_op(session, register="geschenken", peildatum=date(jaar, 12, 31))
     in_jaar = [v for vs in per_persoon.values() for v in vs if v.velden and v.velden["datum"].year == jaar]
     ingeleverd = [v for v in in_jaar if Decimal(v.velden["geschatte_waarde"]) > GRENS_GESCHENK]
     bron = f"geschenkenregisters van bestuurders en medewerkers: aanvaarde opgaven van geschenken ontvangen in {jaar}"

@@ -1,7 +1,7 @@
 """The public registers: what the publication rules (`processen/publicatie.yaml`) make public on a day, as a
 static site and open data ready to copy to the website, and what changed since the previous publication.
 
-Only accepted versions count (`registers.registers_op`), so the export for an earlier day is what was public
+Only accepted versions count (`stand.registers_op`), so the export for an earlier day is what was public
 then. A register shown per person lists everyone its rule names, each on a page of their own at their public
 slug: their role and fractie, and their entries, or that they confirmed having none (the rule's `geen`), or that
 their answer is still being processed, or that they have not answered ("Nog niet opgegeven"), with the day they
@@ -29,8 +29,10 @@ from typing import Any
 from sqlalchemy import and_, case, or_
 from sqlmodel import Session, func, select
 
-from engine import personen, registers
+from engine import personen
 from engine.catalogus import Catalogus
+from engine.registers.stand import laatst_aanvaard, peilmoment, registers_op
+from engine.registers.versies import Versie, als_tekst
 from models.publicatie import Openbaar, Publicatieregels, slug
 from models.registers import REGISTERS, TITELS, openbare_omschrijving
 from models.statussen import Regelstatus
@@ -103,9 +105,7 @@ def _register(
     session: Session, catalogus: Catalogus, regel: Openbaar, actief: list[Persoon], peildatum: date
 ) -> Register:
     wie = {p.id: p for p in actief if openbaar(catalogus.publicatie, regel, p)}
-    per_persoon = registers.registers_op(
-        session, register=regel.register_naam, peildatum=peildatum, persoon_ids=list(wie)
-    )
+    per_persoon = registers_op(session, register=regel.register_naam, peildatum=peildatum, persoon_ids=list(wie))
     opgaven = {
         persoon_id: _openbare_regels(regel, wie[persoon_id], versies) for persoon_id, versies in per_persoon.items()
     }
@@ -113,13 +113,11 @@ def _register(
         paginas = _persoonspaginas(session, catalogus, regel, list(wie.values()), opgaven, peildatum)
     else:
         paginas = _functiepaginas(opgaven)
-    laatste = registers.laatst_aanvaard(
-        session, register=regel.register_naam, peildatum=peildatum, persoon_ids=list(wie)
-    )
+    laatste = laatst_aanvaard(session, register=regel.register_naam, peildatum=peildatum, persoon_ids=list(wie))
     return Register(regel, paginas, laatste)
 
 
-def _openbare_regels(regel: Openbaar, persoon: Persoon, versies: list[registers.Versie]) -> list[Regel]:
+def _openbare_regels(regel: Openbaar, persoon: Persoon, versies: list[Versie]) -> list[Regel]:
     """The person's entries the rule publishes, with only its fields, under their name or function name."""
     naam = persoon.naam if regel.per == "persoon" else (persoon.functie or "Functie zonder naam")
     return [
@@ -186,7 +184,7 @@ def _bevestigingen(
     anything for it at all. Confirmed is an answer to a verzoek about the register that proposed nothing
     ("geen wijzigingen", or the form sent back unchanged), or an entry of theirs that the eigenaar accepted (at
     the moment it was submitted). Answers, unlike the audit trail's details, are kept for good."""
-    grens, _ = registers.peilmoment(peildatum)
+    grens, _ = peilmoment(peildatum)
     bevestigd: dict[int, datetime] = {}
     stappen = [
         and_(Ronde.proces == proces.id, Ronde.stapnummer == nummer)
@@ -210,7 +208,7 @@ def _bevestigingen(
         Registerregel.status.in_((Regelstatus.AANVAARD, Regelstatus.VERVANGEN)), Registerregel.beoordeeld < grens
     )
     uit: dict[int, tuple[datetime | None, bool]] = {p: (b, False) for p, b in bevestigd.items()}
-    for persoon_id, laatst_aanvaard in session.exec(
+    for persoon_id, laatste_aanvaarding in session.exec(
         select(Registerregel.persoon_id, func.max(case((aanvaard, Registerregel.ingediend))))
         .where(
             Registerregel.register_naam == register,
@@ -219,7 +217,7 @@ def _bevestigingen(
         )
         .group_by(Registerregel.persoon_id)
     ):
-        momenten = [m for m in (bevestigd.get(persoon_id), laatst_aanvaard) if m is not None]
+        momenten = [m for m in (bevestigd.get(persoon_id), laatste_aanvaarding) if m is not None]
         uit[persoon_id] = (max(momenten, default=None), True)
     return uit
 
@@ -355,7 +353,7 @@ def _standen(register: Register) -> list[tuple[str, int]]:
 
 
 def _tekst(register: Register, veld: str, waarde: Any) -> str:
-    return registers.als_tekst(REGISTERS[register.regel.register_naam], veld, waarde)
+    return als_tekst(REGISTERS[register.regel.register_naam], veld, waarde)
 
 
 def _is_datum(register: Register, veld: str) -> bool:

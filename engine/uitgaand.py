@@ -560,7 +560,7 @@ def voorbeeldcontext(soort: str, proces: Proces, stap: Stap, ronde: Ronde | None
             "registers": "https://integriteit.voorbeeld.example/registers/",
             "volgende_stap": "Vaststelling",  # voorbeeldbericht puts in the real one
         },
-        "teruggestuurd": {  # engine.registers, when the eigenaar sends an entry back
+        "teruggestuurd": {  # engine.registers.beoordeling, when the eigenaar sends an entry back
             "persoon": persoon,
             "beoordelaar": "Voorbeeld Eigenaar",
             "register": "Nevenfuncties",

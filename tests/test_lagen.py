@@ -48,3 +48,34 @@ def test_no_floor_imports_from_a_floor_above_it(pad):
 def test_the_core_imports_no_shell_framework(pad):
     vreemd = [f"{regel}: {module}" for regel, module in imports(pad) if module.split(".")[0] in VREEMD_VOOR_DE_KERN]
     assert vreemd == []
+
+
+REGISTERKAMERS = ["fouten", "versies", "stand", "invoer", "pagina", "beoordeling"]
+"""The modules of engine/registers/, lowest first: each imports only those before it (see its docstring)."""
+
+
+def kamers_geimporteerd(pad: Path) -> list[tuple[int, str]]:
+    """(line, module of engine/registers/) of every import of one in the file."""
+    gevonden = imports(pad)
+    for knoop in ast.walk(ast.parse(pad.read_text(encoding="utf-8"))):
+        if isinstance(knoop, ast.ImportFrom) and knoop.level == 0 and knoop.module == "engine.registers":
+            gevonden += [(knoop.lineno, f"engine.registers.{alias.name}") for alias in knoop.names]
+    return [(regel, m.split(".")[2]) for regel, m in gevonden if m.startswith("engine.registers.")]
+
+
+def test_every_register_module_has_its_place_in_the_order():
+    kamers = {p.stem for p in (PROJECT / "engine" / "registers").glob("*.py")} - {"__init__"}
+    assert kamers == set(REGISTERKAMERS), "add the new module of engine/registers/ to REGISTERKAMERS, in its place"
+
+
+@pytest.mark.parametrize("kamer", REGISTERKAMERS)
+def test_the_register_modules_import_downward_only(kamer):
+    pad = PROJECT / "engine" / "registers" / f"{kamer}.py"
+    eigen = REGISTERKAMERS.index(kamer)
+    omhoog = [
+        f"engine/registers/{kamer}.py:{regel}: imports engine.registers.{andere}, not below it in "
+        f"the order {' < '.join(REGISTERKAMERS)}"
+        for regel, andere in kamers_geimporteerd(pad)
+        if andere not in REGISTERKAMERS[:eigen]
+    ]
+    assert omhoog == []

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from engine import diensten
-from engine.registers import COORDINATOR
+from engine.uitgaand import COORDINATOR
 from models.tabellen import Persoon
 from web import invoer
 from web.beveiliging import AANMELDLINK_GELDIG, SESSIE_GELDIG, log

@@ -19,7 +19,9 @@ from starlette.concurrency import run_in_threadpool
 
 from engine import diensten
 from engine.antwoorden import Invoer, OnbekendVerzoek
-from engine.registers import OngeldigeInvoer, Persoonlijkepagina, Versie
+from engine.registers.fouten import OngeldigeInvoer
+from engine.registers.pagina import Persoonlijkepagina
+from engine.registers.versies import Versie
 from web import gebeurtenissen, invoer, registerformulier
 from web.weergave import formulier, fout, klant, nu, omgeving, staat, te_veel, toon
 

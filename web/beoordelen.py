@@ -17,7 +17,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from engine import diensten
-from engine.registers import AlBeoordeeld, GeenBevoegdheid, OnbekendVoorstel, OngeldigeInvoer, Versie, Voorstel
+from engine.registers.beoordeling import Voorstel
+from engine.registers.fouten import AlBeoordeeld, GeenBevoegdheid, OnbekendVoorstel, OngeldigeInvoer
+from engine.registers.versies import Versie
 from models.registers import ENKELVOUD
 from web import invoer, registerformulier
 from web.aanmelden import Aanmelding, huidige_persoon

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from engine import bevestigingen, diensten
 from engine.antwoorden import AlBevestigd, OnbekendVerzoek
-from engine.registers import GeenBevoegdheid
+from engine.registers.fouten import GeenBevoegdheid
 from web import invoer
 from web.aanmelden import Aanmelding, huidige_persoon
 from web.weergave import formulier, fout, nu, omgeving, toon

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from engine import diensten
-from engine.registers import OngeldigeInvoer
+from engine.registers.fouten import OngeldigeInvoer
 from models.registers import TITELS
 from web import registerformulier
 from web.aanmelden import mail_een_link

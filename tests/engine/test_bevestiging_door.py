@@ -8,12 +8,12 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import select
 
-from engine import registers
 from engine.antwoorden import Invoer, leg_vast
 from engine.bewaking import bewaking
 from engine.overzicht import openstaand
 from engine.personen import PersoonInvoer, importeer
 from engine.postvak import verwerk
+from engine.registers import pagina
 from engine.rondes import start_ronde
 from engine.status import rondes_status
 from engine.uitgaand import Opmaak
@@ -92,13 +92,13 @@ def test_a_reply_by_the_person_themselves_or_without_a_date_is_held(session, cat
 
 
 def test_the_personal_page_asks_the_confirmer_for_the_date_of_that_person(session, catalogus, ronde):
-    pagina = registers.pagina(session, catalogus=catalogus, token=verzoek_van(session, "Bert Fractie").token, nu=LATER)
-    assert (pagina.naam, pagina.gevraagd, pagina.bevestiger) == (
+    getoond = pagina.pagina(session, catalogus=catalogus, token=verzoek_van(session, "Bert Fractie").token, nu=LATER)
+    assert (getoond.naam, getoond.gevraagd, getoond.bevestiger) == (
         "Bert Fractie",
         "bevestiging",
         "Commissaris van de Koning",
     )
-    assert pagina.invullen == ("datum", "kenmerk", "tekst")
+    assert getoond.invullen == ("datum", "kenmerk", "tekst")
 
 
 def test_when_every_person_is_confirmed_the_ronde_is_done_and_status_shows_the_dates(session, catalogus, ronde):

@@ -14,7 +14,7 @@ from engine import bevestigingen, diensten
 from engine.antwoorden import AlBevestigd
 from engine.diensten import Omgeving
 from engine.personen import PersoonInvoer, importeer
-from engine.registers import GeenBevoegdheid
+from engine.registers.fouten import GeenBevoegdheid
 from engine.rondes import start_ronde
 from engine.status import rondes_status
 from models.instellingen import Instellingen

@@ -8,11 +8,11 @@ from datetime import date, datetime
 
 from sqlmodel import select
 
-from engine import registers
 from engine.antwoorden import Invoer, leg_vast
 from engine.bewaking import bewaking
 from engine.overzicht import Termijn, inhaalrondes, niet_geantwoord, openstaand
 from engine.personen import DEMO, PersoonInvoer, importeer, lees_bestand
+from engine.registers import invoer
 from engine.rondes import op_tijd, start_ronde
 from models.tabellen import Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
@@ -115,7 +115,7 @@ def test_register_proposals_are_counted_per_eigenaar_with_who_holds_the_role(ses
     org(session)
     lid = session.exec(select(Persoon).where(Persoon.extern_id == "T1")).one()
     for omschrijving in ("Boek", "Bloemen"):
-        registers.melding(
+        invoer.melding(
             session,
             catalogus=catalogus,
             persoon_id=lid.id,

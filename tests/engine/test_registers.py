@@ -15,7 +15,7 @@ from engine import diensten, postvak
 from engine.antwoorden import Invoer
 from engine.diensten import Omgeving
 from engine.personen import PersoonInvoer, importeer
-from engine.registers import (
+from engine.registers.fouten import (
     AlBeoordeeld,
     GeenBevoegdheid,
     OngeldigeInvoer,

@@ -10,10 +10,10 @@ from datetime import date, datetime
 from markdown_it import MarkdownIt
 from sqlmodel import select
 
-from engine import registers
 from engine.bewaking import bewaking
 from engine.overzicht import Inhaalronde, Openstaand, Termijn, openstaand, ronde_tabel, veilig
 from engine.personen import PersoonInvoer, importeer
+from engine.registers import invoer
 from engine.rondes import start_ronde
 from flows.overzicht import Links, als_markdown
 from models.tabellen import Persoon
@@ -52,7 +52,7 @@ def test_markdown_injection_in_names_is_escaped_in_every_artifact(session, catal
     ronde = start_ronde(
         session=session, catalogus=catalogus, proces=catalogus.proces("agendering-integriteit-ps"), nu=NU
     ).ronde
-    registers.melding(
+    invoer.melding(
         session,
         catalogus=catalogus,
         persoon_id=personen[0].id,
