@@ -1,6 +1,6 @@
 """A confirmation is recorded in the name of who made it: the asked role through Prefect or the CLI (which say
 nothing about who), or the logged-in eigenaar by name on the web page; whichever comes first wins (on SQLite and
-PostgreSQL)."""
+PostgreSQL). A role's confirmation belongs to the ronde itself: it answers no person's verzoek."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from sqlmodel import select
 from engine import bevestigingen, diensten
 from engine.antwoorden import AlBevestigd
 from engine.diensten import Omgeving
+from engine.inzage import dossier
 from engine.personen import PersoonInvoer, importeer
 from engine.registers import GeenBevoegdheid
 from engine.rondes import start_ronde
 from engine.status import rondes_status
+from engine.uitgaand import COORDINATOR
 from models.instellingen import Instellingen
-from models.tabellen import Antwoord, Gebeurtenis, Persoon, Ronde
+from models.statussen import VerzoekStatus
+from models.tabellen import Antwoord, Gebeurtenis, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
 START = datetime(2027, 1, 11, 9, 0, tzinfo=TIJDZONE)
@@ -34,6 +37,7 @@ def ronde(session, catalogus) -> Ronde:
             PersoonInvoer(extern_id="P1", naam="Hanna HR", email="hanna@example.org", rollen=["po"]),
             PersoonInvoer(extern_id="P2", naam="Pieter PO", email="pieter@example.org", rollen=["po"]),
             PersoonInvoer(extern_id="S1", naam="Sam Staten", email="sam@example.org", rollen=["statenlid"]),
+            PersoonInvoer(extern_id="C1", naam="Carla Coordinator", email="carla@example.org", rollen=[COORDINATOR]),
         ],
         START,
     )
@@ -70,6 +74,34 @@ def test_a_confirmation_through_prefect_names_the_role_never_the_first_asked_per
     assert session.get(Ronde, ronde.id).status == "voltooid"
 
 
+def test_a_role_confirmation_belongs_to_the_ronde_and_answers_no_persons_verzoek(session, omg, ronde):
+    eerste = session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id).order_by(Verzoek.id)).first()
+    eerste_persoon = session.get(Persoon, eerste.persoon_id)
+    diensten.bevestig(omg, ronde_id=ronde.id, nu=LATER, datum=date(2027, 2, 1), kenmerk="D-2027/4", kanaal="prefect")
+    session.expire_all()
+    antwoord = session.exec(select(Antwoord)).one()
+    assert (antwoord.ronde_id, antwoord.verzoek_id) == (ronde.id, None)
+    verzoeken = session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id)).all()
+    assert VerzoekStatus.BEANTWOORD not in {v.status for v in verzoeken}  # nobody answered: the role confirmed
+    assert antwoordgebeurtenis(session).verzoek_id is None
+    inzage = dossier(session, eerste_persoon)
+    assert inzage["antwoorden"] == []
+    assert not [g for g in inzage["gebeurtenissen"] if g["soort"] == "antwoord"]
+    [status] = [r for r in rondes_status(session) if r["proces"] == PROCES]
+    assert (status["status"], status["beantwoord"]) == ("voltooid", 0)
+    assert status["bevestigd"] == [{"persoon": "po, via Prefect", "datum": "2027-02-01"}]
+
+
+def test_an_eigenaar_not_asked_confirms_on_the_ronde_in_their_own_name(session, omg, ronde):
+    carla = persoon(session, "Carla Coordinator")  # may confirm every stap, asked in none
+    diensten.bevestig_als(omg, ronde_id=ronde.id, persoon_id=carla.id, nu=LATER, datum=date(2027, 2, 2))
+    session.expire_all()
+    assert session.exec(select(Antwoord.verzoek_id)).one() is None
+    assert bevestigd(session) == [{"persoon": "Carla Coordinator", "datum": "2027-02-02"}]
+    assert antwoordgebeurtenis(session).persoon_id == carla.id
+    assert "antwoord" in [g["soort"] for g in dossier(session, carla)["gebeurtenissen"]]
+
+
 def test_integriteit_bevestig_names_the_role_through_the_cli(session, omg, ronde):
     diensten.bevestig(omg, proces=PROCES, nu=LATER, datum=date(2027, 2, 1), kanaal="cli")
     assert bevestigd(session) == [{"persoon": "po, via de CLI", "datum": "2027-02-01"}]
@@ -83,6 +115,8 @@ def test_the_logged_in_eigenaar_confirms_on_the_web_in_their_own_name(session, o
         omg, ronde_id=ronde.id, persoon_id=pieter.id, nu=LATER, datum=date(2027, 2, 2), kenmerk="D-2027/5"
     )
     assert bevestigd(session) == [{"persoon": "Pieter PO", "datum": "2027-02-02"}]
+    eigen = session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id, Verzoek.persoon_id == pieter.id)).one()
+    assert (session.exec(select(Antwoord.verzoek_id)).one(), eigen.status) == (eigen.id, VerzoekStatus.BEANTWOORD)
     gebeurtenis = antwoordgebeurtenis(session)
     assert (gebeurtenis.persoon_id, json.loads(gebeurtenis.details)["door"]) == (pieter.id, "Pieter PO")
     assert diensten.wachtende_bevestigingen_voor(omg, persoon_id=pieter.id) == []
