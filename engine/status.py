@@ -34,7 +34,7 @@ def bevestigingen(session: Session, ronde_ids: Iterable[int] | None = None) -> d
     """Ronde id -> who confirmed, or was confirmed, on which date ({persoon, datum}); of these rondes, or of all.
     `persoon` is who made the confirmation when that was not the verzoek's own person (the eigenaar logged in on
     the web, or the role through Prefect or the CLI: "statengriffie, via Prefect"), else the verzoek's person.
-    A confirmation of the ronde itself (no verzoek) counted when it completed its ronde."""
+    A confirmation of the ronde itself (no verzoek) counted when it completed its ronde, at the moment it came."""
     per_verzoek = (
         select(Verzoek.ronde_id, func.coalesce(func.min(Antwoord.door), Persoon.naam), func.min(Antwoord.datum))
         .join(Antwoord, Antwoord.verzoek_id == Verzoek.id)
@@ -47,9 +47,9 @@ def bevestigingen(session: Session, ronde_ids: Iterable[int] | None = None) -> d
         .join(Ronde, Ronde.id == Antwoord.ronde_id)
         .where(
             Antwoord.verzoek_id.is_(None),
-            Ronde.status == RondeStatus.VOLTOOID,
             Antwoord.datum.is_not(None),
-            Antwoord.te_laat.is_(False),
+            Ronde.status == RondeStatus.VOLTOOID,
+            Antwoord.ontvangen == Ronde.gesloten,  # it closed the ronde: one dated outside its months did not
         )
     )
     if ronde_ids is not None:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import select
 
-from engine import bevestigingen, diensten
+from engine import bevestigingen, diensten, rondes
 from engine.antwoorden import AlBevestigd
 from engine.diensten import Omgeving
 from engine.inzage import dossier
@@ -21,7 +21,7 @@ from engine.status import rondes_status
 from engine.uitgaand import COORDINATOR
 from models.instellingen import Instellingen
 from models.statussen import VerzoekStatus
-from models.tabellen import Antwoord, Gebeurtenis, Persoon, Ronde, Verzoek
+from models.tabellen import Antwoord, Bericht, Gebeurtenis, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
 START = datetime(2027, 1, 11, 9, 0, tzinfo=TIJDZONE)
@@ -58,6 +58,11 @@ def persoon(session, naam: str) -> Persoon:
 def bevestigd(session) -> list[dict]:
     session.expire_all()
     return next(r for r in rondes_status(session) if r["proces"] == PROCES)["bevestigd"]
+
+
+def bevestigd_in(session, stap: str) -> list[dict]:
+    session.expire_all()
+    return next(r for r in rondes_status(session) if r["stap"] == stap)["bevestigd"]
 
 
 def antwoordgebeurtenis(session) -> Gebeurtenis:
@@ -136,3 +141,33 @@ def test_someone_neither_asked_nor_eigenaar_sees_nothing_to_confirm_and_is_refus
     assert bevestigingen.wachtend(session, catalogus=catalogus, persoon=sam) == []
     with pytest.raises(GeenBevoegdheid):
         diensten.bevestig_als(omg, ronde_id=ronde.id, persoon_id=sam.id, nu=LATER, datum=date(2027, 2, 2))
+
+
+AGENDERING = "agendering-integriteit-ps"  # its second stap counts a date in September only
+MEI = datetime(2027, 5, 18, 9, 30, tzinfo=TIJDZONE)  # the first working day after 15 May (Whit Monday)
+JUNI = datetime(2027, 6, 1, 10, 0, tzinfo=TIJDZONE)
+JULI = datetime(2027, 7, 1, 10, 0, tzinfo=TIJDZONE)
+
+
+def test_a_role_confirmation_dated_outside_its_months_does_not_complete_the_ronde(session, omg, catalogus):
+    importeer(
+        session,
+        [
+            PersoonInvoer(extern_id="K1", naam="Kees cvdK", email="kees@example.org", rollen=["cvdk"]),
+            PersoonInvoer(extern_id="G1", naam="Gea Griffie", email="gea@example.org", rollen=["statengriffie"]),
+            PersoonInvoer(extern_id="C1", naam="Carla Coordinator", email="carla@example.org", rollen=[COORDINATOR]),
+        ],
+        MEI,
+    )
+    start_ronde(session=session, catalogus=catalogus, proces=catalogus.proces(AGENDERING), nu=MEI)
+    session.commit()
+    diensten.bevestig(omg, proces=AGENDERING, nu=MEI, datum=date(2027, 5, 18), kanaal="cli")  # the overleg
+    diensten.bevestig(omg, proces=AGENDERING, nu=JUNI, datum=date(2027, 10, 4), kanaal="prefect", verzenden=False)
+    session.expire_all()
+    agendering = session.exec(select(Ronde).where(Ronde.proces == AGENDERING, Ronde.stap == "agendering")).one()
+    assert not rondes.is_compleet(session, catalogus=catalogus, ronde=agendering)
+    assert (agendering.status, bevestigd_in(session, "agendering")) == ("lopend", [])
+    melding = session.exec(select(Bericht).where(Bericht.soort == "buiten-periode")).one()
+    assert "van\nof voor statengriffie, via Prefect met de datum maandag 4 oktober 2027" in melding.tekst
+    diensten.bevestig(omg, proces=AGENDERING, nu=JULI, datum=date(2027, 9, 27), kanaal="prefect")
+    assert bevestigd_in(session, "agendering") == [{"persoon": "statengriffie, via Prefect", "datum": "2027-09-27"}]
