@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert
@@ -53,7 +53,7 @@ class Wie:
 
     A confirmation also carries a `naam`: the logged-in eigenaar's, or the asked role's through a channel that says
     nothing about who ("statengriffie, via Prefect"; then no person is named, in the answer nor in the audit
-    trail): the verzoek it is kept on is not theirs, so the answer is not about that verzoek's person."""
+    trail, and the answer belongs to the ronde alone)."""
 
     persoon_id: int | None = None
     naam: str | None = None
@@ -63,7 +63,8 @@ class Wie:
 class Invoer:
     """One answer as a shell received it: the verzoek's token, the channel, who answered and what was said."""
 
-    token: str
+    token: str | None
+    """None for a confirmation of the ronde itself (`ronde_id`): a role's, or an eigenaar's not asked in it."""
     kanaal: str
     """web, email, cli, simulatie, bevestiging: recorded, and otherwise without meaning."""
     door: Wie = Wie()
@@ -77,6 +78,8 @@ class Invoer:
     datum: date | None = None
     """The date of the meeting or decision, for a stap that asks one (a confirmation)."""
     kenmerk: str | None = None
+    ronde_id: int | None = None
+    """The ronde a confirmation without a verzoek belongs to; it answers no person's verzoek."""
 
 
 class AlBevestigd(Gebruikersfout):
@@ -110,7 +113,8 @@ class _Antwoord:
     """One answer on its way: what it refers to, and what it means."""
 
     invoer: Invoer
-    verzoek: Verzoek
+    verzoek: Verzoek | None
+    """None: a confirmation of the ronde itself."""
     ronde: Ronde
     stap: Stap
     nieuw: list[Controle] = field(default_factory=list)
@@ -127,10 +131,14 @@ class _Antwoord:
 
     @property
     def over(self) -> int | None:
-        """The person the answer is about: the verzoek's, unless a confirmation made in a name or role of its own
-        is only kept on that verzoek (then the named confirmer, or nobody for a role)."""
+        """The person the answer is about: the verzoek's; for a confirmation made in a name or role of its own,
+        the named confirmer (nobody for a role)."""
         door = self.invoer.door
-        return door.persoon_id if door.naam else self.verzoek.persoon_id
+        return door.persoon_id if door.naam or self.verzoek is None else self.verzoek.persoon_id
+
+    @property
+    def verzoek_id(self) -> int | None:
+        return self.verzoek.id if self.verzoek else None
 
     @property
     def register(self) -> str | None:
@@ -164,13 +172,14 @@ def leg_vast(session: Session, *, catalogus: Catalogus, antwoorden: list[Invoer]
 
 def _lees(session: Session, catalogus: Catalogus, antwoorden: list[Invoer], nu: datetime) -> list[_Antwoord]:
     """Each answer with its verzoek (locked against a simultaneous answer), ronde and stap, checked and judged."""
-    tokens = {a.token for a in antwoorden}
+    tokens = {a.token for a in antwoorden if a.ronde_id is None}
     verzoeken = {v.token: v for v in session.exec(select(Verzoek).where(Verzoek.token.in_(tokens)).with_for_update())}
-    if onbekend := [a.token for a in antwoorden if a.token not in verzoeken]:
+    if onbekend := [t for t in tokens if t not in verzoeken]:
         raise OnbekendVerzoek(f"geen verzoek heeft het token '{onbekend[0]}'")
-    rondes_per_id = {
-        r.id: r for r in session.exec(select(Ronde).where(Ronde.id.in_({v.ronde_id for v in verzoeken.values()})))
-    }
+    ronde_ids = {v.ronde_id for v in verzoeken.values()} | {a.ronde_id for a in antwoorden if a.ronde_id is not None}
+    rondes_per_id = {r.id: r for r in session.exec(select(Ronde).where(Ronde.id.in_(ronde_ids)))}
+    if onbekend := ronde_ids - rondes_per_id.keys():
+        raise OnbekendVerzoek(f"geen ronde met nummer {min(onbekend)}")
     eerder = set(
         session.exec(
             select(Antwoord.verzoek_id).where(Antwoord.verzoek_id.in_([v.id for v in verzoeken.values()]))
@@ -179,19 +188,32 @@ def _lees(session: Session, catalogus: Catalogus, antwoorden: list[Invoer], nu: 
     nagrace = instellingen_van(session).nagrace_dagen
     lijst = []
     for invoer in antwoorden:
-        verzoek = verzoeken[invoer.token]
-        ronde = rondes_per_id[verzoek.ronde_id]
+        verzoek = verzoeken.get(invoer.token) if invoer.ronde_id is None else None
+        ronde = rondes_per_id[verzoek.ronde_id if verzoek else invoer.ronde_id]
         a = _Antwoord(invoer, verzoek, ronde, rondes.spec(catalogus, ronde)[1])
         _controleer(session, a)
         a.te_laat = nu.astimezone(TIJDZONE).date() > ronde.deadline
+        if verzoek is None:
+            a.telt = _ronde_telt(ronde, nu, nagrace)
+            lijst.append(a)
+            continue
         a.telt = antwoord_telt(verzoek, ronde, nu, nagrace)
         a.al_beantwoord = a.geen_wijzigingen and (verzoek.status == VerzoekStatus.BEANTWOORD or verzoek.id in eerder)
         lijst.append(a)
     return lijst
 
 
+def _ronde_telt(ronde: Ronde, nu: datetime, nagrace_dagen: int) -> bool:
+    """The one rule (`engine.registers.invoer.antwoord_telt`) for a confirmation of the ronde itself: no verzoek could lapse."""
+    return ronde.status == RondeStatus.LOPEND and nu.astimezone(TIJDZONE).date() <= ronde.deadline + timedelta(
+        days=nagrace_dagen
+    )
+
+
 def _controleer(session: Session, a: _Antwoord) -> None:
     """What the answer says fits what its stap asks; its entries checked against the register."""
+    if a.verzoek is None and (a.stap.voltooiing != "bevestiging" or a.invoer.regels or a.invoer.tekst):
+        raise OngeldigeInvoer({(0, ""): "Zonder verzoek kan alleen een stap worden bevestigd, met datum en kenmerk."})
     if a.stap.vraagt_datum and a.invoer.datum is None:
         raise OngeldigeInvoer({(0, "datum"): "Deze taak vraagt de datum en het kenmerk van het besluit."})
     if a.invoer.regels and a.register is None:
@@ -211,7 +233,8 @@ def _schrijf(session: Session, lijst: list[_Antwoord], nu: datetime) -> None:
         insert(tabel).returning(tabel.c.id, sort_by_parameter_order=True),
         [
             {
-                "verzoek_id": a.verzoek.id,
+                "ronde_id": a.ronde.id,
+                "verzoek_id": a.verzoek_id,
                 "ontvangen": nu,
                 "kanaal": a.invoer.kanaal,
                 "te_laat": not a.telt,
@@ -233,11 +256,11 @@ def _schrijf(session: Session, lijst: list[_Antwoord], nu: datetime) -> None:
                 soort="antwoord" if a.telt else "antwoord-te-laat",
                 nu=nu,
                 ronde=a.ronde,
-                verzoek_id=a.verzoek.id,
+                verzoek_id=a.verzoek_id,
                 persoon_id=a.over,
                 kanaal=a.invoer.kanaal,
                 antwoord_id=a.antwoord_id,
-                door=a.invoer.door.naam or a.invoer.door.persoon_id or a.verzoek.persoon_id,
+                door=a.invoer.door.naam or a.invoer.door.persoon_id or a.over,
                 te_laat=a.te_laat,
             )
             for a in lijst
@@ -248,6 +271,7 @@ def _schrijf(session: Session, lijst: list[_Antwoord], nu: datetime) -> None:
 def _naar_het_register(session: Session, lijst: list[_Antwoord], nu: datetime) -> None:
     """ "Geen wijzigingen" confirms the register as it stands; entries and free text wait as proposals for the
     eigenaar (late or not: an answer is never lost)."""
+    lijst = [a for a in lijst if a.verzoek is not None]  # a confirmation of the ronde itself touches no register
     bevestigd: dict[tuple[str, str], list[tuple[Verzoek, Ronde]]] = defaultdict(list)
     for a in lijst:
         if a.register is not None and a.geen_wijzigingen:
@@ -295,7 +319,7 @@ def _ontvangst(session: Session, catalogus: Catalogus, a: _Antwoord, nu: datetim
     door = a.invoer.door
     if door.naam and door.persoon_id is None:
         return  # a role through Prefect or the CLI: nobody to send it to
-    persoon = session.get(Persoon, door.persoon_id or a.verzoek.persoon_id)
+    persoon = session.get(Persoon, door.persoon_id or a.over)
     zet_bericht_klaar(
         session,
         catalogus=catalogus,
@@ -313,17 +337,19 @@ def _ontvangst(session: Session, catalogus: Catalogus, a: _Antwoord, nu: datetim
         onderwerp=f"Ontvangen: uw antwoord op {catalogus.proces(a.ronde.proces).titel}"[:300],
         sleutel=f"ontvangst:{a.antwoord_id}",
         nu=nu,
-        verzoek_id=a.verzoek.id,
+        verzoek_id=a.verzoek_id,
     )
 
 
 def _tel(session: Session, catalogus: Catalogus, tellend: list[_Antwoord], nu: datetime) -> None:
-    """Counting answers mark their verzoeken beantwoord; a ronde they complete is closed."""
-    nu_beantwoord = list({a.verzoek.id: a.verzoek for a in tellend if a.verzoek.status in OPEN}.values())
+    """Counting answers mark their verzoeken beantwoord; a ronde they complete is closed. A confirmation of the
+    ronde itself marks no verzoek: it completes its stap as any confirmation does."""
+    nu_beantwoord = list({a.verzoek.id: a.verzoek for a in tellend if a.verzoek and a.verzoek.status in OPEN}.values())
     # Counted before the verzoeken change, so the count needs no flush first.
     compleet = rondes.worden_compleet(
         session, catalogus=catalogus, beantwoord=nu_beantwoord, rondes={a.ronde.id: a.ronde for a in tellend}
     )
+    compleet += [a.ronde for a in tellend if a.verzoek is None and a.ronde not in compleet]
     for verzoek in nu_beantwoord:
         zet_status(verzoek, VerzoekStatus.BEANTWOORD)
         verzoek.beantwoord, verzoek.laatste_contact = nu, nu
@@ -349,13 +375,20 @@ def _buiten_periode(session: Session, catalogus: Catalogus, lijst: list[_Antwoor
             ronde=a.ronde,
             soort="buiten-periode",
             sjabloon="standaard/buiten-periode",
-            context=context_buiten_periode(a.stap, a.ronde, datum, session.get(Persoon, a.verzoek.persoon_id)),
+            context=context_buiten_periode(a.stap, a.ronde, datum, _bevestiger(session, a)),
             aan=leden(session, Doelgroep(rollen=[COORDINATOR])),
             onderwerp=f"Bevestiging buiten de periode: {catalogus.proces(a.ronde.proces).titel}",
             sleutel=f"buiten-periode:{a.antwoord_id}",
             nu=nu,
         )
     return buiten
+
+
+def _bevestiger(session: Session, a: _Antwoord) -> Persoon:
+    """Whom a confirmation was from or for, as the coordinator's notice names them: the verzoek's person, the
+    named eigenaar, or (not stored) the role through its channel."""
+    persoon_id = a.verzoek.persoon_id if a.verzoek else a.invoer.door.persoon_id
+    return session.get(Persoon, persoon_id) if persoon_id else Persoon(naam=a.invoer.door.naam)
 
 
 def bevestig(
@@ -413,21 +446,19 @@ def bevestig_ronde(
     kenmerk: str | None = None,
 ) -> Vastgelegd:
     """Confirm this ronde's stap, made by `door` (None: the asked role, through `kanaal`). The answer is kept on
-    the confirmer's own verzoek when they have one in the ronde, else on the ronde's first (an answer belongs to a
-    verzoek; `door` says who made it). Raises AlBevestigd when the ronde is no longer lopend: whichever channel
-    confirms first wins."""
+    the confirmer's own verzoek when they have one in the ronde, else on the ronde alone (`door` says who made
+    it): it answers no other person's verzoek. Raises AlBevestigd when the ronde is no longer lopend: whichever
+    channel confirms first wins."""
     ronde = session.exec(select(Ronde).where(Ronde.id == ronde_id).with_for_update()).one_or_none()
     if ronde is None:
         raise OnbekendVerzoek(f"geen ronde met nummer {ronde_id}")
     if ronde.status != RondeStatus.LOPEND:
         raise AlBevestigd("Deze stap is al bevestigd of afgesloten; er is niets vastgelegd.")
-    verzoeken = session.exec(select(Verzoek).where(Verzoek.ronde_id == ronde.id).order_by(Verzoek.id)).all()
-    if not verzoeken:
-        eigenaar = catalogus.proces(ronde.proces).eigenaar
-        raise OnbekendVerzoek(f"de ronde van '{ronde.proces}' heeft niemand met de rol '{eigenaar}' om te bevestigen")
     door = door or _rol(catalogus, ronde, kanaal)
-    verzoek = next((v for v in verzoeken if door.persoon_id is not None and v.persoon_id == door.persoon_id), None)
-    invoer = Invoer((verzoek or verzoeken[0]).token, kanaal=kanaal, datum=datum, kenmerk=kenmerk, door=door)
+    eigen = session.exec(
+        select(Verzoek.token).where(Verzoek.ronde_id == ronde.id, Verzoek.persoon_id == door.persoon_id)
+    ).first()
+    invoer = Invoer(eigen, kanaal=kanaal, datum=datum, kenmerk=kenmerk, door=door, ronde_id=None if eigen else ronde.id)
     return leg_vast(session, catalogus=catalogus, antwoorden=[invoer], nu=nu)[0]
 
 

@@ -217,10 +217,7 @@ def _inkoop(session: Session, catalogus: Catalogus, jaar: int) -> Cijfer:
     if not rondes:
         return Cijfer(INKOOPAFWIJKINGEN, "nog niet gevraagd", f"{REGISTRATIE}: {_inkoopronde_gepland(catalogus, jaar)}")
     antwoorden = session.exec(
-        select(Antwoord)
-        .join(Verzoek, Verzoek.id == Antwoord.verzoek_id)
-        .where(Verzoek.ronde_id.in_([r.id for r in rondes]))
-        .order_by(Antwoord.ontvangen)
+        select(Antwoord).where(Antwoord.ronde_id.in_([r.id for r in rondes])).order_by(Antwoord.ontvangen)
     ).all()
     gevraagd = f"{REGISTRATIE}: het overzicht over {jaar}, gevraagd aan inkoop op {datum(rondes[0].startdatum)}"
     if not antwoorden and any(r.status == RondeStatus.LOPEND for r in rondes):

@@ -25,7 +25,7 @@ from engine.uitgaand import zet_sluitbericht_klaar, zet_verzoeken_klaar
 from models import statussen
 from models.proces import Proces, Stap
 from models.statussen import RondeStatus, VerzoekStatus, voorgangers, zet_status
-from models.tabellen import Persoon, Ronde, Verzoek
+from models.tabellen import Antwoord, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
 OPEN = statussen.OPEN
@@ -280,10 +280,26 @@ def ontvangers(session: Session, proces: Proces, stap: Stap, ronde: Ronde) -> li
 
 
 def is_compleet(session: Session, *, catalogus: Catalogus, ronde: Ronde) -> bool:
-    """alle-antwoorden: nobody is still open; bevestiging: someone confirmed."""
-    if spec(catalogus, ronde)[1].voltooiing == "bevestiging":
-        return _telt(session, ronde, (VerzoekStatus.BEANTWOORD,)) > 0
+    """alle-antwoorden: nobody is still open; bevestiging: someone confirmed (on their verzoek, or the ronde
+    itself)."""
+    stap = spec(catalogus, ronde)[1]
+    if stap.voltooiing == "bevestiging":
+        return _telt(session, ronde, (VerzoekStatus.BEANTWOORD,)) > 0 or _op_de_ronde_bevestigd(session, stap, ronde)
     return _telt(session, ronde, OPEN) == 0
+
+
+def _op_de_ronde_bevestigd(session: Session, stap: Stap, ronde: Ronde) -> bool:
+    """A confirmation of the ronde itself (a role's, or an eigenaar's not asked in it) that counts: in time, and
+    dated within the months the stap asks."""
+    datums = session.exec(
+        select(Antwoord.datum).where(
+            Antwoord.ronde_id == ronde.id,
+            Antwoord.verzoek_id.is_(None),
+            Antwoord.te_laat.is_(False),
+            Antwoord.datum.is_not(None),
+        )
+    )
+    return any(not stap.buiten_periode(datum, ronde.startdatum) for datum in datums)
 
 
 def worden_compleet(

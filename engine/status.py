@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, func, select
 
-from models.statussen import VerzoekStatus
+from models.statussen import RondeStatus, VerzoekStatus
 from models.tabellen import Antwoord, Bericht, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 
@@ -33,20 +33,32 @@ def rondes_status(session: Session) -> list[dict]:
 def bevestigingen(session: Session, ronde_ids: Iterable[int] | None = None) -> dict[int, list[dict]]:
     """Ronde id -> who confirmed, or was confirmed, on which date ({persoon, datum}); of these rondes, or of all.
     `persoon` is who made the confirmation when that was not the verzoek's own person (the eigenaar logged in on
-    the web, or the role through Prefect or the CLI: "statengriffie, via Prefect"), else the verzoek's person."""
-    vraag = (
-        select(Verzoek.ronde_id, Persoon.naam, func.min(Antwoord.datum), func.min(Antwoord.door))
+    the web, or the role through Prefect or the CLI: "statengriffie, via Prefect"), else the verzoek's person.
+    A confirmation of the ronde itself (no verzoek) counted when it completed its ronde, at the moment it came."""
+    per_verzoek = (
+        select(Verzoek.ronde_id, func.coalesce(func.min(Antwoord.door), Persoon.naam), func.min(Antwoord.datum))
         .join(Antwoord, Antwoord.verzoek_id == Verzoek.id)
         .join(Persoon, Persoon.id == Verzoek.persoon_id)
         .where(Verzoek.status == VerzoekStatus.BEANTWOORD, Antwoord.datum.is_not(None), Antwoord.te_laat.is_(False))
+        .group_by(Verzoek.ronde_id, Verzoek.id, Persoon.naam)
+    )
+    op_de_ronde = (
+        select(Antwoord.ronde_id, Antwoord.door, Antwoord.datum)
+        .join(Ronde, Ronde.id == Antwoord.ronde_id)
+        .where(
+            Antwoord.verzoek_id.is_(None),
+            Antwoord.datum.is_not(None),
+            Ronde.status == RondeStatus.VOLTOOID,
+            Antwoord.ontvangen == Ronde.gesloten,  # it closed the ronde: one dated outside its months did not
+        )
     )
     if ronde_ids is not None:
-        vraag = vraag.where(Verzoek.ronde_id.in_(list(ronde_ids)))
+        per_verzoek = per_verzoek.where(Verzoek.ronde_id.in_(list(ronde_ids)))
+        op_de_ronde = op_de_ronde.where(Antwoord.ronde_id.in_(list(ronde_ids)))
     bevestigd: dict[int, list[dict]] = defaultdict(list)
-    for ronde_id, naam, datum, door in session.exec(
-        vraag.group_by(Verzoek.ronde_id, Verzoek.id, Persoon.naam).order_by(Persoon.naam)
-    ):
-        bevestigd[ronde_id].append({"persoon": door or naam, "datum": datum.isoformat()})
+    rijen = [*session.exec(per_verzoek), *session.exec(op_de_ronde)]
+    for ronde_id, wie, datum in sorted(rijen, key=lambda rij: rij[1]):
+        bevestigd[ronde_id].append({"persoon": wie, "datum": datum.isoformat()})
     return bevestigd
 
 

@@ -147,10 +147,18 @@ class Verzoek(SQLModel, table=True):
 
 
 class Antwoord(SQLModel, table=True):
-    """An answer to a verzoek (email, form, CLI or simulation); a confirmation carries its date and reference."""
+    """An answer to a verzoek (email, form, CLI or simulation); a confirmation carries its date and reference.
+    A confirmation made by a role (through Prefect or the CLI, which say nothing about who) belongs to the ronde
+    alone: it answers no person's verzoek."""
 
     id: int | None = Field(default=None, primary_key=True)
-    verzoek_id: int = Field(foreign_key="verzoek.id", index=True)
+    ronde_id: int = Field(foreign_key="ronde.id", index=True)
+    verzoek_id: int | None = Field(
+        default=None,
+        foreign_key="verzoek.id",
+        index=True,
+        description="none for a confirmation of the ronde itself: by a role, or an eigenaar not asked in it",
+    )
     ontvangen: datetime = Field(index=True, description="retention counts from here")
     kanaal: str = Field(max_length=20)
     geen_wijzigingen: bool = False

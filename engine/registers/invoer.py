@@ -42,10 +42,13 @@ class Ingediend:
 def antwoord_telt(verzoek: Verzoek, ronde: Ronde, nu: datetime, nagrace_dagen: int) -> bool:
     """The one rule, on every channel: an answer given at `nu` counts on or before the ronde's deadline, and after
     it within `nagrace_dagen` (INTEGRITEIT_NAGRACE_DAGEN) while the ronde runs; never once the ronde closed or the
-    verzoek lapsed. One that does not count is kept, and reaches the eigenaar all the same."""
+    verzoek lapsed. A ronde closed because everyone answered still runs for those who did: what they add in that
+    time (an entry the eigenaar sent back, sent again) is not late. One that does not count is kept, and reaches
+    the eigenaar all the same."""
     vandaag = nu.astimezone(TIJDZONE).date()
+    voltooid_en_beantwoord = ronde.status == RondeStatus.VOLTOOID and verzoek.status == VerzoekStatus.BEANTWOORD
     return (
-        ronde.status == RondeStatus.LOPEND
+        (ronde.status == RondeStatus.LOPEND or voltooid_en_beantwoord)
         and verzoek.status in (*OPEN, VerzoekStatus.BEANTWOORD)
         and vandaag <= ronde.deadline + timedelta(days=nagrace_dagen)
     )

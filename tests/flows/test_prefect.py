@@ -24,7 +24,7 @@ from engine.personen import PersoonInvoer, importeer
 from engine.status import rondes_status
 from flows.plan import plannen
 from models.instellingen import Instellingen, instellingen
-from models.tabellen import Bericht, Gebeurtenis, Ronde, Verzoek
+from models.tabellen import Antwoord, Bericht, Gebeurtenis, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
 from tests.web.hulp import csrf
 from testservers.smtp import Postbode, vrije_poort
@@ -353,8 +353,12 @@ def test_a_confirmation_through_the_api_completes_the_stap_and_starts_the_next(s
         with sessie(maak_engine(database)) as s:  # in the role's name: the Prefect login says nothing about who
             [besluit] = [r for r in rondes_status(s) if r["stap"] == "besluit"]
             antwoord = s.exec(select(Gebeurtenis).where(Gebeurtenis.soort == "antwoord")).one()
+            bewaard = s.exec(select(Antwoord)).one()
         assert besluit["bevestigd"] == [{"persoon": "integriteitscoordinator, via Prefect", "datum": "2027-03-10"}]
         assert antwoord.persoon_id is None and "integriteitscoordinator, via Prefect" in antwoord.details
+        # the ronde's own confirmation: no person's verzoek answered it
+        assert (antwoord.verzoek_id, bewaard.verzoek_id, bewaard.ronde_id) == (None, None, ronde_id)
+        assert besluit["beantwoord"] == 0
         # without an SMTP server, what would have been sent is kept for a newcomer to read
         assert wacht(lambda: list((tmp_path / "data" / "mail").glob("*.eml")))
     finally:

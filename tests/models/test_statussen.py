@@ -3,7 +3,6 @@ the CHECK constraints that hold the same sets in the database (on SQLite and Pos
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,13 +11,13 @@ from itertools import product
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from engine.bewaking import bewaking
 from engine.catalogus import laad_catalogus
-from engine.database import MIGRATIES, _sqlite_pragmas
+from engine.database import MIGRATIES
 from engine.personen import PersoonInvoer, importeer
 from engine.rondes import start_ronde
 from models.statussen import (
@@ -40,7 +39,6 @@ from models.statussen import (
 )
 from models.tabellen import Bericht, Inkomend, Persoon, Ronde, Verzoek
 from models.werkdagen import TIJDZONE
-from testservers.postgres import met_schema
 
 R, V = RondeStatus, VerzoekStatus
 
@@ -242,28 +240,6 @@ def test_the_database_holds_the_message_constraint(db_engine):
 
 
 # The migration on a database in use: every row stays, and on SQLite foreign keys are enforced afterwards.
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def lege_database(request, tmp_path):
-    """An empty database of its own, not migrated (the engine's `maak_engine` would migrate it to the newest)."""
-    if request.param == "sqlite":
-        engine = create_engine(f"sqlite:///{tmp_path / 'oud.db'}")
-        event.listen(engine, "connect", _sqlite_pragmas)
-        yield engine
-        engine.dispose()
-        return
-    url = request.getfixturevalue("postgres_url")
-    schema = f"integriteit_statussen_{os.getpid()}"
-    beheer = create_engine(url, isolation_level="AUTOCOMMIT")
-    with beheer.connect() as c:
-        c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
-    engine = create_engine(met_schema(url, schema))
-    yield engine
-    engine.dispose()
-    with beheer.connect() as c:
-        c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    beheer.dispose()
 
 
 def _migreer(engine, revisie: str, terug: bool = False) -> None:
