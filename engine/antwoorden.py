@@ -204,7 +204,7 @@ def _lees(session: Session, catalogus: Catalogus, antwoorden: list[Invoer], nu: 
 
 
 def _ronde_telt(ronde: Ronde, nu: datetime, nagrace_dagen: int) -> bool:
-    """The one rule (`engine.registers.invoer.antwoord_telt`) for a confirmation of the ronde itself: no verzoek could lapse."""
+    """The one rule (`invoer.antwoord_telt`) for a confirmation of the ronde itself: no verzoek could lapse."""
     return ronde.status == RondeStatus.LOPEND and nu.astimezone(TIJDZONE).date() <= ronde.deadline + timedelta(
         days=nagrace_dagen
     )
