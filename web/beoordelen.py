@@ -122,6 +122,15 @@ async def beslis(request: Request, versie_id: int, aanmelding: Aangemeld) -> Res
                 )
             )
             besluit = f"Teruggestuurd: {_beschrijf(verslag.uitkomst.versie, voorstel)}"
+        elif gegevens.get("besluit") == "niets":
+            await run_in_threadpool(
+                lambda: diensten.verwerk_tekst(
+                    omg, versie_id=versie_id, door_persoon_id=door, wijzigingen=[], nu=moment
+                )
+            )
+            besluit = (
+                f"Verwerkt zonder iets vast te leggen: de tekst van {voorstel.naam if voorstel else 'de indiener'}"
+            )
         else:
             voorvoegsel = f"voorstel-{versie_id}-"
             velden = {k.removeprefix(voorvoegsel): v for k, v in gegevens.items() if k.startswith(voorvoegsel)}

@@ -206,6 +206,10 @@ def verwerk_tekst(
     """The eigenaar turns a free-text proposal (a reply by email) into entries: each new or changed entry is
     accepted at once (kanaal eigenaar), and the text is marked aanvaard. An empty list: nothing to change."""
     rij = _te_beoordelen(session, catalogus, versie_id, door_persoon_id)
+    if rij.velden is not None:
+        raise OngeldigeInvoer(
+            {(0, ""): "Dit voorstel is een opgave, geen vrije tekst: aanvaard het of stuur het terug."}
+        )
     gecontroleerd, _ = controleer(
         session, persoon_id=rij.persoon_id, register=rij.register_naam, wijzigingen=wijzigingen, eigenaar=True
     )

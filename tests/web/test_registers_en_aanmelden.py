@@ -292,3 +292,38 @@ def test_a_toelichting_reaches_the_eigenaar_alone_as_text_to_turn_into_entries_a
     assert "Er wacht niets" not in pagina
     assert re.search(r'id="voorstel-\d+-tekst">' + re.escape(uitleg), pagina)
     assert re.search(r'id="voorstel-\d+-toelichting">Onbezoldigd, sinds januari\.', pagina)
+
+
+def test_an_eigenaar_marks_a_free_text_answer_handled_with_nothing_to_record_and_the_register_stays(omg, post):
+    tok = token(omg, "nevenfuncties-gs", MAART)
+    c = klant(omg, MAART)
+    pad = f"/antwoord/{tok}"
+    c.post(pad, data={"csrf": csrf(c.get(pad).text), "toelichting": "Niets veranderd, maar ik stop in juni."})
+    with Session(omg.engine) as s:
+        tekst = s.exec(select(Registerregel).where(Registerregel.tekst.is_not(None))).one()
+    voor = versies(omg)
+    beoordelaar = klant(omg, MAART)
+    aanmelden(beoordelaar, post[0], met_rol(omg, "integriteitscoordinator"))
+    pagina = beoordelaar.get("/beoordelen").text
+    assert f'id="niets-{tekst.id}"' in pagina
+    antwoord = beoordelaar.post(f"/beoordelen/{tekst.id}", data={"csrf": csrf(pagina), "besluit": "niets"})
+    bevestigd = html.unescape(beoordelaar.get(antwoord.headers["location"]).text)
+    assert "Verwerkt zonder iets vast te leggen" in bevestigd and f'id="voorstel-{tekst.id}"' not in bevestigd
+    assert versies(omg) == voor  # the text is handled; no entry was made or changed
+    with Session(omg.engine) as s:
+        assert s.get(Registerregel, tekst.id).status == "aanvaard"
+
+
+def test_nothing_to_record_is_refused_for_a_proposal_with_entries(omg, post):
+    tok = token(omg, "nevenfuncties-gs", MAART)
+    c = klant(omg, MAART)
+    pad = f"/antwoord/{tok}"
+    c.post(pad, data={"csrf": csrf(c.get(pad).text), "regels-0-omschrijving": "Lid raad van advies"})
+    with Session(omg.engine) as s:
+        versie = s.exec(select(Registerregel.id)).one()
+    beoordelaar = klant(omg, MAART)
+    aanmelden(beoordelaar, post[0], met_rol(omg, "integriteitscoordinator"))
+    pagina = beoordelaar.get("/beoordelen").text
+    assert f'id="niets-{versie}"' not in pagina
+    geweigerd = beoordelaar.post(f"/beoordelen/{versie}", data={"csrf": csrf(pagina), "besluit": "niets"})
+    assert geweigerd.status_code == 400 and "geen vrije tekst" in html.unescape(geweigerd.text)
