@@ -14,7 +14,7 @@ from engine.catalogus import OngeldigeCatalogus, laad_catalogus
 from engine.publicatie import openbaar
 from models.publicatie import slug, vrije_slug
 from models.tabellen import Persoon
-from tests.models.test_statussen import _migreer, lege_database  # noqa: F401 (a fixture)
+from tests.models.test_statussen import _migreer
 
 NU = datetime(2027, 1, 1)
 
