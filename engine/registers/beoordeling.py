@@ -178,19 +178,7 @@ def aanvaard(
         (nieuw_id,) = _door_de_eigenaar(session, rij, gecontroleerd, nu, door_persoon_id)
         aanvaarde = session.get(Registerregel, nieuw_id)
     vervang_eerdere(session, aanvaarde)
-    registreer(
-        session,
-        soort="register-aanvaard",
-        nu=nu,
-        persoon_id=rij.persoon_id,
-        verzoek_id=rij.verzoek_id,
-        proces=rij.proces,
-        register=rij.register_naam,
-        voorstel=rij.id,
-        versie=aanvaarde.id,
-        bewerkt=aanvaarde.id != rij.id,
-        door=door_persoon_id,
-    )
+    _registreer_aanvaard(session, rij, nu, door_persoon_id, versie=aanvaarde.id, bewerkt=aanvaarde.id != rij.id)
     return versie(aanvaarde)
 
 
@@ -218,6 +206,12 @@ def verwerk_tekst(
     aanvaard_ = [session.get(Registerregel, i) for i in ids]
     for a in aanvaard_:
         vervang_eerdere(session, a)
+    _registreer_aanvaard(session, rij, nu, door_persoon_id, versies=ids)
+    return [versie(a) for a in aanvaard_]
+
+
+def _registreer_aanvaard(session: Session, rij: Registerregel, nu: datetime, door_persoon_id: int, **wat) -> None:
+    """The audit event of a proposal the eigenaar accepted (`wat`: the version(s) it became)."""
     registreer(
         session,
         soort="register-aanvaard",
@@ -227,10 +221,9 @@ def verwerk_tekst(
         proces=rij.proces,
         register=rij.register_naam,
         voorstel=rij.id,
-        versies=ids,
+        **wat,
         door=door_persoon_id,
     )
-    return [versie(a) for a in aanvaard_]
 
 
 def _door_de_eigenaar(
